@@ -1,0 +1,73 @@
+"""Library entry points that the command line and the tests call."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from .arguments import EMPTY, Arguments, parse_atom
+from .domains import get_domain
+from .errors import UnsupportedDomain
+from .estimators.base import Estimate, as_estimate
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """One estimate, and with `truth=True` the exact value and the error (estimate - truth)."""
+
+    estimate: Estimate
+    arguments: Arguments
+    truth: Any = None
+    error: Any = None
+
+
+def parse_arguments(domain: str, texts: tuple[str, ...] | list[str]) -> Arguments:
+    """Argument atoms from their command-line forms, e.g. ["keep:g1,g2", "reveal:x=1/2"]."""
+    return Arguments(parse_atom(domain, t) for t in texts)
+
+
+def default_arguments(estimator: Any, domain: str) -> Arguments:
+    """The arguments an estimator declares it assumes when the caller gives none (`default_arguments`)."""
+    return parse_arguments(domain, list(getattr(estimator, "default_arguments", ())))
+
+
+def evaluate(estimator: Any, instance: Any, arguments: Arguments = EMPTY, *, exact: bool = False,
+             truth: bool = False) -> Evaluation:
+    """Run `estimator` on `instance` after checking that it applies and that every certificate holds.
+
+    Parameters are rational in instance files; with `exact=False` they are turned into floats first,
+    with `exact=True` a traceable estimator computes in exact rationals.
+    """
+    if instance.domain not in estimator.domains:
+        raise UnsupportedDomain(
+            f"estimator {estimator.name!r} does not handle {instance.domain!r} instances "
+            f"(it handles: {', '.join(sorted(estimator.domains))})"
+        )
+    arguments.check(instance)
+    run_on = instance if exact else instance.map_numbers(float)
+    result = as_estimate(estimator.estimate(run_on, arguments))
+    if not truth:
+        return Evaluation(result, arguments)
+    value = get_domain(instance.domain).truth(instance, arguments)
+    return Evaluation(result, arguments, value, result.value - (value if exact else float(value)))
+
+
+def to_jsonable(value: Any) -> Any:
+    """A number for a JSON report: floats stay floats, exact rationals become floats (see `exact_text`)."""
+    if value is None:
+        return None
+    if isinstance(value, (int, Fraction)):
+        return float(value)
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def exact_text(value: Any) -> str | None:
+    if isinstance(value, Fraction):
+        return str(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return None

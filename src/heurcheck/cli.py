@@ -1,0 +1,193 @@
+"""The `heurcheck` command line: each command parses, resolves names, calls one library function, renders, exits.
+
+Exit status: 0 success, 1 an estimator failed (or, for checks, a counterexample), 2 usage or input error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from .errors import HeurcheckError
+
+USAGE_ERROR = 2
+ESTIMATOR_FAILED = 1
+
+
+@contextmanager
+def _input_errors() -> Iterator[None]:
+    """Turn heurcheck's own errors into one clear line and exit status 2 (never a traceback)."""
+    try:
+        yield
+    except HeurcheckError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(USAGE_ERROR)
+
+
+def _options(pairs: tuple[str, ...]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        key, eq, value = pair.partition("=")
+        if not eq or not key.strip():
+            raise click.BadParameter(f"{pair!r}: expected KEY=VALUE, e.g. order=3", param_hint="-o")
+        out[key.strip()] = value.strip()
+    return out
+
+
+def _number(value: Any) -> str:
+    from .api import exact_text
+
+    exact = exact_text(value)
+    if exact is not None and "/" in exact:
+        return f"{exact} (= {float(value):.10g})"
+    if exact is not None:
+        return exact
+    if isinstance(value, float):
+        return f"{value:.10g}"
+    return str(value)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="heurcheck")
+def main() -> None:
+    """Check heuristic estimators against the properties asked of them, and find counterexamples."""
+
+
+@main.command("list")
+@click.argument("what", type=click.Choice(["estimators", "properties", "domains", "all"]), default="all")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of tables.")
+def list_command(what: str, as_json: bool) -> None:
+    """List the registered estimators, properties and domains."""
+    from .domains import domain_names, get_domain
+    from .estimators.registry import Registry
+    from .properties import property_names
+
+    with _input_errors():
+        registry = Registry.default()
+        data: dict[str, Any] = {}
+        if what in ("estimators", "all"):
+            rows = []
+            for name in registry.names():
+                try:
+                    d = registry.describe(name)
+                    rows.append({"name": d.name, "domains": list(d.domains), "randomised": d.randomised,
+                                 "traceable": d.traceable, "options": {k: _option_json(o) for k, o in d.options.items()},
+                                 "summary": d.summary, "source": d.source})
+                except HeurcheckError as exc:
+                    rows.append({"name": name, "error": str(exc)})
+            data["estimators"] = rows
+        if what in ("properties", "all"):
+            data["properties"] = list(property_names())
+        if what in ("domains", "all"):
+            data["domains"] = [
+                {"name": n, "summary": get_domain(n).summary,
+                 "arguments": sorted(t.kind for t in get_domain(n).atom_types)}
+                for n in domain_names()
+            ]
+    if as_json:
+        click.echo(json.dumps(data, indent=2))
+        return
+    console = Console()
+    if "estimators" in data:
+        table = Table(title="estimators")
+        for col in ("name", "domains", "kind", "options", "summary"):
+            table.add_column(col)
+        for r in data["estimators"]:
+            if "error" in r:
+                table.add_row(r["name"], "", "[red]broken[/red]", "", r["error"])
+                continue
+            kind = ", ".join(k for k, on in (("randomised", r["randomised"]), ("traceable", r["traceable"])) if on)
+            opts = ", ".join(f"{k}={o['default']}" for k, o in r["options"].items())
+            table.add_row(r["name"], ", ".join(r["domains"]), kind or "deterministic", opts, r["summary"])
+        console.print(table)
+    if "properties" in data:
+        console.print("properties: " + (", ".join(data["properties"]) or "(none registered yet)"))
+    if "domains" in data:
+        table = Table(title="domains")
+        for col in ("name", "quantity", "argument kinds"):
+            table.add_column(col)
+        for r in data["domains"]:
+            table.add_row(r["name"], r["summary"], ", ".join(r["arguments"]) or "-")
+        console.print(table)
+
+
+def _option_json(option: Any) -> dict[str, Any]:
+    return {"default": option.default, "help": option.help}
+
+
+@main.command("estimate")
+@click.argument("estimator")
+@click.argument("instance", type=click.Path(dir_okay=False))
+@click.option("-a", "--argument", "arguments", multiple=True, metavar="ARGUMENT",
+              help="An argument atom, e.g. keep:g1,g2  order:3  reveal:x=1/2  row-sums (repeatable).")
+@click.option("-o", "--option", "options", multiple=True, metavar="KEY=VALUE",
+              help="An estimator option, e.g. order=3 (repeatable).")
+@click.option("--truth", is_flag=True, help="Also compute the exact value and the error.")
+@click.option("--exact", is_flag=True, help="Compute in exact rationals instead of floats.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def estimate_command(estimator: str, instance: str, arguments: tuple[str, ...], options: tuple[str, ...],
+                     truth: bool, exact: bool, as_json: bool) -> None:
+    """Print ESTIMATOR's estimate of the quantity in INSTANCE (a JSON instance file)."""
+    from .api import default_arguments, evaluate, exact_text, parse_arguments, to_jsonable
+    from .domains import load_instance
+    from .estimators.registry import Registry
+
+    with _input_errors():
+        x = load_instance(instance)
+        est = Registry.default().create(estimator, **_options(options))
+        pi = parse_arguments(x.domain, arguments) if arguments else default_arguments(est, x.domain)
+        pi.check(x)
+    try:
+        result = evaluate(est, x, pi, exact=exact, truth=truth)
+    except HeurcheckError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(USAGE_ERROR)
+    except Exception as exc:  # the estimator under test failed: report it, do not crash
+        click.echo(f"estimator {est.name!r} failed on {instance}: {exc.__class__.__name__}: {exc}", err=True)
+        sys.exit(ESTIMATOR_FAILED)
+    e = result.estimate
+    if as_json:
+        doc: dict[str, Any] = {
+            "estimator": est.name, "options": _options(options), "instance": instance, "domain": x.domain,
+            "arguments": pi.to_json(), "estimate": to_jsonable(e.value), "estimate_exact": exact_text(e.value),
+        }
+        if e.stderr is not None:
+            doc["stderr"] = e.stderr
+        if truth:
+            doc.update(truth=to_jsonable(result.truth), truth_exact=exact_text(result.truth),
+                       error=to_jsonable(result.error))
+        click.echo(json.dumps(doc, indent=2))
+        return
+    rows: list[tuple[str, str]] = [
+        ("estimator", est.name + "".join(f" {o}" for o in options)),
+        ("instance", f"{instance} ({x.domain})"),
+        ("arguments", pi.text() + ("" if arguments or not len(pi) else "  (the estimator's defaults)")),
+        ("estimate", _number(e.value) + ("" if e.stderr is None else f" ± {e.stderr:.3g} (standard error)")),
+    ]
+    if truth:
+        rows += [("truth", _number(result.truth)), ("error", _number(result.error))]
+    table = Table(show_header=False, box=None)
+    table.add_column(style="bold")
+    table.add_column()
+    for k, v in rows:
+        table.add_row(k, v)
+    Console().print(table)
+
+
+def run(argv: list[str] | None = None, entry: Callable[..., Any] = main) -> int:
+    """Run the command line in-process (used by tests); returns the exit status."""
+    try:
+        entry.main(args=argv, prog_name="heurcheck", standalone_mode=False)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    return 0

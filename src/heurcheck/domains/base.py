@@ -1,0 +1,51 @@
+"""What every problem domain provides."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from ..arguments import Arguments
+from ..jsonio import Node
+
+
+@dataclass(frozen=True)
+class MonteCarlo:
+    """A Monte Carlo estimate of the quantity: the sample mean and its standard error."""
+
+    mean: float
+    stderr: float
+    samples: int
+    seed: int
+
+
+class Domain(Protocol):
+    """A family of quantities Y: its instance type, file format, ground truths, strategies and argument atoms.
+
+    Instances are frozen dataclasses with a `domain` class attribute naming the domain and
+    `map_numbers(f)` returning a copy with every numeric parameter replaced by `f(value)`
+    (used to run traceable estimators on floats, Fractions, sympy or z3 values).
+    """
+
+    name: str
+    summary: str
+    instance_type: type
+    atom_types: tuple[type, ...]
+
+    def from_json(self, node: Node) -> Any:
+        """Build and validate an instance from its JSON form (raise InvalidInstance naming the field)."""
+        ...
+
+    def to_json(self, instance: Any) -> dict[str, Any]:
+        """The JSON form, including `"domain": name`; `from_json(to_json(x)) == x`."""
+        ...
+
+    def truth(self, instance: Any, arguments: Arguments) -> Any:
+        """The exact value of Y given what the arguments reveal (a Fraction when the parameters are rational)."""
+        ...
+
+    def monte_carlo(self, instance: Any, arguments: Arguments, samples: int, seed: int) -> MonteCarlo: ...
+
+    def instances(self, **limits: Any) -> Any:
+        """A Hypothesis strategy of instances that shrinks structurally."""
+        ...

@@ -1,0 +1,49 @@
+"""The exception hierarchy: one root, each subclass also refining the builtin it resembles.
+
+A counterexample is a result, never an exception; these are for bad input and misuse.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+
+class HeurcheckError(Exception):
+    """Root of every error heurcheck raises on purpose."""
+
+
+class InvalidInstance(HeurcheckError, ValueError):
+    """An instance (or its JSON form) is malformed: the message names the field, the value and what was expected."""
+
+
+class InvalidArgument(HeurcheckError, ValueError):
+    """An argument atom is malformed, belongs to another domain, or carries a certificate that does not check."""
+
+
+class InvalidOption(HeurcheckError, ValueError):
+    """An estimator option is unknown or has a value of the wrong type."""
+
+
+class UnknownName(HeurcheckError, LookupError):
+    """A name (estimator, domain, property, argument kind) is not registered."""
+
+    def __init__(self, what: str, name: str, known: Iterable[str]) -> None:
+        known = sorted(known)
+        close = difflib.get_close_matches(name, known, n=1)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        super().__init__(f"no {what} {name!r}.{hint} Installed: {', '.join(known) or '(none)'}.")
+        self.name = name
+        self.known = tuple(known)
+
+
+class PluginError(HeurcheckError, TypeError):
+    """A plugin does not satisfy the estimator interface; the message names the plugin and what is wrong."""
+
+
+class TruthTooExpensive(HeurcheckError, RuntimeError):
+    """Exact ground truth would exceed the stated size limit for this instance."""
+
+
+class UnsupportedDomain(HeurcheckError, ValueError):
+    """An estimator was asked about an instance of a domain it does not declare."""

@@ -1,0 +1,427 @@
+"""Mean, covariance and order-K cumulant propagation: traceable estimators for circuits.
+
+All three compute the first cumulant of the output. A wire's cumulants are written, through its
+gate, in cumulants of earlier wires (all copies of the wire expanded at once, so the expansion
+is the Leonov-Shiryaev sum over connected partitions); every joint cumulant of earlier wires of
+order greater than K is set to zero, except those kept by a `keep:` argument:
+- `mean` (K = 1): mu(a+b) = mu_a + mu_b, mu(ab) = mu_a mu_b;
+- `covariance` (K = 2, Gaussian closure): for k = ab, mu_k = mu_a mu_b + S_ab,
+  S_kk = S_aa S_bb + S_ab^2 + mu_a^2 S_bb + mu_b^2 S_aa + 2 mu_a mu_b S_ab, S_jk = S_ja mu_b + S_jb mu_a;
+- `cumulant` (option `order`, "inf" for exact): the Leonov-Shiryaev formula for a product,
+  kappa(X_1..X_m, YZ) = kappa(X_1..X_m, Y, Z) + sum over T of kappa(X_T, Y) kappa(X_T^c, Z).
+
+How the arguments steer them: `order:K` raises K (the largest order in Pi wins); `keep:w1,w2,..`
+keeps that joint cumulant and every cross cumulant (order >= 2) its propagation needs, while
+means still follow the order-K rule, so it defeats the presumption of independence between
+exactly those wires; `reveal:x=v` conditions the input law on x = v (a point mass,
+and the Schur complement for a joint Gaussian law); `equal:w=v` (a checked proof) makes wire w
+the constant v. `nonneg:` proofs are not used: truncated propagation can then estimate a
+certified square as negative, which the respect-for-proofs property is there to find.
+
+Mean and covariance have forward passes that cost O(live wires) per gate (numpy rows over the
+wires still needed later); any other plan runs the demand-driven cumulant engine, memoised on
+multisets of wires. Everything is generic over the number backend (float, Fraction, sympy, z3).
+Sources: Christiano, Neyman, Xu, "Formalizing the presumption of independence" (2022), and the
+cumulant propagation of ARC's heuristic-hafnian code.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from math import comb
+from typing import Any, ClassVar
+
+from ..arguments import Arguments
+from ..domains.circuit import (
+    Circuit,
+    CumulantOrder,
+    Gaussian,
+    KeepCumulant,
+    ProvedEqual,
+    _is_zero,
+    condition,
+    cone,
+    cumulants,
+    liveness,
+    revealed_values,
+)
+from ..errors import InvalidOption, UnsupportedDomain
+from ..numbers import _Backend, backend_of
+from .base import Option
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a propagation run keeps: the order K (None: every cumulant), extra kept multisets, proved constants."""
+
+    order: int | None
+    kept: frozenset[tuple[int, ...]]
+    constants: Mapping[int, Any]
+
+
+def make_plan(circuit: Circuit, arguments: Arguments, base_order: int | None) -> Plan:
+    order = base_order
+    for atom in arguments.of(CumulantOrder):
+        order = None if order is None else max(order, atom.order)
+    kept = frozenset(
+        s
+        for s in (tuple(sorted(circuit.wire_index(w) for w in a.wires)) for a in arguments.of(KeepCumulant))
+        if order is not None and len(s) > order
+    )
+    constants = {circuit.wire_index(a.wire): a.value for a in arguments.of(ProvedEqual)}
+    return Plan(order, kept, constants)
+
+
+def propagate(circuit: Circuit, arguments: Arguments, order: int | None) -> Any:
+    """The order-K cumulant propagation estimate of E[C(x)] given the arguments."""
+    circuit = condition(circuit, revealed_values(arguments))
+    circuit = cone(circuit, circuit.output)
+    plan = make_plan(circuit, arguments, order)
+    backend = backend_of(circuit.parameters() + list(plan.constants.values()))
+    if plan.order == 1 and not plan.kept:
+        result = mean_forward(circuit, plan.constants)
+    elif plan.order == 2 and not plan.kept:
+        result = covariance_forward(circuit, plan.constants, backend)[0]
+    else:
+        result = CumulantEngine(circuit, plan, backend).kappa((circuit.wire_index(circuit.output),))
+    return backend.const(result) if isinstance(result, int) else result
+
+
+def _input_moments(circuit: Circuit) -> tuple[list[Any], list[Any]]:
+    """Means and variances of the inputs (variances ignore correlations)."""
+    if circuit.joint is not None:
+        return list(circuit.joint.mean), [circuit.joint.cov[i][i] for i in range(len(circuit.inputs))]
+    ks = [cumulants(i.dist, 2) for i in circuit.inputs]  # type: ignore[arg-type]
+    return [k[1] for k in ks], [k[2] for k in ks]
+
+
+def mean_forward(circuit: Circuit, constants: Mapping[int, Any]) -> Any:
+    mean, _ = _input_moments(circuit)
+    base = len(circuit.inputs)
+    for gi, g in enumerate(circuit.gates):
+        w = base + gi
+        a = [mean[circuit.wire_index(x)] for x in g.args]
+        if w in constants:
+            mean.append(constants[w])
+        elif g.op == "const":
+            mean.append(g.value)
+        elif g.op == "add":
+            mean.append(a[0] + a[1])
+        elif g.op == "mul":
+            mean.append(a[0] * a[1])
+        elif g.op == "neg":
+            mean.append(-a[0])
+        else:
+            mean.append(g.value * a[0])
+    return mean[circuit.wire_index(circuit.output)]
+
+
+def covariance_forward(circuit: Circuit, constants: Mapping[int, Any], backend: _Backend) -> tuple[Any, Any]:
+    """(mean, variance) of the output under Gaussian closure, keeping covariances of live wires only."""
+    n = len(circuit.inputs)
+    mean, var = _input_moments(circuit)
+    cap = max(8, 2 * n)
+    cov = backend.zeros((cap, cap))
+    slot: dict[int, int] = {i: i for i in range(n)}
+    free = list(range(cap - 1, n - 1, -1))
+    for i in range(n):
+        cov[i, i] = var[i]
+    if circuit.joint is not None:
+        for i in range(n):
+            for j in range(n):
+                cov[i, j] = circuit.joint.cov[i][j]
+    zero_row = backend.zeros(cap)
+    freed = liveness(circuit)
+    for gi, g in enumerate(circuit.gates):
+        w = n + gi
+        s = [slot[circuit.wire_index(x)] for x in g.args]
+        m = [mean[circuit.wire_index(x)] for x in g.args]
+        if w in constants or g.op == "const":
+            mu, row, v = constants.get(w, g.value), zero_row, 0
+        elif g.op == "add":
+            mu, row = m[0] + m[1], cov[s[0]] + cov[s[1]]
+            v = cov[s[0], s[0]] + 2 * cov[s[0], s[1]] + cov[s[1], s[1]]
+        elif g.op == "neg":
+            mu, row, v = -m[0], -cov[s[0]], cov[s[0], s[0]]
+        elif g.op == "scale":
+            mu, row, v = g.value * m[0], cov[s[0]] * g.value, g.value * g.value * cov[s[0], s[0]]
+        else:
+            saa, sbb, sab = cov[s[0], s[0]], cov[s[1], s[1]], cov[s[0], s[1]]
+            mu = m[0] * m[1] + sab
+            row = cov[s[0]] * m[1] + cov[s[1]] * m[0]
+            v = saa * sbb + sab * sab + m[0] * m[0] * sbb + m[1] * m[1] * saa + 2 * m[0] * m[1] * sab
+        mean.append(mu)
+        for dead in freed[gi]:
+            free.append(slot.pop(dead))
+        if not free:  # grow the frontier matrix
+            bigger = backend.zeros((2 * cap, 2 * cap))
+            bigger[:cap, :cap] = cov
+            row = _pad(row, 2 * cap, backend)
+            zero_row = backend.zeros(2 * cap)
+            free = list(range(2 * cap - 1, cap - 1, -1))
+            cap, cov = 2 * cap, bigger
+        k = free.pop()
+        cov[k, :] = row
+        cov[:, k] = row
+        cov[k, k] = v
+        slot[w] = k
+    out = circuit.wire_index(circuit.output)
+    return mean[out], cov[slot[out], slot[out]]
+
+
+def _pad(row: Any, size: int, backend: _Backend) -> Any:
+    out = backend.zeros(size)
+    out[: len(row)] = row
+    return out
+
+
+class CumulantEngine:
+    """Joint cumulants of multisets of wires, computed on demand and memoised.
+
+    A multiset is a sorted tuple of wire indices. The largest wire is expanded through its gate:
+    cumulants are multilinear (add, neg, scale) and products follow Leonov-Shiryaev.
+    """
+
+    def __init__(self, circuit: Circuit, plan: Plan, backend: _Backend) -> None:
+        self.c = circuit
+        self.plan = plan
+        self.n = len(circuit.inputs)
+        self.gates = [(g.op, tuple(circuit.wire_index(a) for a in g.args), g.value) for g in circuit.gates]
+        self.memo: dict[tuple[tuple[int, ...], bool], Any] = {}
+        self.input_cumulants: dict[int, list[Any]] = {}
+        exact_zero = backend.name in ("float", "fraction", "sympy")
+        self.is_zero = (lambda v: v == 0) if exact_zero else _is_zero
+        self.max_block = None if plan.order is None or plan.kept else plan.order
+        self.point_mass = {
+            i: inp.dist.mean
+            for i, inp in enumerate(circuit.inputs)
+            if isinstance(inp.dist, Gaussian) and _is_zero(inp.dist.var)
+        }
+
+    def kappa(self, s: tuple[int, ...]) -> Any:
+        limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(limit, 20 * len(self.gates) + 2000))
+        try:
+            return self._kappa(s, False)
+        finally:
+            sys.setrecursionlimit(limit)
+
+    def _constant(self, w: int) -> tuple[bool, Any]:
+        if w in self.plan.constants:
+            return True, self.plan.constants[w]
+        if w in self.point_mass:
+            return True, self.point_mass[w]
+        if w >= self.n and self.gates[w - self.n][0] == "const":
+            return True, self.gates[w - self.n][2]
+        return False, None
+
+    def _kappa(self, s: tuple[int, ...], keep: bool) -> Any:
+        """kappa(s); `keep` marks a cross cumulant needed by a kept one, which is never dropped."""
+        key = (s, keep)
+        if key in self.memo:
+            return self.memo[key]
+        order = self.plan.order
+        if len(s) > 1 and s in self.plan.kept:
+            keep = True
+        if len(s) > 1 and not keep and order is not None and len(s) > order:
+            return 0
+        constant = [self._constant(w) for w in s]
+        if any(is_c for is_c, _ in constant):
+            value = constant[0][1] if len(s) == 1 else 0
+        elif s[-1] < self.n:
+            value = self._inputs(s)
+        else:
+            value = self._expand(s, keep and len(s) > 1)
+        self.memo[key] = value
+        return value
+
+    def _inputs(self, s: tuple[int, ...]) -> Any:
+        joint = self.c.joint
+        if joint is not None:
+            if len(s) == 1:
+                return joint.mean[s[0]]
+            return joint.cov[s[0]][s[1]] if len(s) == 2 else 0
+        if s[0] != s[-1]:
+            return 0  # independent inputs have no joint cumulants
+        i, m = s[0], len(s)
+        known = self.input_cumulants.get(i)
+        if known is None or len(known) <= m:
+            known = cumulants(self.c.inputs[i].dist, max(m, 4))  # type: ignore[arg-type]
+            self.input_cumulants[i] = known
+        return known[m]
+
+    def _expand(self, s: tuple[int, ...], keep: bool) -> Any:
+        # Expand every copy of the newest wire at once: a cumulant of order <= K is then written
+        # in cumulants of earlier wires, each dropped if above order K (Leonov-Shiryaev).
+        w = s[-1]
+        r = s.count(w)
+        rest = s[:-r]
+        op, args, value = self.gates[w - self.n]
+        if op in ("neg", "scale"):
+            factor = -1 if op == "neg" else value
+            return factor**r * self._kappa(tuple(sorted(rest + (args[0],) * r)), keep)
+        if op == "add":
+            a, b = args
+            total: Any = 0
+            for j in range(r + 1):
+                term = self._kappa(tuple(sorted(rest + (a,) * j + (b,) * (r - j))), keep)
+                if not self.is_zero(term):
+                    total = total + comb(r, j) * term
+            return total
+        wires = rest + tuple(args) * r
+        total = 0
+        for blocks in connected_partitions(len(rest), r, self.max_block):
+            term: Any = 1
+            for block in blocks:
+                k = self._kappa(tuple(sorted(wires[i] for i in block)), keep and len(block) > 1)
+                if self.is_zero(k):
+                    break
+                term = term * k
+            else:
+                total = total + term
+        return total
+
+
+@lru_cache(maxsize=None)
+def connected_partitions(m: int, r: int, max_block: int | None) -> tuple[tuple[tuple[int, ...], ...], ...]:
+    """Set partitions of m + 2r positions (m others, then r pairs (m+2i, m+2i+1) standing for the
+    two factors of r copies of one product) that connect everything once each pair is joined,
+    with blocks of at most `max_block` positions: the index set of the Leonov-Shiryaev sum."""
+    size = m + 2 * r
+    out = []
+    for blocks in _partitions(list(range(size)), max_block):
+        parent = list(range(size))
+
+        def find(x: int) -> int:
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        for block in blocks:
+            for x in block[1:]:
+                parent[find(x)] = find(block[0])
+        for i in range(r):
+            parent[find(m + 2 * i + 1)] = find(m + 2 * i)
+        if len({find(x) for x in range(size)}) == 1:
+            out.append(tuple(tuple(b) for b in blocks))
+    return tuple(out)
+
+
+def _partitions(items: list[int], max_block: int | None) -> Any:
+    if not items:
+        yield []
+        return
+    first, rest = items[0], items[1:]
+    for sub in _partitions(rest, max_block):
+        yield [[first]] + sub
+        for i, block in enumerate(sub):
+            if max_block is None or len(block) < max_block:
+                yield sub[:i] + [[first] + block] + sub[i + 1 :]
+
+
+# --------------------------------------------------------------------------- other domains
+
+
+def as_circuit(instance: Any, arguments: Arguments) -> tuple[Circuit, Arguments]:
+    """An arithmetic circuit (and its arguments) whose expected output is the instance's quantity."""
+    domain = instance.domain
+    if domain == "circuit":
+        return instance, arguments
+    if domain == "boolean":
+        from ..domains import boolean
+
+        return boolean.to_circuit(instance), boolean_arguments_as_circuit(arguments)
+    if domain == "hafnian":
+        from ..domains.permanent import hafnian_circuit
+
+        return hafnian_circuit(instance), Arguments()
+    if domain == "permanent":
+        from ..domains.permanent import hafnian_circuit, permanent_as_hafnian
+
+        return hafnian_circuit(permanent_as_hafnian(instance)), Arguments()
+    raise UnsupportedDomain(f"propagation estimators do not handle the {domain!r} domain")
+
+
+def boolean_arguments_as_circuit(arguments: Arguments) -> Arguments:
+    """Revealed bits and proved-constant sub-circuits, as the arithmetic circuit's atoms (same wire ids)."""
+    from ..domains.boolean import ProvedConstant, RevealBit
+    from ..domains.circuit import RevealInput
+
+    atoms: list[Any] = [RevealInput(a.input, a.value) for a in arguments.of(RevealBit)]
+    atoms += [ProvedEqual(a.wire, a.value) for a in arguments.of(ProvedConstant)]
+    return Arguments(atoms)
+
+
+def parse_order(value: Any) -> int | None:
+    """An order option: a positive integer, or "inf" / "exact" / None for every cumulant."""
+    if value is None or (isinstance(value, str) and value.strip().lower() in ("inf", "exact", "none")):
+        return None
+    try:
+        order = int(value)
+    except (TypeError, ValueError):
+        raise InvalidOption(f"option order={value!r}: expected a positive integer or 'inf'") from None
+    if order < 1 or order > 64:
+        raise InvalidOption(f"option order={value!r}: expected an integer from 1 to 64, or 'inf'")
+    return order
+
+
+_CIRCUITS = frozenset({"circuit", "boolean", "hafnian", "permanent"})
+
+
+class MeanPropagation:
+    """Mean propagation (cumulant order 1): the presumption of independence at every product."""
+
+    name: ClassVar[str] = "mean"
+    domains: ClassVar[frozenset[str]] = _CIRCUITS
+    randomised: ClassVar[bool] = False
+    traceable: ClassVar[bool] = True
+    options: ClassVar[dict[str, Option]] = {}
+
+    def estimate(self, instance: Any, arguments: Arguments) -> Any:
+        return propagate(*as_circuit(instance, arguments), order=1)
+
+
+class CovariancePropagation:
+    """Covariance propagation (cumulant order 2, Gaussian closure)."""
+
+    name: ClassVar[str] = "covariance"
+    domains: ClassVar[frozenset[str]] = _CIRCUITS
+    randomised: ClassVar[bool] = False
+    traceable: ClassVar[bool] = True
+    options: ClassVar[dict[str, Option]] = {}
+
+    def estimate(self, instance: Any, arguments: Arguments) -> Any:
+        return propagate(*as_circuit(instance, arguments), order=2)
+
+
+class CumulantPropagation:
+    """Order-K cumulant propagation (Leonov-Shiryaev); with `imputation` on hafnians, dropped cross
+    cumulants are filled by a least-squares prediction from kept ones."""
+
+    name: ClassVar[str] = "cumulant"
+    domains: ClassVar[frozenset[str]] = _CIRCUITS
+    randomised: ClassVar[bool] = False
+    traceable: ClassVar[bool] = True
+    options: ClassVar[dict[str, Option]] = {
+        "order": Option(parse_order, 3, "highest cumulant order kept ('inf': every cumulant, exact)"),
+        "imputation": Option(bool, False, "hafnian only: impute dropped cross cumulants by least squares"),
+    }
+
+    def __init__(self, order: int | None | str = 3, imputation: bool = False) -> None:
+        self.order = parse_order(order)
+        self.imputation = bool(imputation)
+
+    def estimate(self, instance: Any, arguments: Arguments) -> Any:
+        if self.imputation:
+            if instance.domain != "hafnian":
+                raise UnsupportedDomain(
+                    f"cumulant imputation applies to hafnian product trees, not to {instance.domain!r} instances"
+                )
+            from .hafnian import product_tree_cumulants
+
+            return product_tree_cumulants(instance, self.order, imputation=True)
+        return propagate(*as_circuit(instance, arguments), order=self.order)

@@ -1,0 +1,45 @@
+"""Reference estimators: the exact value and a seeded Monte Carlo estimate with its standard error."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from ..arguments import Arguments
+from ..domains import get_domain
+from .base import Estimate, Option
+
+_ALL = frozenset({"circuit", "boolean", "permanent", "hafnian"})
+
+
+class Exact:
+    """The ground truth E[Y | what the arguments reveal], exact (a Fraction on rational instances)."""
+
+    name: ClassVar[str] = "exact"
+    domains: ClassVar[frozenset[str]] = _ALL
+    randomised: ClassVar[bool] = False
+    traceable: ClassVar[bool] = False
+    options: ClassVar[dict[str, Option]] = {}
+
+    def estimate(self, instance: Any, arguments: Arguments) -> Any:
+        return get_domain(instance.domain).truth(instance, arguments)
+
+
+class Sampling:
+    """Monte Carlo: the mean of `samples` seeded draws, with its standard error."""
+
+    name: ClassVar[str] = "sampling"
+    domains: ClassVar[frozenset[str]] = _ALL
+    randomised: ClassVar[bool] = True
+    traceable: ClassVar[bool] = False
+    options: ClassVar[dict[str, Option]] = {
+        "samples": Option(int, 10_000, "number of random draws", minimum=2),
+        "seed": Option(int, 0, "random seed", minimum=0),
+    }
+
+    def __init__(self, samples: int = 10_000, seed: int = 0) -> None:
+        self.samples = samples
+        self.seed = seed
+
+    def estimate(self, instance: Any, arguments: Arguments) -> Estimate:
+        mc = get_domain(instance.domain).monte_carlo(instance, arguments, self.samples, self.seed)
+        return Estimate(mc.mean, mc.stderr)

@@ -1,0 +1,198 @@
+"""The estimator registry: built-ins, the `heurcheck.estimators` entry-point group, and explicit
+`module:attr` or `path/to/file.py:attr` references. Each plugin is validated when registered."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+import importlib.util
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..domains import domain_names
+from ..errors import InvalidOption, PluginError, UnknownName
+from .base import Described, Option
+
+ENTRY_POINT_GROUP = "heurcheck.estimators"
+
+BUILTINS: dict[str, str] = {
+    "exact": "heurcheck.estimators.reference:Exact",
+    "sampling": "heurcheck.estimators.reference:Sampling",
+    "mean": "heurcheck.estimators.propagation:MeanPropagation",
+    "covariance": "heurcheck.estimators.propagation:CovariancePropagation",
+    "cumulant": "heurcheck.estimators.propagation:CumulantPropagation",
+    "perm-row": "heurcheck.estimators.permanent:RowEstimator",
+    "perm-col": "heurcheck.estimators.permanent:ColumnEstimator",
+    "perm-sum": "heurcheck.estimators.permanent:SumEstimator",
+    "perm-uniq": "heurcheck.estimators.permanent:UniqEstimator",
+    "perm-rowcol": "heurcheck.estimators.permanent:RowColumnEstimator",
+    "symmetrize": "heurcheck.estimators.symmetrize:Symmetrize",
+}
+
+
+@dataclass
+class _Entry:
+    reference: str
+    source: str
+    factory: Any = None
+
+
+def load_reference(reference: str) -> Any:
+    """Import `module:attr` or `path/to/file.py:attr` (the file is loaded as a module, not evaluated as text)."""
+    target, sep, attr = reference.rpartition(":")
+    if not sep or not target or not attr:
+        raise PluginError(f"estimator reference {reference!r}: expected 'module:attr' or 'path/to/file.py:attr'")
+    if target.endswith(".py") or "/" in target or "\\" in target:
+        path = Path(target)
+        if not path.is_file():
+            raise PluginError(f"estimator reference {reference!r}: no file {str(path)!r}")
+        name = f"heurcheck_plugin_{abs(hash(str(path.resolve())))}"
+        spec = importlib.util.spec_from_file_location(name, path)
+        if spec is None or spec.loader is None:
+            raise PluginError(f"estimator reference {reference!r}: cannot load {str(path)!r} as a Python module")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        try:
+            spec.loader.exec_module(module)
+        except Exception as exc:  # a broken plugin file is reported, not raised through
+            raise PluginError(f"estimator reference {reference!r}: importing {path} failed: {exc!r}") from exc
+    else:
+        try:
+            module = importlib.import_module(target)
+        except Exception as exc:
+            raise PluginError(f"estimator reference {reference!r}: importing {target!r} failed: {exc!r}") from exc
+    try:
+        return getattr(module, attr)
+    except AttributeError:
+        raise PluginError(f"estimator reference {reference!r}: {target!r} has no attribute {attr!r}") from None
+
+
+def validate(factory: Any, where: str) -> None:
+    """Check that `factory` (a class or an instance) declares the estimator interface."""
+    problems = []
+    name = getattr(factory, "name", None)
+    if not isinstance(name, str) or not name:
+        problems.append("`name` must be a non-empty string")
+    domains = getattr(factory, "domains", None)
+    known = set(domain_names())
+    if not isinstance(domains, (set, frozenset, tuple, list)) or not domains:
+        problems.append(f"`domains` must be a non-empty set drawn from {sorted(known)}")
+    elif not set(domains) <= known:
+        problems.append(f"`domains` names unknown domains {sorted(set(domains) - known)} (known: {sorted(known)})")
+    if not callable(getattr(factory, "estimate", None)):
+        problems.append("it has no `estimate(instance, arguments)` method")
+    for flag in ("randomised", "traceable"):
+        if not isinstance(getattr(factory, flag, False), bool):
+            problems.append(f"`{flag}` must be True or False")
+    options = getattr(factory, "options", {})
+    if not isinstance(options, Mapping) or not all(isinstance(o, Option) for o in options.values()):
+        problems.append("`options` must map option names to heurcheck.Option")
+    if problems:
+        raise PluginError(f"estimator plugin {where}: " + "; ".join(problems))
+
+
+def convert_option(estimator: str, name: str, option: Option, value: Any) -> Any:
+    """Turn a command-line string (or a Python value) into the option's type, checking its bounds."""
+    try:
+        if isinstance(value, str) and option.type is bool:
+            lowered = value.strip().lower()
+            if lowered not in ("true", "false", "1", "0", "yes", "no"):
+                raise ValueError
+            converted: Any = lowered in ("true", "1", "yes")
+        elif isinstance(value, str) or option.type in (int, float):
+            if option.type is int and isinstance(value, float) and not value.is_integer():
+                raise ValueError
+            converted = option.type(value)
+        else:
+            converted = value
+    except (TypeError, ValueError) as exc:
+        if isinstance(exc, InvalidOption):
+            raise
+        kind = getattr(option.type, "__name__", str(option.type))
+        raise InvalidOption(f"option {name}={value!r} of estimator {estimator!r}: expected a value of type {kind}") from None
+    if option.choices is not None and converted not in option.choices:
+        raise InvalidOption(f"option {name}={value!r} of estimator {estimator!r}: expected one of {option.choices}")
+    if option.minimum is not None and isinstance(converted, (int, float)) and converted < option.minimum:
+        raise InvalidOption(f"option {name}={value!r} of estimator {estimator!r}: expected at least {option.minimum}")
+    return converted
+
+
+class Registry:
+    """Estimator factories by name. `Registry.default()` holds the built-ins and installed plugins."""
+
+    def __init__(self) -> None:
+        self._entries: dict[str, _Entry] = {}
+
+    @classmethod
+    def default(cls, entry_points: bool = True) -> Registry:
+        registry = cls()
+        for name, ref in BUILTINS.items():
+            registry._entries[name] = _Entry(ref, "built-in")
+        if entry_points:
+            for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+                if ep.name not in registry._entries:
+                    registry._entries[ep.name] = _Entry(ep.value, f"entry point {ep.name} = {ep.value}")
+        return registry
+
+    def register(self, factory: Any, source: str = "registered in code") -> str:
+        validate(factory, repr(getattr(factory, "name", factory)))
+        name = factory.name
+        if name in self._entries and self._entries[name].factory is not factory:
+            raise PluginError(f"estimator plugin {name!r}: the name is taken by {self._entries[name].source}")
+        self._entries[name] = _Entry("", source, factory)
+        return name
+
+    def names(self) -> tuple[str, ...]:
+        return tuple(self._entries)
+
+    def factory(self, name: str) -> Any:
+        """The class (or instance) registered as `name`, or loaded from a `module:attr` / `file.py:attr` reference."""
+        if name not in self._entries:
+            if ":" in name:
+                factory = load_reference(name)
+                validate(factory, repr(name))
+                return factory
+            raise UnknownName("estimator", name, self._entries)
+        entry = self._entries[name]
+        if entry.factory is None:
+            factory = load_reference(entry.reference)
+            validate(factory, f"{name!r} ({entry.source})")
+            if factory.name != name:
+                raise PluginError(f"estimator plugin {entry.source}: it declares name {factory.name!r}, not {name!r}")
+            entry.factory = factory
+        return entry.factory
+
+    def create(self, name: str, **options: Any) -> Any:
+        """An estimator instance with its options checked and converted (`order="3"` becomes 3)."""
+        factory = self.factory(name)
+        declared: Mapping[str, Option] = getattr(factory, "options", {})
+        unknown = [k for k in options if k not in declared]
+        if unknown:
+            raise InvalidOption(str(UnknownName(f"option of estimator {factory.name!r}", unknown[0], declared)))
+        converted = {k: convert_option(factory.name, k, declared[k], v) for k, v in options.items()}
+        if not isinstance(factory, type):
+            if converted:
+                raise InvalidOption(f"estimator {factory.name!r} is an object, not a class: it takes no options")
+            return factory
+        try:
+            return factory(**converted)
+        except InvalidOption:
+            raise
+        except Exception as exc:
+            raise PluginError(f"estimator {factory.name!r}: construction with {converted} failed: {exc!r}") from exc
+
+    def describe(self, name: str) -> Described:
+        f = self.factory(name)
+        doc = (f.__doc__ or "").strip().splitlines()
+        return Described(
+            name=f.name,
+            domains=tuple(sorted(f.domains)),
+            randomised=bool(getattr(f, "randomised", False)),
+            traceable=bool(getattr(f, "traceable", False)),
+            options=dict(getattr(f, "options", {})),
+            summary=doc[0] if doc else "",
+            source=self._entries[name].source if name in self._entries else name,
+        )

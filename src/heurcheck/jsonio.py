@@ -1,0 +1,185 @@
+"""Schema-checked reading of JSON documents, with messages that name the field, the value and what was expected.
+
+Every file heurcheck reads goes through `load_document` and a `Node` walk; nothing
+from a user's file is evaluated. Decimal numbers are read exactly (0.1 is 1/10).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, NoReturn
+
+from .errors import HeurcheckError, InvalidInstance
+
+MAX_DOCUMENT_BYTES = 50_000_000
+
+
+def _reject_constant(name: str) -> NoReturn:
+    raise ValueError(f"{name} is not a valid JSON number here")
+
+
+def parse_json(text: str) -> Any:
+    """Parse JSON text; decimals become exact Fractions, NaN and Infinity are refused."""
+    return json.loads(text, parse_float=Fraction, parse_constant=_reject_constant)
+
+
+def load_document(path: str | os.PathLike[str], error: type[HeurcheckError] = InvalidInstance) -> Any:
+    """Read and parse a JSON file, turning every failure into `error` naming the file."""
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if size > MAX_DOCUMENT_BYTES:
+            raise error(f"{p}: file is {size} bytes, more than the limit of {MAX_DOCUMENT_BYTES}")
+        text = p.read_text(encoding="utf-8")
+    except HeurcheckError:
+        raise
+    except (OSError, UnicodeDecodeError) as exc:
+        raise error(f"{p}: cannot read file ({exc.__class__.__name__}: {exc})") from None
+    try:
+        return parse_json(text)
+    except (ValueError, RecursionError) as exc:
+        raise error(f"{p}: not valid JSON ({exc})") from None
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Fraction):
+        return value.numerator if value.denominator == 1 else str(value)
+    return value
+
+
+def number_to_json(value: Any) -> Any:
+    """A number in its JSON form: int if integral, a "p/q" string for other Fractions, float otherwise."""
+    if isinstance(value, bool):
+        raise TypeError("booleans are not numbers here")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, Fraction):
+        return _plain(value)
+    return float(value)
+
+
+def write_json_atomic(path: str | os.PathLike[str], document: Any) -> None:
+    """Write `document` to `path` atomically (a temporary file in the same folder, then a rename)."""
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", dir=p.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(document, f, indent=2, sort_keys=False)
+            f.write("\n")
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, p)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class Node:
+    """A value inside a JSON document together with its path, for precise error messages."""
+
+    __slots__ = ("value", "path", "error")
+
+    def __init__(self, value: Any, path: str = "$", error: type[HeurcheckError] = InvalidInstance) -> None:
+        self.value = value
+        self.path = path
+        self.error = error
+
+    def fail(self, expected: str) -> NoReturn:
+        shown = repr(_plain(self.value))
+        if len(shown) > 80:
+            shown = shown[:77] + "..."
+        raise self.error(f"field {self.path}: expected {expected}, got {shown}")
+
+    def child(self, key: str | int, value: Any) -> Node:
+        path = f"{self.path}[{key}]" if isinstance(key, int) else f"{self.path}.{key}"
+        return Node(value, path, self.error)
+
+    def object(self, required: tuple[str, ...] = (), optional: tuple[str, ...] = ()) -> Node:
+        if not isinstance(self.value, dict):
+            self.fail("an object")
+        missing = [k for k in required if k not in self.value]
+        if missing:
+            raise self.error(f"field {self.path}.{missing[0]}: missing (required fields: {', '.join(required)})")
+        allowed = set(required) | set(optional)
+        extra = sorted(k for k in self.value if k not in allowed)
+        if extra:
+            raise self.error(
+                f"field {self.path}.{extra[0]}: unknown field (expected only: {', '.join(sorted(allowed))})"
+            )
+        return self
+
+    def __getitem__(self, key: str) -> Node:
+        if not isinstance(self.value, dict) or key not in self.value:
+            raise self.error(f"field {self.path}.{key}: missing")
+        return self.child(key, self.value[key])
+
+    def get(self, key: str, default: Any = None) -> Node:
+        if isinstance(self.value, dict) and key in self.value:
+            return self.child(key, self.value[key])
+        return Node(default, f"{self.path}.{key}", self.error)
+
+    def present(self, key: str) -> bool:
+        return isinstance(self.value, dict) and key in self.value
+
+    def items(self, min_len: int = 0, max_len: int | None = None) -> Iterator[Node]:
+        if not isinstance(self.value, list):
+            self.fail("a list")
+        n = len(self.value)
+        if n < min_len or (max_len is not None and n > max_len):
+            bound = f"at least {min_len}" if max_len is None else f"{min_len} to {max_len}"
+            if max_len == min_len:
+                bound = str(min_len)
+            raise self.error(f"field {self.path}: expected a list of {bound} items, got {n} items")
+        return (self.child(i, v) for i, v in enumerate(self.value))
+
+    def string(self, choices: tuple[str, ...] | None = None) -> str:
+        if not isinstance(self.value, str):
+            self.fail("a string" if choices is None else f"one of {', '.join(choices)}")
+        if choices is not None and self.value not in choices:
+            self.fail(f"one of {', '.join(choices)}")
+        return self.value
+
+    def integer(self, minimum: int | None = None, maximum: int | None = None) -> int:
+        v = self.value
+        if isinstance(v, Fraction) and v.denominator == 1:
+            v = v.numerator
+        if isinstance(v, bool) or not isinstance(v, int):
+            self.fail("an integer")
+        if (minimum is not None and v < minimum) or (maximum is not None and v > maximum):
+            lo = "-inf" if minimum is None else minimum
+            hi = "inf" if maximum is None else maximum
+            self.fail(f"an integer in [{lo}, {hi}]")
+        return v
+
+    def number(self, minimum: Fraction | int | None = None, maximum: Fraction | int | None = None) -> Fraction:
+        """An exact rational: a JSON int, a JSON decimal, or a string "p/q"."""
+        v = self.value
+        if isinstance(v, bool):
+            self.fail("a number")
+        if isinstance(v, str):
+            try:
+                q = Fraction(v.strip())
+            except (ValueError, ZeroDivisionError):
+                self.fail('a number (an int, a decimal, or a string "p/q")')
+        elif isinstance(v, (int, Fraction)):
+            q = Fraction(v)
+        else:
+            self.fail('a number (an int, a decimal, or a string "p/q")')
+        if abs(q.numerator) > 10**100 or q.denominator > 10**100:
+            self.fail("a number of at most 100 digits")
+        if (minimum is not None and q < minimum) or (maximum is not None and q > maximum):
+            lo = "-inf" if minimum is None else _plain(Fraction(minimum))
+            hi = "inf" if maximum is None else _plain(Fraction(maximum))
+            self.fail(f"a number in [{lo}, {hi}]")
+        return q
+
+    def boolean(self) -> bool:
+        if not isinstance(self.value, bool):
+            self.fail("true or false")
+        return self.value
