@@ -147,3 +147,25 @@ def test_float_and_exact_runs_agree() -> None:
 def test_imputation_outside_hafnians_is_refused_with_a_clear_error() -> None:
     with pytest.raises(UnsupportedDomain, match="hafnian"):
         CumulantPropagation(order=2, imputation=True).estimate(square_of_a_cube(), NONE)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.data())
+def test_on_hafnians_and_permanents_full_order_is_exact_and_order_one_presumes_independence(data) -> None:
+    from heurcheck.domains.permanent import covariances, hafnian, matrices, permanent
+
+    cov = data.draw(covariances(max_n=6))
+    mat = data.draw(matrices(max_n=3, entries="small-int"))
+    assert CumulantPropagation(order="inf").estimate(cov, NONE) == hafnian(cov.matrix)
+    assert CumulantPropagation(order="inf").estimate(mat, NONE) == permanent(mat.entries)
+    if cov.n >= 2:
+        assert MeanPropagation().estimate(cov, NONE) == 0
+
+
+def test_covariance_propagation_on_a_four_variable_product_tree_is_exact() -> None:
+    from heurcheck.domains.permanent import Covariance, hafnian
+
+    sigma = tuple(tuple(F(v) for v in row) for row in [[2, 1, 0, 1], [1, 2, 1, 0], [0, 1, 2, 1], [1, 0, 1, 2]])
+    c = Covariance(sigma)
+    # the tree ((z1 z2)(z3 z4)) expands both pairs at once: every pairing is a block of order 2
+    assert CovariancePropagation().estimate(c, NONE) == hafnian(sigma) == 1 * 1 + 0 * 0 + 1 * 1

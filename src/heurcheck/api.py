@@ -32,6 +32,15 @@ def default_arguments(estimator: Any, domain: str) -> Arguments:
     return parse_arguments(domain, list(getattr(estimator, "default_arguments", ())))
 
 
+def check_applies(estimator: Any, instance: Any) -> None:
+    """Raise UnsupportedDomain unless the estimator declares the instance's domain."""
+    if instance.domain not in estimator.domains:
+        raise UnsupportedDomain(
+            f"estimator {estimator.name!r} does not handle {instance.domain!r} instances "
+            f"(it handles: {', '.join(sorted(estimator.domains))})"
+        )
+
+
 def evaluate(estimator: Any, instance: Any, arguments: Arguments = EMPTY, *, exact: bool = False,
              truth: bool = False) -> Evaluation:
     """Run `estimator` on `instance` after checking that it applies and that every certificate holds.
@@ -39,11 +48,7 @@ def evaluate(estimator: Any, instance: Any, arguments: Arguments = EMPTY, *, exa
     Parameters are rational in instance files; with `exact=False` they are turned into floats first,
     with `exact=True` a traceable estimator computes in exact rationals.
     """
-    if instance.domain not in estimator.domains:
-        raise UnsupportedDomain(
-            f"estimator {estimator.name!r} does not handle {instance.domain!r} instances "
-            f"(it handles: {', '.join(sorted(estimator.domains))})"
-        )
+    check_applies(estimator, instance)
     arguments.check(instance)
     run_on = instance if exact else instance.map_numbers(float)
     result = as_estimate(estimator.estimate(run_on, arguments))

@@ -97,15 +97,19 @@ def list_command(what: str, as_json: bool) -> None:
     console = Console()
     if "estimators" in data:
         table = Table(title="estimators")
-        for col in ("name", "domains", "kind", "options", "summary"):
-            table.add_column(col)
+        table.add_column("name", no_wrap=True)
+        table.add_column("domains")
+        table.add_column("kind")
+        table.add_column("options")
+        every = set(domain_names())
         for r in data["estimators"]:
             if "error" in r:
-                table.add_row(r["name"], "", "[red]broken[/red]", "", r["error"])
+                table.add_row(r["name"], "", "[red]broken[/red]", r["error"])
                 continue
             kind = ", ".join(k for k, on in (("randomised", r["randomised"]), ("traceable", r["traceable"])) if on)
-            opts = ", ".join(f"{k}={o['default']}" for k, o in r["options"].items())
-            table.add_row(r["name"], ", ".join(r["domains"]), kind or "deterministic", opts, r["summary"])
+            opts = " ".join(f"{k}={o['default']}" for k, o in r["options"].items())
+            domains = "all" if set(r["domains"]) == every else ", ".join(r["domains"])
+            table.add_row(r["name"], domains, kind or "deterministic", opts)
         console.print(table)
     if "properties" in data:
         console.print("properties: " + (", ".join(data["properties"]) or "(none registered yet)"))
@@ -122,6 +126,12 @@ def _option_json(option: Any) -> dict[str, Any]:
     return {"default": option.default, "help": option.help}
 
 
+def _stderr_text(stderr: float | None) -> str:
+    if stderr is None:
+        return ""
+    return "  (exact: standard error 0)" if stderr == 0 else f" ± {stderr:.3g} (standard error)"
+
+
 @main.command("estimate")
 @click.argument("estimator")
 @click.argument("instance", type=click.Path(dir_okay=False))
@@ -135,13 +145,14 @@ def _option_json(option: Any) -> dict[str, Any]:
 def estimate_command(estimator: str, instance: str, arguments: tuple[str, ...], options: tuple[str, ...],
                      truth: bool, exact: bool, as_json: bool) -> None:
     """Print ESTIMATOR's estimate of the quantity in INSTANCE (a JSON instance file)."""
-    from .api import default_arguments, evaluate, exact_text, parse_arguments, to_jsonable
+    from .api import check_applies, default_arguments, evaluate, exact_text, parse_arguments, to_jsonable
     from .domains import load_instance
     from .estimators.registry import Registry
 
     with _input_errors():
         x = load_instance(instance)
         est = Registry.default().create(estimator, **_options(options))
+        check_applies(est, x)
         pi = parse_arguments(x.domain, arguments) if arguments else default_arguments(est, x.domain)
         pi.check(x)
     try:
@@ -169,7 +180,7 @@ def estimate_command(estimator: str, instance: str, arguments: tuple[str, ...], 
         ("estimator", est.name + "".join(f" {o}" for o in options)),
         ("instance", f"{instance} ({x.domain})"),
         ("arguments", pi.text() + ("" if arguments or not len(pi) else "  (the estimator's defaults)")),
-        ("estimate", _number(e.value) + ("" if e.stderr is None else f" ± {e.stderr:.3g} (standard error)")),
+        ("estimate", _number(e.value) + _stderr_text(e.stderr)),
     ]
     if truth:
         rows += [("truth", _number(result.truth)), ("error", _number(result.error))]

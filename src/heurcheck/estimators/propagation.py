@@ -326,23 +326,21 @@ def _partitions(items: list[int], max_block: int | None) -> Any:
 # --------------------------------------------------------------------------- other domains
 
 
-def as_circuit(instance: Any, arguments: Arguments) -> tuple[Circuit, Arguments]:
-    """An arithmetic circuit (and its arguments) whose expected output is the instance's quantity."""
+def estimate_by_propagation(instance: Any, arguments: Arguments, order: int | None) -> Any:
+    """Order-K propagation on any supported domain: circuits wire by wire, boolean circuits through
+    their arithmetisation, hafnians and permanents on their product tree (all nodes of one height
+    expanded together, as in ARC's heuristic-hafnian)."""
     domain = instance.domain
     if domain == "circuit":
-        return instance, arguments
+        return propagate(instance, arguments, order)
     if domain == "boolean":
         from ..domains import boolean
 
-        return boolean.to_circuit(instance), boolean_arguments_as_circuit(arguments)
-    if domain == "hafnian":
-        from ..domains.permanent import hafnian_circuit
+        return propagate(boolean.to_circuit(instance), boolean_arguments_as_circuit(arguments), order)
+    if domain in ("hafnian", "permanent"):
+        from .hafnian import product_tree_cumulants
 
-        return hafnian_circuit(instance), Arguments()
-    if domain == "permanent":
-        from ..domains.permanent import hafnian_circuit, permanent_as_hafnian
-
-        return hafnian_circuit(permanent_as_hafnian(instance)), Arguments()
+        return product_tree_cumulants(instance, order, imputation=False)
     raise UnsupportedDomain(f"propagation estimators do not handle the {domain!r} domain")
 
 
@@ -382,7 +380,7 @@ class MeanPropagation:
     options: ClassVar[dict[str, Option]] = {}
 
     def estimate(self, instance: Any, arguments: Arguments) -> Any:
-        return propagate(*as_circuit(instance, arguments), order=1)
+        return estimate_by_propagation(instance, arguments, 1)
 
 
 class CovariancePropagation:
@@ -395,7 +393,7 @@ class CovariancePropagation:
     options: ClassVar[dict[str, Option]] = {}
 
     def estimate(self, instance: Any, arguments: Arguments) -> Any:
-        return propagate(*as_circuit(instance, arguments), order=2)
+        return estimate_by_propagation(instance, arguments, 2)
 
 
 class CumulantPropagation:
@@ -424,4 +422,4 @@ class CumulantPropagation:
             from .hafnian import product_tree_cumulants
 
             return product_tree_cumulants(instance, self.order, imputation=True)
-        return propagate(*as_circuit(instance, arguments), order=self.order)
+        return estimate_by_propagation(instance, arguments, self.order)
