@@ -169,3 +169,11 @@ def test_covariance_propagation_on_a_four_variable_product_tree_is_exact() -> No
     c = Covariance(sigma)
     # the tree ((z1 z2)(z3 z4)) expands both pairs at once: every pairing is a block of order 2
     assert CovariancePropagation().estimate(c, NONE) == hafnian(sigma) == 1 * 1 + 0 * 0 + 1 * 1
+
+
+@settings(max_examples=150, deadline=None)
+@given(circuits(max_inputs=2, max_gates=6) | circuits(max_inputs=2, max_gates=5, joint=True), st.integers(1, 4))
+def test_the_engine_equals_the_literal_leonov_shiryaev_partition_sum_at_every_order(c: Circuit, order: int) -> None:
+    from oracle import reference_estimate
+
+    assert propagate(c, NONE, order) == reference_estimate(c, order)

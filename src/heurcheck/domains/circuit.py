@@ -662,11 +662,14 @@ def circuits(
     dists: tuple[str, ...] = ("rademacher", "bernoulli", "gaussian", "uniform"),
     joint: bool = False,
     ops: tuple[str, ...] = ("add", "mul", "scale", "neg", "const"),
+    recent: bool = False,
 ) -> Any:
     """Hypothesis strategy of circuits with exact rational parameters.
 
     Shrinks structurally: fewer gates and inputs (lists), the first op and distribution in the
-    given orders, arguments towards the first wires, parameters towards 0 and 1.
+    given orders, arguments towards the first wires (with `recent`, towards the newest wires, which
+    makes deep chains likely), parameters towards 0 and 1. Repeating an op in `ops` weights it.
+    Gates the output does not depend on are dropped, so every gate of a shrunk circuit matters.
     """
     from hypothesis import strategies as st
 
@@ -702,10 +705,12 @@ def circuits(
         gates = []
         for k, (op, a, b, value) in enumerate(draw(st.lists(gate, max_size=max_gates))):
             arity = OPS[op]
-            args = tuple(wires[x % len(wires)] for x in (a, b)[:arity])
+            pick = (lambda x: wires[-1 - x % len(wires)]) if recent else (lambda x: wires[x % len(wires)])
+            args = tuple(pick(x) for x in (a, b)[:arity])
             gates.append(Gate(f"g{k}", op, args, value if op in ("const", "scale") else None))
             wires.append(f"g{k}")
-        return Circuit(inputs, tuple(gates), wires[-1], law)
+        # keep only what the output depends on, so shrinking never carries dead gates
+        return cone(Circuit(inputs, tuple(gates), wires[-1], law), wires[-1])
 
     return build()
 

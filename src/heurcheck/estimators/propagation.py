@@ -30,7 +30,8 @@ from __future__ import annotations
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from collections import Counter
+from itertools import product
 from math import comb
 from typing import Any, ClassVar
 
@@ -63,15 +64,21 @@ class Plan:
 
 
 def make_plan(circuit: Circuit, arguments: Arguments, base_order: int | None) -> Plan:
+    """The plan for `circuit` (already cut to the output's cone): atoms about wires outside it are
+    irrelevant to the output and ignored."""
     order = base_order
     for atom in arguments.of(CumulantOrder):
         order = None if order is None else max(order, atom.order)
     kept = frozenset(
         s
-        for s in (tuple(sorted(circuit.wire_index(w) for w in a.wires)) for a in arguments.of(KeepCumulant))
+        for s in (
+            tuple(sorted(circuit.wire_index(w) for w in a.wires))
+            for a in arguments.of(KeepCumulant)
+            if all(circuit.has_wire(w) for w in a.wires)
+        )
         if order is not None and len(s) > order
     )
-    constants = {circuit.wire_index(a.wire): a.value for a in arguments.of(ProvedEqual)}
+    constants = {circuit.wire_index(a.wire): a.value for a in arguments.of(ProvedEqual) if circuit.has_wire(a.wire)}
     return Plan(order, kept, constants)
 
 
@@ -190,11 +197,10 @@ class CumulantEngine:
         self.plan = plan
         self.n = len(circuit.inputs)
         self.gates = [(g.op, tuple(circuit.wire_index(a) for a in g.args), g.value) for g in circuit.gates]
-        self.memo: dict[tuple[tuple[int, ...], bool], Any] = {}
+        self.memo: dict[tuple[tuple[int, ...], bool, bool], Any] = {}
         self.input_cumulants: dict[int, list[Any]] = {}
         exact_zero = backend.name in ("float", "fraction", "sympy")
         self.is_zero = (lambda v: v == 0) if exact_zero else _is_zero
-        self.max_block = None if plan.order is None or plan.kept else plan.order
         self.point_mass = {
             i: inp.dist.mean
             for i, inp in enumerate(circuit.inputs)
@@ -218,15 +224,17 @@ class CumulantEngine:
             return True, self.gates[w - self.n][2]
         return False, None
 
-    def _kappa(self, s: tuple[int, ...], keep: bool) -> Any:
-        """kappa(s); `keep` marks a cross cumulant needed by a kept one, which is never dropped."""
-        key = (s, keep)
+    def _kappa(self, s: tuple[int, ...], keep: bool, partial: bool = False) -> Any:
+        """kappa(s). `keep`: a cross cumulant needed by a kept one, never dropped. `partial`: s still
+        holds copies of the wire being expanded, so it is an intermediate term, not a cumulant of
+        earlier wires, and is not truncated."""
+        key = (s, keep, partial)
         if key in self.memo:
             return self.memo[key]
         order = self.plan.order
         if len(s) > 1 and s in self.plan.kept:
             keep = True
-        if len(s) > 1 and not keep and order is not None and len(s) > order:
+        if len(s) > 1 and not (keep or partial) and order is not None and len(s) > order:
             return 0
         constant = [self._constant(w) for w in s]
         if any(is_c for is_c, _ in constant):
@@ -254,73 +262,49 @@ class CumulantEngine:
         return known[m]
 
     def _expand(self, s: tuple[int, ...], keep: bool) -> Any:
-        # Expand every copy of the newest wire at once: a cumulant of order <= K is then written
-        # in cumulants of earlier wires, each dropped if above order K (Leonov-Shiryaev).
+        # Write kappa(s) through the gate of its newest wire w. Linear gates expand every copy of w
+        # at once. A product w = ab expands one copy by the exact identity
+        #   kappa(R, ab) = kappa(R, a, b) + sum over sub-multisets T of R of kappa(T, a) kappa(R - T, b);
+        # terms still holding copies of w are intermediate (expanded again, never truncated), so the
+        # result is the Leonov-Shiryaev sum over connected partitions, with every cumulant of
+        # earlier wires above order K dropped.
         w = s[-1]
-        r = s.count(w)
-        rest = s[:-r]
         op, args, value = self.gates[w - self.n]
-        if op in ("neg", "scale"):
-            factor = -1 if op == "neg" else value
-            return factor**r * self._kappa(tuple(sorted(rest + (args[0],) * r)), keep)
-        if op == "add":
-            a, b = args
+        if op in ("neg", "scale", "add"):
+            r = s.count(w)
+            rest = s[:-r]
+            if op != "add":
+                factor = -1 if op == "neg" else value
+                return factor**r * self._kappa(tuple(sorted(rest + (args[0],) * r)), keep)
             total: Any = 0
             for j in range(r + 1):
-                term = self._kappa(tuple(sorted(rest + (a,) * j + (b,) * (r - j))), keep)
+                term = self._kappa(tuple(sorted(rest + (args[0],) * j + (args[1],) * (r - j))), keep)
                 if not self.is_zero(term):
                     total = total + comb(r, j) * term
             return total
-        wires = rest + tuple(args) * r
-        total = 0
-        for blocks in connected_partitions(len(rest), r, self.max_block):
-            term: Any = 1
-            for block in blocks:
-                k = self._kappa(tuple(sorted(wires[i] for i in block)), keep and len(block) > 1)
-                if self.is_zero(k):
-                    break
-                term = term * k
-            else:
-                total = total + term
+        a, b = args
+        rest = s[:-1]
+
+        def child(t: tuple[int, ...]) -> Any:
+            t = tuple(sorted(t))
+            return self._kappa(t, keep and len(t) > 1, w in t)
+
+        total = child(rest + (a, b))
+        counts = sorted(Counter(rest).items())
+        for picks in product(*[range(c + 1) for _, c in counts]):
+            left = tuple(x for (x, _), j in zip(counts, picks) for _ in range(j))
+            right = tuple(x for (x, c), j in zip(counts, picks) for _ in range(c - j))
+            ka = child(left + (a,))
+            if self.is_zero(ka):
+                continue
+            kb = child(right + (b,))
+            if self.is_zero(kb):
+                continue
+            weight = 1
+            for (_, c), j in zip(counts, picks):
+                weight *= comb(c, j)
+            total = total + weight * ka * kb
         return total
-
-
-@lru_cache(maxsize=None)
-def connected_partitions(m: int, r: int, max_block: int | None) -> tuple[tuple[tuple[int, ...], ...], ...]:
-    """Set partitions of m + 2r positions (m others, then r pairs (m+2i, m+2i+1) standing for the
-    two factors of r copies of one product) that connect everything once each pair is joined,
-    with blocks of at most `max_block` positions: the index set of the Leonov-Shiryaev sum."""
-    size = m + 2 * r
-    out = []
-    for blocks in _partitions(list(range(size)), max_block):
-        parent = list(range(size))
-
-        def find(x: int) -> int:
-            while parent[x] != x:
-                parent[x] = parent[parent[x]]
-                x = parent[x]
-            return x
-
-        for block in blocks:
-            for x in block[1:]:
-                parent[find(x)] = find(block[0])
-        for i in range(r):
-            parent[find(m + 2 * i + 1)] = find(m + 2 * i)
-        if len({find(x) for x in range(size)}) == 1:
-            out.append(tuple(tuple(b) for b in blocks))
-    return tuple(out)
-
-
-def _partitions(items: list[int], max_block: int | None) -> Any:
-    if not items:
-        yield []
-        return
-    first, rest = items[0], items[1:]
-    for sub in _partitions(rest, max_block):
-        yield [[first]] + sub
-        for i, block in enumerate(sub):
-            if max_block is None or len(block) < max_block:
-                yield sub[:i] + [[first] + block] + sub[i + 1 :]
 
 
 # --------------------------------------------------------------------------- other domains

@@ -1,12 +1,12 @@
-"""Properties (the desiderata D1-D13), one module per property, looked up by name.
+"""Properties (the desiderata D1-D11 of the domain reference), one module per property.
 
-No property is registered yet: the properties and the checker arrive together.
+Look them up with `heurcheck.properties.registry.create(name, **parameters)`.
 """
 
 from __future__ import annotations
 
-PROPERTIES: dict[str, str] = {}
-
 
 def property_names() -> tuple[str, ...]:
-    return tuple(PROPERTIES)
+    from .registry import available
+
+    return available()

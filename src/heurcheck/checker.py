@@ -1,0 +1,159 @@
+"""The checker: run properties against estimators and turn engine results into findings.
+
+`check(...)` is the one library function behind `heurcheck check`; it resolves names, decides
+applicability, runs an engine per (property, estimator, domain), saves failures the moment they
+are found, and returns one `Finding` per check (the verdict with its provenance).
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from .engines.random import RandomEngine, SearchResult
+from .estimators.registry import Registry
+from .findings import Finding, Verdict
+from .properties.base import Call, Case, EstimatorFailure, Outcome
+from .properties.registry import available, create
+
+
+@dataclass(frozen=True)
+class CheckSettings:
+    """Everything that shapes a run, in one frozen object passed explicitly."""
+
+    max_examples: int = 2000  # an upper bound: the budget usually ends the search first
+    budget: float = 60.0  # seconds per (property, estimator, domain) check
+    seed: int = 0
+    margin: float = 10.0  # shrinking keeps a violation of at least min(margin, worst / 2) tolerances
+    alpha: float = 1e-3  # family-wise error rate of statistical verdicts
+    findings_dir: Path | None = Path("heurcheck-findings")
+    engine: str = "random"
+
+
+@dataclass(frozen=True)
+class CheckRequest:
+    estimator: str
+    options: dict[str, Any] = field(default_factory=dict)
+    properties: tuple[str, ...] = ()  # empty: every registered property
+    parameters: dict[str, dict[str, Any]] = field(default_factory=dict)  # property -> its parameters
+    domain: str | None = None
+
+
+def check(request: CheckRequest, settings: CheckSettings = CheckSettings(), registry: Registry | None = None,
+          on_finding: Callable[[Finding], None] | None = None) -> list[Finding]:
+    """Run every requested (and applicable) property against the estimator; one Finding per check."""
+    registry = registry or Registry.default()
+    estimator = registry.create(request.estimator, **request.options)
+    names = request.properties or available()
+    findings = []
+    for name in names:
+        prop = create(name, **request.parameters.get(name, {}))
+        domains = [request.domain] if request.domain else sorted(set(prop.domains) & set(estimator.domains)) or \
+            sorted(prop.domains)[:1]
+        for domain in domains:
+            finding = check_one(prop, estimator, request, domain, settings, registry)
+            findings.append(finding)
+            if on_finding is not None:
+                on_finding(finding)
+    return findings
+
+
+def check_one(prop: Any, estimator: Any, request: CheckRequest, domain: str, settings: CheckSettings,
+              registry: Registry) -> Finding:
+    base = Finding(
+        property=prop.name, parameters=dict(prop.params), estimator=request.estimator,
+        options={k: str(v) for k, v in request.options.items()}, domain=domain, verdict=Verdict.NOT_APPLICABLE,
+        engine=settings.engine, seed=settings.seed, cases=0,
+        command=rerun_command(request, prop, domain, settings),
+    )
+    reason = prop.applies(estimator, domain)
+    if reason is not None:
+        return replace(base, message=reason)
+
+    def resample(seed: int) -> Call:
+        opts = dict(request.options)
+        opts["seed"] = seed
+        return Call(registry.create(request.estimator, **opts))
+
+    can_resample = "seed" in getattr(estimator, "options", {})
+    engine = RandomEngine(settings.max_examples, settings.budget, settings.seed, settings.margin, settings.alpha,
+                          resample if can_resample else None)
+    saved: list[Path] = []
+
+    def on_violation(case: Case, found: Outcome | EstimatorFailure) -> None:
+        # saved the moment it is found; replaced by the shrunk witness when shrinking ends
+        first = _conclude(base, case, found, None, SearchResult(cases=0))
+        if settings.findings_dir is not None:
+            saved.append(first.save(settings.findings_dir))
+
+    result = engine.run(prop, Call(estimator), domain, on_violation)
+    finding = _from_result(base, result, estimator)
+    if settings.findings_dir is not None and finding.verdict.is_failure:
+        for old in saved:
+            old.unlink(missing_ok=True)
+        finding.save(settings.findings_dir)
+    return finding
+
+
+def _from_result(base: Finding, result: SearchResult, estimator: Any) -> Finding:
+    route = ", ".join(sorted(result.routes)) or None
+    base = replace(base, cases=result.cases, route=route)
+    if result.failure is not None:
+        case, failure = result.failure
+        return _conclude(base, case, failure, None, result)
+    if result.witness is not None:
+        case, out = result.witness
+        return _conclude(base, case, out, result.worst, result)
+    if result.cases == 0:
+        why = "the budget ran out before any case was evaluated" if result.budget_spent else "no case was evaluated"
+        return replace(base, verdict=Verdict.INCONCLUSIVE, message=why)
+    if result.applicable == 0:
+        return replace(base, verdict=Verdict.VACUOUS,
+                       message=f"the precondition held in none of the {result.cases} cases tried")
+    budget = " (stopped by the budget)" if result.budget_spent else ""
+    if estimator.randomised and result.p_value is not None:
+        return replace(base, verdict=Verdict.STATISTICALLY_CONSISTENT, p_value=result.p_value, cases=result.applicable,
+                       message=f"no significant violation in {result.applicable} cases{budget}; "
+                               f"family p-value {result.p_value:.3g}")
+    return replace(base, verdict=Verdict.NOT_REFUTED, cases=result.applicable,
+                   message=f"no counterexample in {result.applicable} cases{budget} (seed {base.seed}); not a proof")
+
+
+def _conclude(base: Finding, case: Case, found: Outcome | EstimatorFailure, worst: tuple[Case, Outcome] | None,
+              result: SearchResult) -> Finding:
+    if isinstance(found, EstimatorFailure):
+        return replace(base, verdict=Verdict.ESTIMATOR_ERROR, witness=_witness(case),
+                       observed={"error": found.kind, "message": str(found), "size": case.size(),
+                                 "arguments": found.arguments.to_json()},
+                       message=f"the estimator failed ({found.kind}): {found}")
+    observed = found.to_json()
+    observed["size"] = case.size()
+    worst_json = None
+    if worst is not None and worst[0] != case:
+        worst_json = {"case": _witness(worst[0]), "observed": {**worst[1].to_json(), "size": worst[0].size()}}
+    msg = result.message or (f"{observed['lhs']} {found.relation} {observed['rhs']} fails by "
+                             f"{found.violation:.6g} (tolerance {found.tolerance:.3g})")
+    return replace(base, verdict=Verdict.VIOLATED, witness=_witness(case), observed=observed, worst=worst_json,
+                   route=found.route or base.route, message=msg)
+
+
+def _witness(case: Case) -> dict[str, Any]:
+    return case.to_json()
+
+
+def rerun_command(request: CheckRequest, prop: Any, domain: str, settings: CheckSettings) -> str:
+    parts = ["heurcheck", "check", request.estimator, "-p", prop.name, "--domain", domain]
+    for k, v in request.options.items():
+        parts += ["-o", f"{k}={v}"]
+    for k, v in request.parameters.get(prop.name, {}).items():
+        parts += ["-P", f"{k}={v}"]
+    parts += ["--seed", str(settings.seed), "--max-examples", str(settings.max_examples)]
+    return shlex.join(parts)
+
+
+def summarise(findings: Iterable[Finding]) -> int:
+    """The exit status for a set of findings: 1 if any is a violation or an estimator error, else 0."""
+    return 1 if any(f.verdict.is_failure for f in findings) else 0

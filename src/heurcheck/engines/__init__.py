@@ -1,0 +1,1 @@
+"""Engines decide verdicts: `random` (Hypothesis search with guided generation and shrinking)."""

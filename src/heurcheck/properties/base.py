@@ -1,0 +1,299 @@
+"""What a property is: parameters, cases, and the outcome of evaluating one case.
+
+A property is a relation over estimates. It declares where it applies, generates cases (a
+Hypothesis strategy of `Case`s that shrinks structurally), and evaluates one case through a
+`Call` (the framework's wrapper around the estimator) into an `Outcome`: the two sides, the
+size of the violation and the tolerance. Engines know nothing about particular properties.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any, ClassVar, Protocol
+
+from ..arguments import Arguments, arguments_from_json
+from ..domains import get_domain, instance_from_json, instance_to_json
+from ..estimators.base import Estimate, as_estimate
+from ..jsonio import Node, number_to_json
+from ..numbers import to_float
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One property parameter (`-P name=value`): its type, default, meaning and allowed values."""
+
+    type: Any
+    default: Any
+    help: str
+    choices: tuple[Any, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Case:
+    """One concrete test of a property: named instances, named argument sets, named numbers."""
+
+    instances: tuple[tuple[str, Any], ...]
+    arguments: tuple[tuple[str, Arguments], ...] = ()
+    numbers: tuple[tuple[str, Any], ...] = ()
+
+    def instance(self, name: str) -> Any:
+        return dict(self.instances)[name]
+
+    def args(self, name: str) -> Arguments:
+        return dict(self.arguments)[name]
+
+    def number(self, name: str) -> Any:
+        return dict(self.numbers)[name]
+
+    def size(self) -> int:
+        """How big the witness is: the sum of its instances' sizes (gates + inputs, or matrix order)."""
+        return sum(instance_size(x) for _, x in self.instances)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "instances": {k: instance_to_json(v) for k, v in self.instances},
+            "arguments": {k: v.to_json() for k, v in self.arguments},
+            "numbers": {k: number_to_json(v) for k, v in self.numbers},
+        }
+
+    @classmethod
+    def from_json(cls, node: Node) -> Case:
+        node.object(("instances", "arguments", "numbers"))
+        instances = tuple((k, instance_from_json(node["instances"].child(k, v)))
+                          for k, v in node["instances"].object().value.items())
+        domains = {k: x.domain for k, x in instances}
+        first = instances[0][1].domain if instances else "circuit"
+        args = tuple((k, arguments_from_json(domains.get(k, first), node["arguments"].child(k, v)))
+                     for k, v in node["arguments"].object().value.items())
+        numbers = tuple((k, node["numbers"].child(k, v).number()) for k, v in node["numbers"].object().value.items())
+        return cls(instances, args, numbers)
+
+
+def instance_size(x: Any) -> int:
+    if x.domain in ("circuit", "boolean"):
+        return len(x.inputs) + len(x.gates)
+    return int(x.n)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The evaluation of one case: the two sides of the relation and how far it fails.
+
+    `violation` is how far the relation fails (0 when it holds); the case violates the property
+    when `violation > tolerance`. For randomised estimators `stderr` is the standard error of
+    lhs - rhs and the statistical test decides instead. `applicable` False means the property's
+    precondition did not hold for this case (counted towards a `vacuous` verdict).
+    """
+
+    lhs: Any
+    rhs: Any
+    violation: float
+    tolerance: float
+    relation: str = "="
+    stderr: float | None = None
+    applicable: bool = True
+    route: str | None = None
+    detail: str = ""
+    score: float | None = None  # how close to violating (higher is closer), to guide the search
+
+    @property
+    def violates(self) -> bool:
+        return self.applicable and self.violation > self.tolerance
+
+    @property
+    def ratio(self) -> float:
+        """The violation in units of tolerance (or of standard error for randomised estimators)."""
+        if not self.applicable:
+            return 0.0
+        if self.stderr:
+            return self.violation / self.stderr
+        return self.violation / self.tolerance if self.tolerance > 0 else (math.inf if self.violation > 0 else 0.0)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "lhs": _num(self.lhs), "rhs": _num(self.rhs), "relation": self.relation,
+            "violation": self.violation, "tolerance": self.tolerance, "ratio": _finite(self.ratio),
+            "stderr": self.stderr, "route": self.route, "detail": self.detail,
+        }
+
+
+def _finite(x: float) -> float | None:
+    return x if math.isfinite(x) else None
+
+
+def _num(value: Any) -> Any:
+    if isinstance(value, Fraction):
+        return {"value": float(value), "exact": str(value)}
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return str(value)
+
+
+class EstimatorFailure(Exception):
+    """The estimator under test raised, or returned NaN, infinity or something that is not a number."""
+
+    def __init__(self, kind: str, message: str, instance: Any, arguments: Arguments) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.instance = instance
+        self.arguments = arguments
+
+
+class Call:
+    """The framework's wrapper around every estimator call: number conversion, checks, accounting.
+
+    Traceable estimators run on the instance as given (exact rationals from the strategies, or
+    symbolic parameters when a property traces them); others get floats. Exceptions, NaN,
+    infinities and non-numbers become `EstimatorFailure`.
+    """
+
+    def __init__(self, estimator: Any, exact: bool | None = None) -> None:
+        self.estimator = estimator
+        self.exact = bool(getattr(estimator, "traceable", False)) if exact is None else exact
+        self.calls = 0
+        self.seconds = 0.0
+
+    @property
+    def randomised(self) -> bool:
+        return bool(getattr(self.estimator, "randomised", False))
+
+    @property
+    def traceable(self) -> bool:
+        return bool(getattr(self.estimator, "traceable", False))
+
+    def __call__(self, instance: Any, arguments: Arguments) -> Estimate:
+        symbolic = not all(_is_concrete(v) for v in _parameters(instance, arguments))
+        if symbolic and not self.traceable:
+            raise TypeError("symbolic parameters need a traceable estimator")  # a property bug, not the estimator's
+        run_on = instance if (self.exact or symbolic) else instance.map_numbers(float)
+        self.calls += 1
+        start = time.perf_counter()
+        try:
+            result = as_estimate(self.estimator.estimate(run_on, arguments))
+        except Exception as exc:  # the estimator under test failed: a finding, not a crash
+            raise EstimatorFailure("raised", f"{exc.__class__.__name__}: {exc}", instance, arguments) from exc
+        finally:
+            self.seconds += time.perf_counter() - start
+        if symbolic:
+            return result
+        try:
+            value = to_float(result.value)
+        except (TypeError, ValueError, OverflowError):
+            raise EstimatorFailure("type", f"returned {result.value!r}, not a number", instance, arguments) from None
+        if not math.isfinite(value):
+            raise EstimatorFailure("nan", f"returned {value}", instance, arguments)
+        return result
+
+
+def _is_concrete(v: Any) -> bool:
+    return isinstance(v, (int, float, Fraction))
+
+
+def _parameters(instance: Any, arguments: Arguments) -> list[Any]:
+    values = list(instance.parameters())
+    for atom in arguments:
+        v = getattr(atom, "value", None)
+        if v is not None:
+            values.append(v)
+    return values
+
+
+def tolerance(params: Mapping[str, Any], *scale: Any) -> float:
+    """abs_tol + rel_tol * (largest magnitude among the terms compared)."""
+    size = max((abs(to_float(s)) for s in scale), default=0.0)
+    return float(params["abs_tol"]) + float(params["rel_tol"]) * size
+
+
+def equality(params: Mapping[str, Any], lhs: Estimate, rhs: Estimate, *scale: Any,
+             rhs_stderr: float | None = None, route: str | None = None, detail: str = "") -> Outcome:
+    """The outcome of `lhs = rhs` under the tolerance model (stderr-scaled when either side is random)."""
+    stderr = _combined(lhs.stderr, rhs_stderr if rhs_stderr is not None else rhs.stderr)
+    gap = abs(to_float(lhs.value - rhs.value)) if _both_exact(lhs.value, rhs.value) else \
+        abs(to_float(lhs.value) - to_float(rhs.value))
+    return Outcome(lhs.value, rhs.value, gap, tolerance(params, lhs.value, rhs.value, *scale), "=", stderr,
+                   route=route, detail=detail)
+
+
+def at_least(params: Mapping[str, Any], value: Estimate, bound: Any, relation: str = ">=",
+             detail: str = "", route: str | None = None) -> Outcome:
+    """The outcome of `value >= bound` (relation '>='), or `value <= bound` (relation '<=')."""
+    v, b = to_float(value.value), to_float(bound)
+    gap = max(0.0, b - v) if relation == ">=" else max(0.0, v - b)
+    if _both_exact(value.value, bound):
+        exact_gap = (bound - value.value) if relation == ">=" else (value.value - bound)
+        gap = max(0.0, to_float(exact_gap))
+    scale = max(1.0, abs(v), abs(b))
+    score = (b - v) / scale if relation == ">=" else (v - b) / scale  # > 0 exactly when violated
+    return Outcome(value.value, bound, gap, tolerance(params, value.value, bound), relation, value.stderr,
+                   route=route, detail=detail, score=score)
+
+
+def _both_exact(a: Any, b: Any) -> bool:
+    return isinstance(a, (int, Fraction)) and isinstance(b, (int, Fraction))
+
+
+def _combined(*errors: float | None) -> float | None:
+    known = [e for e in errors if e is not None]
+    return math.sqrt(sum(e * e for e in known)) if known else None
+
+
+TOLERANCE_PARAMETERS: dict[str, Parameter] = {
+    "abs_tol": Parameter(float, 1e-9, "absolute tolerance"),
+    "rel_tol": Parameter(float, 1e-9, "tolerance relative to the largest magnitude compared"),
+}
+
+
+class Property(Protocol):
+    """A desideratum. Class attributes: `name`, `code` (D1...), `domains`, `parameters`; the
+    constructor takes parameter values as keywords."""
+
+    name: ClassVar[str]
+    code: ClassVar[str]
+    domains: ClassVar[frozenset[str]]
+    parameters: ClassVar[dict[str, Parameter]]
+    params: Mapping[str, Any]
+
+    def applies(self, estimator: Any, domain: str) -> str | None:
+        """None if the property applies to this estimator on this domain, else the reason it does not."""
+        ...
+
+    def cases(self, domain: str, estimator: Any) -> Any:
+        """A Hypothesis strategy of `Case`s for this domain."""
+        ...
+
+    def evaluate(self, case: Case, call: Call) -> Outcome: ...
+
+
+@dataclass
+class PropertyBase:
+    """Shared plumbing for the built-in properties (parameter handling and the domain check)."""
+
+    params: dict[str, Any] = field(default_factory=dict)
+    name: ClassVar[str] = ""
+    code: ClassVar[str] = ""
+    domains: ClassVar[frozenset[str]] = frozenset()
+    parameters: ClassVar[dict[str, Parameter]] = {}
+
+    def __init__(self, **params: Any) -> None:
+        from .registry import convert_parameters
+
+        self.params = convert_parameters(self, params)
+
+    def applies(self, estimator: Any, domain: str) -> str | None:
+        if domain not in self.domains:
+            return f"{self.name} is not defined on the {domain} domain (it is on: {', '.join(sorted(self.domains))})"
+        if domain not in estimator.domains:
+            return f"{estimator.name} does not handle the {domain} domain"
+        return None
+
+    def summary(self) -> str:
+        return (self.__doc__ or "").strip().splitlines()[0]
+
+
+def domain_strategy(domain: str, **limits: Any) -> Any:
+    return get_domain(domain).instances(**limits)
