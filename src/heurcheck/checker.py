@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .engines.random import RandomEngine, SearchResult
+from .engines.random import CaseGenerationError, RandomEngine, SearchResult
 from .estimators.registry import Registry
 from .findings import Finding, Verdict
 from .properties.base import Call, Case, EstimatorFailure, Outcome
@@ -73,10 +73,15 @@ def check_one(prop: Any, estimator: Any, request: CheckRequest, domain: str, set
     if reason is not None:
         return replace(base, message=reason)
 
-    def resample(seed: int) -> Call:
+    if hasattr(prop, "exhaustive"):  # a property that can exhaust a finite domain decides there (see below)
+        decided = _exhaustive(prop, estimator, domain, base, settings)
+        if decided is not None:
+            return decided
+
+    def resample(seed: int) -> Any:
         opts = dict(request.options)
         opts["seed"] = seed
-        return Call(registry.create(request.estimator, **opts))
+        return registry.create(request.estimator, **opts)
 
     can_resample = "seed" in getattr(estimator, "options", {})
     engine = RandomEngine(settings.max_examples, settings.budget, settings.seed, settings.margin, settings.alpha,
@@ -89,7 +94,12 @@ def check_one(prop: Any, estimator: Any, request: CheckRequest, domain: str, set
         if settings.findings_dir is not None:
             saved.append(first.save(settings.findings_dir))
 
-    result = engine.run(prop, Call(estimator), domain, on_violation)
+    try:
+        result = engine.run(prop, Call(estimator, reseed=resample if can_resample else None, seed=settings.seed),
+                            domain, on_violation)
+    except CaseGenerationError as exc:
+        return replace(base, verdict=Verdict.INCONCLUSIVE,
+                       message=f"the property could not generate or evaluate its cases: {exc}")
     finding = _from_result(base, result, estimator)
     if settings.findings_dir is not None and finding.verdict.is_failure:
         for old in saved:
@@ -134,14 +144,54 @@ def _conclude(base: Finding, case: Case, found: Outcome | EstimatorFailure, wors
     worst_json = None
     if worst is not None and worst[0] != case:
         worst_json = {"case": _witness(worst[0]), "observed": {**worst[1].to_json(), "size": worst[0].size()}}
-    msg = result.message or (f"{observed['lhs']} {found.relation} {observed['rhs']} fails by "
-                             f"{found.violation:.6g} (tolerance {found.tolerance:.3g})")
+    msg = result.message or (f"{_show(observed['lhs'])} {found.relation} {_show(observed['rhs'])} fails by "
+                             f"{found.violation:.6g} (tolerance {found.tolerance:.3g})"
+                             + (f", standard error {found.stderr:.3g}" if found.stderr else ""))
     return replace(base, verdict=Verdict.VIOLATED, witness=_witness(case), observed=observed, worst=worst_json,
                    route=found.route or base.route, message=msg)
 
 
+def _show(value: Any) -> str:
+    """A side of a relation for one line: the exact rational when there is one, else 6 digits."""
+    if isinstance(value, dict):
+        return str(value["exact"]) if len(str(value["exact"])) <= 24 else f"{value['value']:.6g}"
+    return f"{value:.6g}" if isinstance(value, float) else str(value)
+
+
 def _witness(case: Case) -> dict[str, Any]:
     return case.to_json()
+
+
+# --------------------------------------------------------------------------- exhaustive route
+# A property may offer `exhaustive(domain, estimator, call)`: None when it has no finite domain to
+# exhaust (the engine then runs), else (case, outcome, count): the case describing the whole domain
+# (the witness), the exact outcome over it and how many instances it exhausted. Exhaustion is a
+# proof, so the verdict is PROVED or VIOLATED, never "not refuted"; an outcome that is not
+# applicable gives NOT_APPLICABLE with its detail as the reason.
+
+
+def _exhaustive(prop: Any, estimator: Any, domain: str, base: Finding, settings: CheckSettings) -> Finding | None:
+    base = replace(base, engine="exhaustive")
+    try:
+        decided = prop.exhaustive(domain, estimator, Call(estimator))
+    except EstimatorFailure as failure:
+        case = Case((("instance", failure.instance),), (("Pi", failure.arguments),))
+        finding = _conclude(base, case, failure, None, SearchResult())
+    else:
+        if decided is None:
+            return None
+        case, outcome, count = decided
+        if not outcome.applicable:
+            return replace(base, message=outcome.detail)
+        base = replace(base, cases=count, route=outcome.route)
+        if outcome.violates:
+            finding = _conclude(base, case, outcome, None, SearchResult(cases=count, message=outcome.detail))
+        else:
+            finding = replace(base, verdict=Verdict.PROVED, observed={**outcome.to_json(), "size": case.size()},
+                              message=outcome.detail)
+    if settings.findings_dir is not None and finding.verdict.is_failure:
+        finding.save(settings.findings_dir)
+    return finding
 
 
 def rerun_command(request: CheckRequest, prop: Any, domain: str, settings: CheckSettings) -> str:

@@ -192,6 +192,93 @@ def estimate_command(estimator: str, instance: str, arguments: tuple[str, ...], 
     Console().print(table)
 
 
+_STYLE = {
+    "proved": "bold green", "violated": "bold red", "estimator-error": "bold magenta", "not-refuted": "yellow",
+    "statistically-consistent": "yellow", "inconclusive": "dim", "vacuous": "dim", "not-applicable": "dim",
+}
+
+
+def _parameters(pairs: tuple[str, ...], properties: tuple[str, ...]) -> dict[str, dict[str, str]]:
+    """`-P KEY=VALUE` applies to every selected property that declares KEY (an error if none does)."""
+    from .properties.registry import property_class
+
+    out: dict[str, dict[str, str]] = {}
+    for key, value in _options(pairs).items():
+        takers = [p for p in properties if key in property_class(p).parameters]
+        if not takers:
+            raise click.BadParameter(f"no selected property has a parameter {key!r}", param_hint="-P")
+        for p in takers:
+            out.setdefault(p, {})[key] = value
+    return out
+
+
+def _verdict_line(f: Any) -> str:
+    from rich.markup import escape
+
+    style = _STYLE.get(f.verdict.value, "")
+    head = f"[{style}]{f.verdict.value:<24}[/{style}] {f.property:<22} {f.domain:<9}"
+    detail = f.message
+    if f.observed and "size" in f.observed:
+        detail += f" (witness size {f.observed['size']})"
+    if f.route:
+        detail += f" [route: {f.route}]"
+    return f"{head} {escape(detail)}\n{'':24}   [dim]rerun: {escape(f.command)}[/dim]"
+
+
+@main.command("check")
+@click.argument("estimator")
+@click.option("-p", "--property", "properties", multiple=True, metavar="PROPERTY",
+              help="A property to check (repeatable); default: every property.")
+@click.option("--domain", default=None, help="Only this domain (default: every domain both support).")
+@click.option("-o", "--option", "options", multiple=True, metavar="KEY=VALUE", help="An estimator option.")
+@click.option("-P", "--parameter", "parameters", multiple=True, metavar="KEY=VALUE",
+              help="A property parameter, given to every selected property that has it.")
+@click.option("--max-examples", type=click.IntRange(1, 10**7), default=2000, show_default=True,
+              help="Most cases per check (the budget usually ends the search first).")
+@click.option("--budget", type=click.FloatRange(0.1, 86400), default=60.0, show_default=True,
+              help="Seconds per (property, domain) check.")
+@click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=0, show_default=True)
+@click.option("--findings", "findings_dir", type=click.Path(file_okay=False), default="heurcheck-findings",
+              show_default=True, help="Folder where each counterexample is saved the moment it is found.")
+@click.option("--json", "json_file", type=click.Path(dir_okay=False), default=None,
+              help="Also write every verdict to this JSON file.")
+def check_command(estimator: str, properties: tuple[str, ...], domain: str | None, options: tuple[str, ...],
+                  parameters: tuple[str, ...], max_examples: int, budget: float, seed: int, findings_dir: str,
+                  json_file: str | None) -> None:
+    """Search for counterexamples to PROPERTIES in ESTIMATOR; exit 1 if one is found."""
+    from pathlib import Path
+
+    from .checker import CheckRequest, CheckSettings, check, summarise
+    from .domains import get_domain
+    from .jsonio import write_json_atomic
+    from .properties.registry import available, property_class
+
+    console = Console(stderr=False)
+    with _input_errors():
+        if domain is not None:
+            get_domain(domain)
+        for name in properties:
+            property_class(name)
+        selected = properties or available()
+        request = CheckRequest(estimator, _options(options), tuple(properties), _parameters(parameters, selected),
+                               domain)
+        settings = CheckSettings(max_examples=max_examples, budget=budget, seed=seed,
+                                 findings_dir=Path(findings_dir))
+        with console.status(f"checking {estimator}...", spinner="dots") as status:
+            def shown(finding: Any) -> None:
+                console.print(_verdict_line(finding), highlight=False)
+                status.update(f"checking {estimator}...")
+
+            findings = check(request, settings, on_finding=shown)
+    if json_file:
+        write_json_atomic(json_file, {"estimator": estimator, "options": request.options, "seed": seed,
+                                      "findings": [f.to_json() for f in findings]})
+    failures = [f for f in findings if f.verdict.is_failure]
+    if failures:
+        console.print(f"{len(failures)} counterexample(s); saved in {findings_dir}/", highlight=False)
+    sys.exit(summarise(findings))
+
+
 def run(argv: list[str] | None = None, entry: Callable[..., Any] = main) -> int:
     """Run the command line in-process (used by tests); returns the exit status."""
     try:

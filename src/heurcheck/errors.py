@@ -47,3 +47,8 @@ class TruthTooExpensive(HeurcheckError, RuntimeError):
 
 class UnsupportedDomain(HeurcheckError, ValueError):
     """An estimator was asked about an instance of a domain it does not declare."""
+
+
+class OutsideDomain(HeurcheckError, ValueError):
+    """Raised by an estimator for an instance outside the set where it is defined (e.g. a division
+    by a zero total sum). The checker counts such a case as not applicable, not as a failure."""

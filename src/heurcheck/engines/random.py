@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from statistics import NormalDist
 from typing import Any
 
-from ..properties.base import Call, Case, EstimatorFailure, Outcome
+from ..properties.base import Call, Case, EstimatorFailure, NotApplicable, Outcome
 
 _NORMAL = NormalDist()
 RESAMPLE_ROUNDS = 8
@@ -39,6 +39,10 @@ class _Failing(Exception):
     """Marks a case as failing in the shrink run."""
 
 
+class CaseGenerationError(Exception):
+    """The property's case strategy or evaluation failed outside the estimator (a property bug)."""
+
+
 @dataclass
 class SearchResult:
     cases: int = 0
@@ -46,7 +50,7 @@ class SearchResult:
     witness: tuple[Case, Outcome] | None = None  # the shrunk violation
     worst: tuple[Case, Outcome] | None = None
     failure: tuple[Case, EstimatorFailure] | None = None
-    zs: list[float] = field(default_factory=list)
+    zs: dict[str, float] = field(default_factory=dict)  # one standardised difference per distinct case
     p_value: float | None = None
     routes: set[str] = field(default_factory=set)
     budget_spent: bool = False
@@ -62,7 +66,7 @@ class RandomEngine:
     seed: int
     margin: float = 10.0
     alpha: float = 1e-3
-    resample: Callable[[int], Call] | None = None  # a Call on the same estimator with another seed
+    resample: Callable[[int], Any] | None = None  # the same estimator built with another seed
 
     name = "random"
 
@@ -80,8 +84,12 @@ class RandomEngine:
             if time.monotonic() > deadline:
                 result.budget_spent = True
                 raise _Stop()
+            call.begin(case)
             try:
                 out = prop.evaluate(case, call)
+            except NotApplicable:
+                result.cases += 1
+                return
             except EstimatorFailure as failure:
                 result.failure = (case, failure)
                 if not announced:
@@ -97,7 +105,7 @@ class RandomEngine:
             if statistical and out.stderr:
                 out = self._sequential(prop, case, out, critical)
                 if out.relation == "=":  # only equalities have a difference that should average to zero
-                    result.zs.append(_signed_z(out))
+                    result.zs[repr(case)] = _signed_z(out)  # a repeated case is one observation, not many
                 if result.largest_z is None or out.ratio > result.largest_z[1].ratio:
                     result.largest_z = (case, out)
             ratio = out.ratio
@@ -124,13 +132,20 @@ class RandomEngine:
         def shrink(case: Case) -> None:
             if time.monotonic() > deadline:
                 raise _Stop()
+            call.begin(case)
             try:
                 out = prop.evaluate(case, call)
+            except NotApplicable:
+                return
             except EstimatorFailure as failure:
                 if result.failure is not None:
                     shrunk.append((case, failure))
                     raise _Failing() from None
                 return
+            if statistical and out.applicable and out.stderr:
+                out = self._sequential(prop, case, out, critical)
+            if out.applicable:
+                _target(out.ratio, out.score)  # the same guidance as the search run, so generation agrees
             if result.failure is None and out.applicable and out.ratio >= threshold and \
                     self._violates(out, critical, statistical):
                 shrunk.append((case, out))
@@ -157,33 +172,38 @@ class RandomEngine:
         """Re-estimate a suspicious case with fresh seeds and pool the differences."""
         if self.resample is None or out.violation / out.stderr <= SCREEN_Z:  # type: ignore[operator]
             return out
-        diffs, variances = [_signed(out)], [out.stderr**2]  # type: ignore[operator]
+        sides, variances = [_sides(out)], [out.stderr**2]  # type: ignore[operator]
         for k in range(1, RESAMPLE_ROUNDS):
-            again = prop.evaluate(case, self.resample(self.seed + 7919 * k))
+            fresh = Call(self.resample(0), reseed=self.resample, seed=self.seed + 7919 * k)
+            fresh.begin(case)
+            again = prop.evaluate(case, fresh)
             if not again.stderr:
                 break
-            diffs.append(_signed(again))
+            sides.append(_sides(again))
             variances.append(again.stderr**2)
-            z = abs(sum(diffs)) / math.sqrt(sum(variances))
+            z = abs(sum(a - b for a, b in sides)) / math.sqrt(sum(variances))
             if z > critical or z < 1.0:
                 break
-        mean = sum(diffs) / len(diffs)
-        stderr = math.sqrt(sum(variances)) / len(diffs)
-        return Outcome(out.lhs, out.rhs, abs(mean), out.tolerance, out.relation, stderr, out.applicable,
-                       out.route, f"pooled over {len(diffs)} seeds" + (f"; {out.detail}" if out.detail else ""))
+        lhs = sum(a for a, _ in sides) / len(sides)
+        rhs = sum(b for _, b in sides) / len(sides)
+        stderr = math.sqrt(sum(variances)) / len(sides)
+        gap = abs(lhs - rhs) if out.relation == "=" else max(0.0, (rhs - lhs) if out.relation == ">=" else (lhs - rhs))
+        return Outcome(lhs, rhs, gap, out.tolerance, out.relation, stderr, out.applicable, out.route,
+                       f"pooled over {len(sides)} seeds" + (f"; {out.detail}" if out.detail else ""), out.score)
 
     def _pooled(self, result: SearchResult) -> None:
         """The mean of the standardised differences over all cases: a test for systematic bias."""
-        n = len(result.zs)
-        z = abs(sum(result.zs)) / math.sqrt(n)
+        zs = list(result.zs.values())
+        n = len(zs)
+        z = abs(sum(zs)) / math.sqrt(n)
         p_pooled = 2 * (1 - _NORMAL.cdf(z))
-        p_single = 2 * (1 - _NORMAL.cdf(max(abs(v) for v in result.zs))) * n * RESAMPLE_ROUNDS
+        p_single = 2 * (1 - _NORMAL.cdf(max(abs(v) for v in zs))) * n * RESAMPLE_ROUNDS
         result.p_value = min(1.0, 2 * min(p_pooled, p_single))
         if p_pooled < self.alpha / 2:
             result.biased = True
             result.witness = result.largest_z
             result.message = (f"systematic difference: the mean standardised difference over {n} cases is "
-                              f"{sum(result.zs) / n:+.3g} (z = {z:.2f}, p = {p_pooled:.2g} < alpha/2 = {self.alpha / 2:g})")
+                              f"{sum(zs) / n:+.3g} (z = {z:.2f}, p = {p_pooled:.2g} < alpha/2 = {self.alpha / 2:g})")
 
     def _hypothesis(self, strategy: Any, body: Callable[[Case], None], phases: tuple[str, ...]) -> None:
         from hypothesis import HealthCheck, Phase, Verbosity, given, settings
@@ -198,19 +218,30 @@ class RandomEngine:
             test()
         except (_Stop, _Failing):
             pass
+        except EstimatorFailure:
+            raise
+        except Exception as exc:  # a bug in case generation must not crash a whole run
+            raise CaseGenerationError(f"{exc.__class__.__name__}: {exc}") from exc
+
+
+def _sides(out: Outcome) -> tuple[float, float]:
+    from ..numbers import to_float
+
+    return to_float(out.lhs), to_float(out.rhs)
 
 
 def _signed(out: Outcome) -> float:
-    from ..numbers import to_float
-
     try:
-        return to_float(out.lhs) - to_float(out.rhs)
+        lhs, rhs = _sides(out)
     except TypeError:
         return out.violation
+    return lhs - rhs
 
 
 def _signed_z(out: Outcome) -> float:
-    return _signed(out) / out.stderr if out.stderr else 0.0
+    # the tolerance floors the noise, so float rounding in a nearly deterministic case is no signal
+    scale = math.hypot(out.stderr or 0.0, out.tolerance)
+    return _signed(out) / scale if scale else 0.0
 
 
 def _target(ratio: float, score: float | None) -> None:

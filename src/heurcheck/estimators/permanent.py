@@ -22,8 +22,8 @@ texts the command line uses when the user gives none (the estimator's natural fa
 
 All five are traceable: generic `+ - *` and division by constants made with `backend.const`,
 except rowcol, which divides by S^n and is therefore a rational function of the entries. S = 0
-is outside rowcol's domain: concrete inputs raise ZeroDivisionError (the checker reports it as
-an estimator error); symbolic inputs leave the division to the backend.
+is outside rowcol's domain: concrete inputs raise `OutsideDomain` (the checker counts such a case
+as not applicable); symbolic inputs leave the division to the backend.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from typing import Any, ClassVar
 
 from ..arguments import Arguments
 from ..domains.permanent import ColSums, EntryMultiset, Matrix, RowSums
+from ..errors import OutsideDomain
 from ..numbers import backend_of
 from .base import Option
 
@@ -94,11 +95,11 @@ def uniq_estimate(m: Matrix) -> Any:
 
 
 def rowcol_estimate(m: Matrix) -> Any:
-    """rowcol = row * col / sum = n! prod_i r_i prod_j c_j / S^n; S = 0 raises ZeroDivisionError."""
+    """rowcol = row * col / sum = n! prod_i r_i prod_j c_j / S^n; S = 0 raises OutsideDomain."""
     n = m.n
     total = _total(m)
     if isinstance(total, (int, float, Fraction)) and total == 0:
-        raise ZeroDivisionError("perm-rowcol divides by the total sum S^n, and S = 0: outside its domain")
+        raise OutsideDomain("perm-rowcol divides by the total sum S^n, and S = 0: outside its domain")
     numerator = backend_of(m.parameters()).const(factorial(n)) * _product(_row_sums(m) + _col_sums(m))
     return numerator / _product([total] * n)
 
@@ -162,7 +163,7 @@ class UniqEstimator:
 class RowColumnEstimator:
     """perm-rowcol: row * col / sum with both `row-sums` and `col-sums`, row or col with one, sum with neither.
 
-    A rational function of the entries; S = 0 is outside its domain (ZeroDivisionError).
+    A rational function of the entries; S = 0 is outside its domain (OutsideDomain).
     """
 
     name: ClassVar[str] = "perm-rowcol"

@@ -17,6 +17,7 @@ from typing import Any, ClassVar, Protocol
 
 from ..arguments import Arguments, arguments_from_json
 from ..domains import get_domain, instance_from_json, instance_to_json
+from ..errors import OutsideDomain
 from ..estimators.base import Estimate, as_estimate
 from ..jsonio import Node, number_to_json
 from ..numbers import to_float
@@ -63,14 +64,18 @@ class Case:
     @classmethod
     def from_json(cls, node: Node) -> Case:
         node.object(("instances", "arguments", "numbers"))
-        instances = tuple((k, instance_from_json(node["instances"].child(k, v)))
-                          for k, v in node["instances"].object().value.items())
+        instances = tuple((k, instance_from_json(v)) for k, v in _members(node["instances"]))
         domains = {k: x.domain for k, x in instances}
         first = instances[0][1].domain if instances else "circuit"
-        args = tuple((k, arguments_from_json(domains.get(k, first), node["arguments"].child(k, v)))
-                     for k, v in node["arguments"].object().value.items())
-        numbers = tuple((k, node["numbers"].child(k, v).number()) for k, v in node["numbers"].object().value.items())
+        args = tuple((k, arguments_from_json(domains.get(k, first), v)) for k, v in _members(node["arguments"]))
+        numbers = tuple((k, v.number()) for k, v in _members(node["numbers"]))
         return cls(instances, args, numbers)
+
+
+def _members(node: Node) -> list[tuple[str, Node]]:
+    if not isinstance(node.value, dict):
+        node.fail("an object")
+    return [(k, node.child(k, v)) for k, v in node.value.items()]
 
 
 def instance_size(x: Any) -> int:
@@ -144,6 +149,10 @@ class EstimatorFailure(Exception):
         self.arguments = arguments
 
 
+class NotApplicable(Exception):
+    """The case is outside the estimator's declared domain (it raised OutsideDomain): skip it."""
+
+
 class Call:
     """The framework's wrapper around every estimator call: number conversion, checks, accounting.
 
@@ -152,11 +161,23 @@ class Call:
     infinities and non-numbers become `EstimatorFailure`.
     """
 
-    def __init__(self, estimator: Any, exact: bool | None = None) -> None:
+    def __init__(self, estimator: Any, exact: bool | None = None, reseed: Any = None, seed: int = 0) -> None:
         self.estimator = estimator
         self.exact = bool(getattr(estimator, "traceable", False)) if exact is None else exact
         self.calls = 0
         self.seconds = 0.0
+        # randomised estimators get a seed derived from the call itself: reproducible for a given
+        # instance and run seed, independent across instances (which the statistical tests assume)
+        self.reseed = reseed
+        self.seed = seed
+        self.case_key = ""
+        self.case_calls = 0
+
+    def begin(self, case: Any) -> None:
+        """Seeds of randomised estimators follow (case, call number): the same case gets the same
+        draws on replay, and different cases get independent draws even when they share a sub-call."""
+        self.case_key = repr(case)
+        self.case_calls = 0
 
     @property
     def randomised(self) -> bool:
@@ -173,8 +194,15 @@ class Call:
         run_on = instance if (self.exact or symbolic) else instance.map_numbers(float)
         self.calls += 1
         start = time.perf_counter()
+        estimator = self.estimator
+        if self.reseed is not None and self.randomised:
+            self.case_calls += 1
+            estimator = self.reseed(_stable_seed(self.case_key or repr((instance, arguments.text())),
+                                                 self.case_calls, self.seed))
         try:
-            result = as_estimate(self.estimator.estimate(run_on, arguments))
+            result = as_estimate(estimator.estimate(run_on, arguments))
+        except OutsideDomain as exc:
+            raise NotApplicable(str(exc)) from None
         except Exception as exc:  # the estimator under test failed: a finding, not a crash
             raise EstimatorFailure("raised", f"{exc.__class__.__name__}: {exc}", instance, arguments) from exc
         finally:
@@ -188,6 +216,13 @@ class Call:
         if not math.isfinite(value):
             raise EstimatorFailure("nan", f"returned {value}", instance, arguments)
         return result
+
+
+def _stable_seed(key: str, number: int, seed: int) -> int:
+    import hashlib
+
+    text = f"{seed}|{number}|{key}"
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "big")
 
 
 def _is_concrete(v: Any) -> bool:

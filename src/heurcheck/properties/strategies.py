@@ -34,7 +34,8 @@ def circuit_atoms(c: Circuit, kinds: tuple[str, ...] = ("keep", "order", "reveal
     return st.one_of(*options)
 
 
-def circuit_arguments(c: Circuit, max_atoms: int = 3, kinds: tuple[str, ...] = ("keep", "order", "reveal")) -> Any:
+def circuit_arguments(c: Circuit, max_atoms: int = 3, kinds: tuple[str, ...] = ("keep", "order", "reveal"),
+                      min_atoms: int = 0) -> Any:
     """An argument set for `c` (at most one reveal per input, so the set is consistent)."""
 
     def consistent(atoms: list[Any]) -> Arguments:
@@ -48,15 +49,16 @@ def circuit_arguments(c: Circuit, max_atoms: int = 3, kinds: tuple[str, ...] = (
             kept.append(a)
         return Arguments(kept)
 
-    return st.lists(circuit_atoms(c, kinds), max_size=max_atoms).map(consistent)
+    return st.lists(circuit_atoms(c, kinds), min_size=min_atoms, max_size=max(max_atoms, min_atoms)).map(consistent)
 
 
-def boolean_arguments(c: Any, max_atoms: int = 2) -> Any:
+def boolean_arguments(c: Any, max_atoms: int = 2, min_atoms: int = 0) -> Any:
     from ..domains.boolean import RevealBit
 
     ids = [i.id for i in c.inputs]
     reveal = st.tuples(st.sampled_from(ids), st.sampled_from([0, 1])).map(lambda t: RevealBit(*t))
-    return st.lists(reveal, max_size=max_atoms, unique_by=lambda a: a.input).map(Arguments)
+    most = min(max(max_atoms, min_atoms), len(ids))
+    return st.lists(reveal, min_size=min(min_atoms, most), max_size=most, unique_by=lambda a: a.input).map(Arguments)
 
 
 def permanent_arguments() -> Any:

@@ -1,0 +1,381 @@
+"""accuracy (D11): over a distribution D of instances, G's errors are orthogonal to a class S of features.
+
+    E_D[(Y - G(Y | Pi)) f] = 0 for every f in S.
+
+The form [I] (the reference gives the gist, these quantifiers are a choice made visible):
+- Features (parameter `feature`): `one`, f = 1 (unbiasedness, E_D[Y - G] = 0); `self`,
+  f = G(Y | Pi) (self-accuracy); `coarser`, f = G(Y | Pi_0) with Pi_0 (parameter `coarser`, atom
+  texts, default none) a subset of Pi: the objective twin of error orthogonality (D10); `all`
+  (default): each of these, the violation is the largest.
+- D (parameter `distribution`): `pm1` / `01`, permanent domain only: every n x n matrix with
+  entries +-1 (or 0/1), uniformly, 2^(n^2) of them (parameter `n`, 1 to 4: 65,536 at n = 4).
+  `family`, any domain: the first `instances` instances the domain's Hypothesis strategy
+  generates with seed `family_seed`, each of weight 1/|D| (a fixed finite family of circuits; the
+  law of a circuit's inputs is not D, Y is already the expectation over it). The family depends on
+  the Hypothesis version. `auto` (default): `pm1` on permanents, `family` elsewhere.
+- Pi (parameter `arguments`): atom texts separated by commas (a comma inside a payload such as
+  `keep:g1,g2` stays with its atom), `default` (the estimator's `default_arguments`, none if it
+  declares none) or `none`. Y is the exact truth given Pi (the `exact` estimator's value).
+
+Always reported, exactly (as `p/q` strings beside their float values): the OLS fit of Y on G with
+intercept (`beta` = Cov(Y, G) / Var G, `intercept`, `r_squared` = Cov^2 / (Var Y Var G); null
+when a variance is 0), `mean_error` = E_D[Y - G] (truth minus estimate: the f = 1 moment), the
+mean squared error, the means and variances, and every moment E_D[(Y - G) f]. Unbiasedness and
+self-accuracy together say the OLS fit is intercept 0, beta 1 (when Var G > 0).
+
+Verdicts. D is finite and enumerated, so the checker's exhaustive route decides (see `exhaustive`):
+- every estimate an exact rational: PROVED iff every moment is exactly 0, VIOLATED otherwise (no
+  tolerance); the witness describes D (the instance with the largest |Y - G| stands for it);
+- some estimate a float (estimators that are not traceable run on floats): the moments are exact
+  sums of the floats returned, decided under the tolerance model abs_tol + rel_tol * max(|E[Y f]|,
+  |E[G f]|); PROVED then says "holds over all of D within that tolerance", and the message says so;
+- instances where the estimator raises OutsideDomain are left out (D is conditioned on the
+  estimator's domain) and counted in `excluded`; an estimator failure is an estimator-error;
+- randomised estimates (a positive standard error) make the property not applicable: E_D[(Y - G) G]
+  would carry the estimator's own noise variance, and per-instance statistical tests (the random
+  engine's) test Y = G on each instance, which D11 does not ask. Randomised estimators in an exact
+  mode (`symmetrize` at small n returns stderr 0) are exact and decided like the others.
+Without the exhaustive route (an engine calling `cases` and `evaluate`), the single case is all of
+D, evaluated the same way: the engine can say violated or not-refuted, never proved.
+Source: Christiano, Hilton, Lincoln, Neyman, Xu (2024), the accuracy desideratum.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any, ClassVar, NamedTuple
+
+from hypothesis import strategies as st
+
+from ..arguments import EMPTY, Arguments, atom_kinds, parse_atom
+from ..domains import get_domain
+from ..errors import InvalidOption
+from ..estimators.base import Estimate
+from ..numbers import to_float
+from .base import TOLERANCE_PARAMETERS, Call, Case, NotApplicable, Outcome, Parameter, PropertyBase, tolerance
+
+FEATURES = ("one", "self", "coarser", "all")
+DISTRIBUTIONS = ("auto", "pm1", "01", "family")
+ENUMERATED = {"pm1": -1, "01": 0}  # the low entry; the high one is 1
+
+
+@dataclass(frozen=True)
+class AccuracyOutcome(Outcome):
+    """An outcome over the whole of D, with the exact report (OLS beta, R^2, mean error, moments)."""
+
+    report: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    def to_json(self) -> dict[str, Any]:
+        return {**super().to_json(), **self.report}
+
+
+@dataclass(frozen=True)
+class _Sums:
+    """Exact sums over D of Y, G, f and their products (every value a Fraction)."""
+
+    count: int
+    y: Fraction
+    g: Fraction
+    yy: Fraction
+    gg: Fraction
+    yg: Fraction
+    yf: Fraction  # f = G(Y | Pi_0), zero when the coarser feature is not asked for
+    gf: Fraction
+
+    @classmethod
+    def of(cls, tally: Counter[tuple[Fraction, Fraction, Fraction]]) -> _Sums:
+        """The sums from a tally of (Y, G, f) values (many instances share them: far fewer operations)."""
+        terms = [Fraction(0)] * 7
+        for (y, g, f), k in tally.items():
+            for i, v in enumerate((y, g, y * y, g * g, y * g, y * f, g * f)):
+                terms[i] += k * v
+        return cls(sum(tally.values()), *terms)
+
+    def mean(self, total: Fraction) -> Fraction:
+        return total / self.count
+
+
+class Accuracy(PropertyBase):
+    """E_D[(Y - G(Y | Pi)) f] = 0 for every feature f in S, over a finite distribution D of instances."""
+
+    name: ClassVar[str] = "accuracy"
+    code: ClassVar[str] = "D11"
+    domains: ClassVar[frozenset[str]] = frozenset({"permanent", "circuit", "boolean", "hafnian"})
+    parameters: ClassVar[dict[str, Parameter]] = {
+        "feature": Parameter(str, "all", "the features f: one, self, coarser or all", FEATURES),
+        "distribution": Parameter(str, "auto", "D: pm1 or 01 (every n x n matrix; permanent), family "
+                                  "(a seeded family of strategy instances) or auto", DISTRIBUTIONS),
+        "n": Parameter(int, 3, "matrix size for pm1 and 01 (2^(n^2) matrices)", (1, 2, 3, 4)),
+        "arguments": Parameter(str, "default", "Pi: comma-separated atom texts, 'default' (the estimator's "
+                               "default_arguments) or 'none'"),
+        "coarser": Parameter(str, "none", "Pi_0, a subset of Pi, for the coarser feature: atom texts or 'none'"),
+        "instances": Parameter(int, 200, "size of the family D (distribution family)"),
+        "family_seed": Parameter(int, 0, "Hypothesis seed that draws the family D"),
+        **TOLERANCE_PARAMETERS,
+    }
+
+    def applies(self, estimator: Any, domain: str) -> str | None:
+        reason = super().applies(estimator, domain)
+        if reason is None and self._distribution(domain) in ENUMERATED and domain != "permanent":
+            reason = f"distribution {self.params['distribution']!r} is made of matrices: it is defined on the " \
+                     f"permanent domain only"
+        return reason
+
+    # ------------------------------------------------------------------ the checker's routes
+
+    def exhaustive(self, domain: str, estimator: Any, call: Call) -> tuple[Case, Outcome, int] | None:
+        """Decide the property over the whole of the finite D: (the case describing D, its exact
+        outcome, |D|). Raises EstimatorFailure when the estimator fails on an instance of D."""
+        pi, pi0 = self._argument_sets(domain, estimator)
+        population = self._population(domain)
+        outcome, largest = self._decide(domain, population, pi, pi0, call)
+        witness = self._describe(domain, population, pi, pi0, ("largest-error", largest or population[0]))
+        return witness, outcome, len(population)
+
+    def cases(self, domain: str, estimator: Any) -> Any:
+        """One case: all of D (the population is drawn here, outside any engine's Hypothesis run)."""
+        pi, pi0 = self._argument_sets(domain, estimator)
+        population = self._population(domain)
+        return st.just(self._describe(domain, population, pi, pi0, ("first", population[0])))
+
+    def evaluate(self, case: Case, call: Call) -> Outcome:
+        example = case.instances[0][1]
+        numbers = dict(case.numbers)
+        if "low" in numbers:
+            population = _matrices(example.n, numbers["low"])
+        else:
+            population = [x for _, x in case.instances]
+        return self._decide(example.domain, population, case.args("Pi"), case.args("Pi0"), call)[0]
+
+    # ------------------------------------------------------------------ D, Pi and Pi_0
+
+    def _distribution(self, domain: str) -> str:
+        chosen = self.params["distribution"]
+        if chosen == "auto":
+            return "pm1" if domain == "permanent" else "family"
+        return str(chosen)
+
+    def _population(self, domain: str) -> list[Any]:
+        chosen = self._distribution(domain)
+        if chosen in ENUMERATED:
+            return _matrices(self.params["n"], ENUMERATED[chosen])
+        if self.params["instances"] < 1:
+            raise InvalidOption(f"parameter instances={self.params['instances']!r} of property 'accuracy': "
+                                f"expected at least 1")
+        return _family(domain, self.params["instances"], self.params["family_seed"])
+
+    def _argument_sets(self, domain: str, estimator: Any) -> tuple[Arguments, Arguments]:
+        text = self.params["arguments"].strip()
+        if text == "default":
+            pi = Arguments(parse_atom(domain, t) for t in getattr(estimator, "default_arguments", ()))
+        else:
+            pi = parse_atoms(domain, text)
+        pi0 = parse_atoms(domain, self.params["coarser"])
+        if self.params["feature"] in ("coarser", "all") and not pi0 <= pi:
+            raise InvalidOption(f"parameter coarser={self.params['coarser']!r} of property 'accuracy': Pi_0 must be "
+                                f"a subset of Pi = {pi.text()}")
+        return pi, pi0
+
+    def _features(self) -> tuple[str, ...]:
+        feature = self.params["feature"]
+        return ("one", "self", "coarser") if feature == "all" else (feature,)
+
+    def _describe(self, domain: str, population: list[Any], pi: Arguments, pi0: Arguments,
+                  example: tuple[str, Any]) -> Case:
+        """D as a case: an enumerated D by one of its matrices (for n and the domain) and its numbers,
+        a family by all of its members."""
+        chosen = self._distribution(domain)
+        args = (("Pi", pi), ("Pi0", pi0))
+        if chosen in ENUMERATED:
+            numbers = (("n", self.params["n"]), ("low", ENUMERATED[chosen]), ("instances", len(population)))
+            return Case((example,), args, numbers)
+        named = tuple((f"d{k + 1}", x) for k, x in enumerate(population))
+        return Case(named, args, (("instances", len(population)), ("family_seed", self.params["family_seed"])))
+
+    def _what(self, domain: str, count: int) -> str:
+        chosen = self._distribution(domain)
+        n = self.params["n"]
+        if chosen in ENUMERATED:
+            return f"all {count} {'+-1' if chosen == 'pm1' else '0/1'} matrices of size {n}"
+        return f"a family of {count} {domain} instances (seed {self.params['family_seed']})"
+
+    # ------------------------------------------------------------------ the computation
+
+    def _decide(self, domain: str, population: list[Any], pi: Arguments, pi0: Arguments,
+                call: Call) -> tuple[AccuracyOutcome, Any]:
+        """The exact moments and report over D; also the instance with the largest |Y - G|."""
+        features = self._features()
+        truth = get_domain(domain).truth
+        tally: Counter[tuple[Fraction, Fraction, Fraction]] = Counter()  # (Y, G, f) -> how many instances
+        excluded, exact = 0, True
+        largest, largest_error = None, Fraction(-1)
+        for x in population:
+            pi.check(x)
+            try:
+                estimate = call(x, pi)
+                feature = call(x, pi0) if "coarser" in features else Estimate(0)
+            except NotApplicable:
+                excluded += 1
+                continue
+            noise = estimate.stderr or feature.stderr
+            if noise:
+                why = (f"accuracy is decided over all of D, and {call.estimator.name}'s estimates are random "
+                       f"(stderr {noise:.3g} on an instance): E_D[(Y - G) G] would carry the estimator's "
+                       f"own noise, and per-instance tests check Y = G, which D11 does not ask")
+                return AccuracyOutcome(None, None, 0.0, 0.0, applicable=False, detail=why), None
+            y, g = _rational(truth(x, pi)), _rational(estimate.value)
+            exact = exact and _is_rational(estimate.value) and _is_rational(feature.value)
+            tally[y, g, _rational(feature.value)] += 1
+            if abs(y - g) > largest_error:
+                largest, largest_error = x, abs(y - g)
+        what = self._what(domain, len(population))
+        if not tally:
+            why = f"{call.estimator.name} is outside its domain on every instance of D ({what})"
+            return AccuracyOutcome(None, None, 0.0, 0.0, applicable=False, detail=why), None
+        sums = _Sums.of(tally)
+        return self._conclude(sums, features, exact, what, excluded, pi, pi0), largest
+
+    def _conclude(self, s: _Sums, features: tuple[str, ...], exact: bool, what: str, excluded: int,
+                  pi: Arguments, pi0: Arguments) -> AccuracyOutcome:
+        sides = {  # feature -> (E[Y f], E[G f])
+            "one": (s.mean(s.y), s.mean(s.g)),
+            "self": (s.mean(s.yg), s.mean(s.gg)),
+            "coarser": (s.mean(s.yf), s.mean(s.gf)),
+        }
+        judged = [self._judge(name, *sides[name], exact) for name in features]
+        worst = max(judged, key=lambda j: (j.fails, j.ratio))
+        report = _report(s, {j.feature: j.lhs - j.rhs for j in judged})
+        report.update(distribution=what, excluded=excluded, arguments=pi.text(), coarser_arguments=pi0.text(),
+                      estimates_exact=exact, worst_feature=worst.feature)
+        labels = {"one": "1", "self": "G(Y | Pi)", "coarser": f"G(Y | Pi_0 = {pi0.text()})"}
+        fit = (f"OLS beta = {_text(report['beta'])}, R^2 = {_text(report['r_squared'])}, "
+               f"mean error E[Y - G] = {_text(report['mean_error'])}")
+        where = what + (f", {excluded} outside the estimator's domain left out" if excluded else "") + \
+            f", Pi = {pi.text()}"
+        if worst.fails:
+            bad = "; ".join(f"f = {labels[j.feature]}: {j.lhs - j.rhs}" for j in judged if j.fails)
+            detail = f"E_D[(Y - G) f] != 0 over {where}: {bad}; {fit}"
+        else:
+            how = "exactly" if not any(j.gap for j in judged) else \
+                f"within tolerance {worst.tolerance:.3g} (float estimates)"
+            held = ", ".join(labels[j.feature] for j in judged)
+            detail = f"E_D[(Y - G) f] = 0 {how} for f in {{{held}}} over {where}; {fit}"
+        return AccuracyOutcome(worst.lhs, worst.rhs, worst.gap, worst.tolerance, "=", detail=detail, report=report)
+
+    def _judge(self, feature: str, lhs: Fraction, rhs: Fraction, exact: bool) -> _Judged:
+        """E[Y f] = E[G f]: exactly when every estimate was rational, else under the tolerance model."""
+        gap = float(abs(lhs - rhs))
+        tol = 0.0 if exact else tolerance(self.params, lhs, rhs)
+        ratio = gap / tol if tol else (math.inf if gap else 0.0)
+        return _Judged(gap > tol, ratio, feature, lhs, rhs, gap, tol)
+
+
+class _Judged(NamedTuple):
+    fails: bool
+    ratio: float
+    feature: str
+    lhs: Fraction  # E_D[Y f]
+    rhs: Fraction  # E_D[G f]
+    gap: float
+    tolerance: float
+
+
+def _report(s: _Sums, moments: dict[str, Fraction]) -> dict[str, Any]:
+    """The OLS fit of Y on G (with intercept) and the error statistics, as exact numbers."""
+    mean_y, mean_g = s.mean(s.y), s.mean(s.g)
+    var_y, var_g = s.mean(s.yy) - mean_y**2, s.mean(s.gg) - mean_g**2
+    cov = s.mean(s.yg) - mean_y * mean_g
+    beta = cov / var_g if var_g else None
+    r_squared = cov * cov / (var_y * var_g) if var_g and var_y else None
+    return {
+        "instances_used": s.count,
+        "beta": _number(beta),
+        "intercept": _number(mean_y - beta * mean_g if beta is not None else None),
+        "r_squared": _number(r_squared),
+        "mean_error": _number(mean_y - mean_g),
+        "mean_squared_error": _number(s.mean(s.yy - 2 * s.yg + s.gg)),
+        "mean_truth": _number(mean_y),
+        "mean_estimate": _number(mean_g),
+        "var_truth": _number(var_y),
+        "var_estimate": _number(var_g),
+        "covariance": _number(cov),
+        "moments": {name: _number(m) for name, m in moments.items()},
+    }
+
+
+def _number(value: Fraction | None) -> dict[str, Any] | None:
+    return None if value is None else {"value": float(value), "exact": str(value)}
+
+
+def _text(node: dict[str, Any] | None) -> str:
+    return "undefined" if node is None else str(node["exact"])
+
+
+def _is_rational(value: Any) -> bool:
+    return isinstance(value, (int, Fraction)) and not isinstance(value, bool)
+
+
+def _rational(value: Any) -> Fraction:
+    """The exact rational value of an int, a Fraction or a float (a float's binary value, exactly)."""
+    return Fraction(value) if isinstance(value, (int, Fraction)) else Fraction(to_float(value))
+
+
+# --------------------------------------------------------------------------- populations
+
+
+def _matrices(n: int, low: int) -> list[Any]:
+    """Every n x n matrix with entries in {low, 1}, in lexicographic order of the entries read row by row."""
+    from ..domains.permanent import Matrix
+
+    values = (Fraction(low), Fraction(1))
+    return [Matrix(tuple(entries[i * n:(i + 1) * n] for i in range(n)))
+            for entries in itertools.product(values, repeat=n * n)]
+
+
+def _family(domain: str, count: int, seed: int) -> list[Any]:
+    """The first `count` instances the domain's strategy generates with Hypothesis seed `seed` (duplicates kept)."""
+    from hypothesis import HealthCheck, Phase, given, settings
+    from hypothesis import seed as hseed
+
+    drawn: list[Any] = []
+    strategy = get_domain(domain).instances()
+
+    @hseed(seed)
+    @settings(max_examples=count, database=None, deadline=None, phases=[Phase.generate],
+              suppress_health_check=list(HealthCheck))
+    @given(strategy)
+    def collect(x: Any) -> None:
+        drawn.append(x)
+
+    collect()
+    return drawn[:count]
+
+
+def parse_atoms(domain: str, text: str) -> Arguments:
+    """An argument set from atom texts separated by commas, semicolons or spaces ('none' or '' is empty).
+
+    A comma-separated piece that does not start with an atom kind continues the atom before it,
+    so `keep:g1,g2,order:2` is two atoms.
+    """
+    text = text.strip()
+    if text in ("", "none"):
+        return EMPTY
+    kinds = atom_kinds(domain)
+    pieces: list[str] = []
+    for token in re.split(r"[;\s]+", text):
+        for part in token.split(","):
+            if not part:
+                continue
+            if pieces and part.partition(":")[0] not in kinds:
+                pieces[-1] += "," + part
+            else:
+                pieces.append(part)
+    return Arguments(parse_atom(domain, p) for p in pieces)
+
+
+__all__ = ["Accuracy", "AccuracyOutcome", "parse_atoms"]

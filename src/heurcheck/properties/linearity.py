@@ -1,0 +1,160 @@
+"""linearity (D1): G(aX + bY | Pi) = a G(X | Pi) + b G(Y | Pi).
+
+Forms (parameter `form`; D1 is [R], the semantic form is asked for by the reference):
+- `combination`: on circuits, X and Y are two wires u, v of one circuit and aX + bY is built on
+  top of it (scale, scale, add), so Pi's atoms name wires of all three instances; on permanents,
+  the quantity is multilinear in each row: X = perm(A with row i = r), Y = perm(A with row i = u),
+  aX + bY = perm(A with row i = a r + b u);
+- `semantic`: one function built as two circuits: C' is C after random algebraic rewrites
+  (commuting, re-associating and distributing products, a scale as a product with a constant, a
+  negation as a scale by -1), checked to be the same polynomial; G(C | Pi) = G(C' | Pi) with Pi
+  made of atoms that mean the same in both (orders and revealed inputs);
+- `all`: each case draws one of the two (circuits).
+Parameters: `form`, `max_gates`, tolerances. Domains: circuit, permanent. Applies to every
+estimator of those domains. Tolerance: abs_tol + rel_tol * the largest magnitude among
+G(aX+bY), a G(X), b G(Y); standard-error scaled for randomised estimators.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any, ClassVar
+
+from hypothesis import strategies as st
+
+from ..domains.circuit import Circuit, Gate, circuits, cone, polynomial
+from ..errors import TruthTooExpensive
+from ..estimators.base import Estimate
+from .base import TOLERANCE_PARAMETERS, Call, Case, Outcome, Parameter, PropertyBase, equality
+from .strategies import circuit_arguments, permanent_arguments
+
+FORMS = ("combination", "semantic", "all")
+COEFFICIENTS = st.builds(Fraction, st.integers(-3, 3), st.sampled_from([1, 2]))
+
+
+def rewrite(c: Circuit, where: int, how: int) -> Circuit:
+    """C with one algebraic rewrite at gate `where` (mod the number of gates) computing the same
+    polynomial; the rewritten gate keeps its id and new helper gates are inserted just before it."""
+    if not c.gates:
+        return c
+    k = where % len(c.gates)
+    g = c.gates[k]
+    new: list[Gate] = []
+    kinds = [how % 5, (how + 1) % 5, (how + 2) % 5, (how + 3) % 5, (how + 4) % 5]
+    for kind in kinds:  # the first rewrite that applies to this gate
+        if kind == 0 and g.op in ("add", "mul") and g.args[0] != g.args[1]:
+            new = [Gate(g.id, g.op, (g.args[1], g.args[0]))]
+        elif kind == 1 and g.op == "mul" and _op(c, g.args[1]) == "mul":
+            inner = c.gate(g.args[1])
+            new = [Gate(f"{g.id}.t", "mul", (g.args[0], inner.args[0])), Gate(g.id, "mul", (f"{g.id}.t", inner.args[1]))]
+        elif kind == 2 and g.op == "mul" and _op(c, g.args[1]) == "add":
+            inner = c.gate(g.args[1])
+            new = [Gate(f"{g.id}.l", "mul", (g.args[0], inner.args[0])),
+                   Gate(f"{g.id}.r", "mul", (g.args[0], inner.args[1])),
+                   Gate(g.id, "add", (f"{g.id}.l", f"{g.id}.r"))]
+        elif kind == 3 and g.op == "scale":
+            new = [Gate(f"{g.id}.c", "const", (), g.value), Gate(g.id, "mul", (f"{g.id}.c", g.args[0]))]
+        elif kind == 4 and g.op == "neg":
+            new = [Gate(g.id, "scale", g.args, Fraction(-1))]
+        if new:
+            break
+    if not new or any(c.has_wire(x.id) for x in new[:-1]):
+        return c
+    return Circuit(c.inputs, c.gates[:k] + tuple(new) + c.gates[k + 1 :], c.output, c.joint)
+
+
+def _op(c: Circuit, wire: str) -> str | None:
+    g = c.gate(wire)
+    return None if g is None else g.op
+
+
+class Linearity(PropertyBase):
+    """G(aX + bY | Pi) = a G(X | Pi) + b G(Y | Pi), including one function built as two circuits."""
+
+    name: ClassVar[str] = "linearity"
+    code: ClassVar[str] = "D1"
+    domains: ClassVar[frozenset[str]] = frozenset({"circuit", "permanent"})
+    parameters: ClassVar[dict[str, Parameter]] = {
+        "form": Parameter(str, "all", "combination (aX + bY), semantic (two circuits, one function) or all", FORMS),
+        "max_gates": Parameter(int, 6, "largest circuit drawn"),
+        **TOLERANCE_PARAMETERS,
+    }
+
+    def cases(self, domain: str, estimator: Any) -> Any:
+        if domain == "permanent":
+            return self._permanent_cases()
+        form = self.params["form"]
+        forms = ("combination", "semantic") if form == "all" else (form,)
+        base = circuits(max_inputs=3, max_gates=self.params["max_gates"])
+
+        @st.composite
+        def build(draw: Any) -> Case:
+            c = draw(base)
+            if draw(st.sampled_from(forms)) == "combination":
+                wires = c.wires
+                u, v = (wires[draw(st.integers(0, 63)) % len(wires)] for _ in range(2))
+                a, b = draw(COEFFICIENTS), draw(COEFFICIENTS)
+                top = (Gate("aX", "scale", (u,), a), Gate("bY", "scale", (v,), b), Gate("Z", "add", ("aX", "bY")))
+                z = Circuit(c.inputs, c.gates + top, "Z", c.joint)
+                x, y = (Circuit(z.inputs, z.gates, w, z.joint) for w in (u, v))
+                pi = draw(circuit_arguments(z))
+                return Case((("X", x), ("Y", y), ("Z", z)), (("Pi", pi),), (("a", a), ("b", b)))
+            other = c
+            for _ in range(draw(st.integers(1, 3))):
+                other = rewrite(other, draw(st.integers(0, 63)), draw(st.integers(0, 4)))
+            pi = draw(circuit_arguments(c, kinds=("order", "reveal")))
+            return Case((("C", c), ("C'", cone(other, other.output))), (("Pi", pi),))
+
+        return build()
+
+    def _permanent_cases(self) -> Any:
+        from ..domains.permanent import Matrix, matrices
+
+        @st.composite
+        def build(draw: Any) -> Case:
+            m = draw(matrices(max_n=3, entries="small-int"))
+            i = draw(st.integers(0, m.n - 1))
+            u = tuple(draw(st.integers(-2, 2)) for _ in range(m.n))
+            a, b = draw(COEFFICIENTS), draw(COEFFICIENTS)
+            r = m.entries[i]
+
+            def with_row(row: tuple[Any, ...]) -> Matrix:
+                return Matrix(m.entries[:i] + (tuple(Fraction(v) for v in row),) + m.entries[i + 1 :])
+
+            z = with_row(tuple(a * p + b * q for p, q in zip(r, u)))
+            pi = draw(permanent_arguments())
+            return Case((("X", m), ("Y", with_row(u)), ("Z", z)), (("Pi", pi),), (("a", a), ("b", b), ("row", i)))
+
+        return build()
+
+    def evaluate(self, case: Case, call: Call) -> Outcome:
+        pi = case.args("Pi")
+        names = dict(case.instances)
+        if "C" in names:
+            c, other = names["C"], names["C'"]
+            try:
+                same = _same_polynomial(c, other)
+            except TruthTooExpensive:
+                same = False
+            if not same:  # a rewrite that changed the function would be a bug here, not the estimator's
+                return Outcome(0, 0, 0.0, 0.0, applicable=False, detail="the two circuits could not be shown equal")
+            pi.check(c)
+            return equality(self.params, call(c, pi), call(other, pi), detail="G(C | Pi) = G(C' | Pi), C' = C rewritten")
+        a, b = case.number("a"), case.number("b")
+        for name in ("X", "Y", "Z"):
+            pi.check(names[name])
+        gx, gy, gz = call(names["X"], pi), call(names["Y"], pi), call(names["Z"], pi)
+        rhs = Estimate(a * gx.value + b * gy.value, _combine(a, gx.stderr, b, gy.stderr))
+        return equality(self.params, gz, rhs, a * gx.value, b * gy.value, detail="G(aX + bY | Pi) = a G(X | Pi) + b G(Y | Pi)")
+
+
+def _combine(a: Any, sa: float | None, b: Any, sb: float | None) -> float | None:
+    if sa is None and sb is None:
+        return None
+    return float(((float(a) * (sa or 0.0)) ** 2 + (float(b) * (sb or 0.0)) ** 2) ** 0.5)
+
+
+def _same_polynomial(c: Circuit, other: Circuit) -> bool:
+    p, q = polynomial(c), polynomial(other)
+    keys = set(p) | set(q)
+    return all(p.get(k, 0) == q.get(k, 0) for k in keys)
