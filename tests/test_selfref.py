@@ -259,3 +259,21 @@ def test_a_randomised_estimator_gets_a_standard_error_on_orbit_averages() -> Non
     out = UnpredictableErrors().evaluate(case, Call(Sampling(samples=500, seed=1)))
     assert out.route == "symmetrisation" and out.stderr is not None and out.stderr > 0
     assert math.isfinite(out.ratio)
+
+
+def test_a_witness_replays_from_its_json_form_to_the_same_outcome() -> None:
+    from heurcheck.jsonio import Node
+
+    (finding,) = run("covariance", "iterated-estimation", "circuit", examples=60, budget=20)
+    assert finding.verdict is Verdict.VIOLATED
+    case = Case.from_json(Node(finding.witness))
+    out = IteratedEstimation().evaluate(case, Call(CovariancePropagation()))
+    assert out.violates and out.route == "traceable"
+    assert {"value": float(out.lhs), "exact": str(out.lhs)} == finding.observed["lhs"]
+
+
+def test_pi_that_is_not_inside_pi_prime_makes_the_case_inapplicable_not_a_pass() -> None:
+    a = Matrix(((F(1), F(2)), (F(-1), F(1))))
+    case = Case((("A", a),), (("Pi", Arguments([RowSums()])), ("Pi'", Arguments([ColSums()]))))
+    out = IteratedEstimation().evaluate(case, Call(CumulantPropagation()))
+    assert not out.applicable and not out.violates

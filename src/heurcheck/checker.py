@@ -24,10 +24,10 @@ from .properties.registry import available, create
 class CheckSettings:
     """Everything that shapes a run, in one frozen object passed explicitly."""
 
-    max_examples: int = 2000  # an upper bound: the budget usually ends the search first
+    max_examples: int = 5000  # an upper bound: the budget usually ends the search first
     budget: float = 60.0  # seconds per (property, estimator, domain) check
     seed: int = 0
-    margin: float = 10.0  # shrinking keeps a violation of at least min(margin, worst / 2) tolerances
+    margin: float = 1000.0  # a case is shrunk while its violation stays at least this many tolerances
     alpha: float = 1e-3  # family-wise error rate of statistical verdicts
     findings_dir: Path | None = Path("heurcheck-findings")
     engine: str = "random"

@@ -233,7 +233,7 @@ def _verdict_line(f: Any) -> str:
 @click.option("-o", "--option", "options", multiple=True, metavar="KEY=VALUE", help="An estimator option.")
 @click.option("-P", "--parameter", "parameters", multiple=True, metavar="KEY=VALUE",
               help="A property parameter, given to every selected property that has it.")
-@click.option("--max-examples", type=click.IntRange(1, 10**7), default=2000, show_default=True,
+@click.option("--max-examples", type=click.IntRange(1, 10**7), default=5000, show_default=True,
               help="Most cases per check (the budget usually ends the search first).")
 @click.option("--budget", type=click.FloatRange(0.1, 86400), default=60.0, show_default=True,
               help="Seconds per (property, domain) check.")

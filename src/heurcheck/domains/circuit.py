@@ -668,7 +668,8 @@ def circuits(
 
     Shrinks structurally: fewer gates and inputs (lists), the first op and distribution in the
     given orders, arguments towards the first wires (with `recent`, towards the newest wires, which
-    makes deep chains likely), parameters towards 0 and 1. Repeating an op in `ops` weights it.
+    makes deep chains likely), parameters towards 0 and 1. Repeating an op in `ops` weights it;
+    the pseudo-op "square" draws a product of one wire with itself.
     Gates the output does not depend on are dropped, so every gate of a shrunk circuit matters.
     """
     from hypothesis import strategies as st
@@ -704,6 +705,8 @@ def circuits(
         wires = [i.id for i in inputs]
         gates = []
         for k, (op, a, b, value) in enumerate(draw(st.lists(gate, max_size=max_gates))):
+            if op == "square":
+                op, b = "mul", a
             arity = OPS[op]
             pick = (lambda x: wires[-1 - x % len(wires)]) if recent else (lambda x: wires[x % len(wires)])
             args = tuple(pick(x) for x in (a, b)[:arity])

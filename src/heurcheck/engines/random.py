@@ -1,18 +1,20 @@
-"""Random search with Hypothesis: guided towards large violations, then shrunk above a threshold.
+"""Random search with Hypothesis: guided towards large violations, shrunk above a margin.
 
-Two runs with the same seed:
-1. search: generate and `target` (towards large violations in units of tolerance); record every
-   case, the first violation (saved at once through `on_violation`) and the worst one;
-2. shrink: the same generation, failing only when the violation is at least
-   T = max(1, min(margin, worst / 2)) tolerances, so the shrunk case stays clearly above the
-   tolerance (the "threshold problem") while Hypothesis minimises its structure.
-An estimator failure (exception, NaN, wrong type) is shrunk the same way.
+One Hypothesis run per check, seeded: it generates cases, `target`s large violations (in units of
+tolerance) and how close an inequality comes to failing, and treats a case as failing when its
+violation is at least `margin` tolerances (or, for randomised estimators, above the critical z),
+so Hypothesis shrinks it while keeping it clearly above the tolerance (the "threshold problem").
+The first violation is saved at once through `on_violation`; the result reports the shrunk case
+and the worst one seen. A violation above the tolerance but below the margin is reported
+unshrunk. An estimator failure (exception, NaN, wrong type) is shrunk the same way. When the
+budget runs out during shrinking, cases already seen to fail still fail and new ones pass, so
+Hypothesis finishes promptly with the smallest failing case found so far.
 
 Randomised estimators are judged statistically: each case gives z = (lhs - rhs) / stderr. A case
 with |z| above 3 is re-estimated with fresh seeds and pooled (a group-sequential test); the case
 is a violation when the pooled |z| exceeds the Bonferroni bound for alpha / 2 over the cases and
-rounds. Over all cases, the mean of the z's is tested at alpha / 2 (systematic bias). The
-family-wise error rate of a `violated` verdict is at most alpha, under the normal approximation.
+rounds. Over all distinct cases, the mean of the z's is tested at alpha / 2 (systematic bias).
+The family-wise error rate of a `violated` verdict is at most alpha, under the normal approximation.
 """
 
 from __future__ import annotations
@@ -77,12 +79,23 @@ class RandomEngine:
         result = SearchResult()
         statistical = call.randomised
         critical = _NORMAL.inv_cdf(1 - self.alpha / (4 * max(1, self.max_examples) * RESAMPLE_ROUNDS))
-        announced = False
+        failing: dict[str, Outcome | EstimatorFailure] = {}  # repr(case) -> why it fails
+        last: list[tuple[Case, Outcome | EstimatorFailure]] = []
 
-        def search(case: Case) -> None:
-            nonlocal announced
+        def fail(case: Case, key: str, why: Outcome | EstimatorFailure) -> None:
+            # one raise site: Hypothesis tells failures apart by where they are raised
+            failing[key] = why
+            last.append((case, why))
+            raise _Failing()
+
+        def body(case: Case) -> None:
+            key = repr(case)
+            if key in failing:  # known to fail: answer without re-evaluating (and after the deadline)
+                fail(case, key, failing[key])
             if time.monotonic() > deadline:
                 result.budget_spent = True
+                if failing:
+                    return  # shrinking ends: unknown cases pass
                 raise _Stop()
             call.begin(case)
             try:
@@ -91,11 +104,11 @@ class RandomEngine:
                 result.cases += 1
                 return
             except EstimatorFailure as failure:
-                result.failure = (case, failure)
-                if not announced:
-                    announced = True
+                result.cases += 1
+                if result.failure is None:
                     on_violation(case, failure)
-                raise _Failing() from None
+                result.failure = (case, failure)
+                fail(case, key, failure)
             result.cases += 1
             if out.route:
                 result.routes.add(out.route)
@@ -105,62 +118,36 @@ class RandomEngine:
             if statistical and out.stderr:
                 out = self._sequential(prop, case, out, critical)
                 if out.relation == "=":  # only equalities have a difference that should average to zero
-                    result.zs[repr(case)] = _signed_z(out)  # a repeated case is one observation, not many
-                if result.largest_z is None or out.ratio > result.largest_z[1].ratio:
-                    result.largest_z = (case, out)
-            ratio = out.ratio
-            _target(ratio, out.score)
-            if self._violates(out, critical, statistical):
-                if result.worst is None or ratio > result.worst[1].ratio:
-                    result.worst = (case, out)
-                if not announced:
-                    announced = True
-                    on_violation(case, out)
-
-        self._hypothesis(strategy, search, phases=("generate", "target"))
-        if result.failure is None and result.worst is None:
-            if statistical and result.zs and not result.budget_spent:
-                self._pooled(result)
-            return result
-
-        # second run: the same generation, failing above a threshold, shrunk by Hypothesis
-        threshold = critical if statistical else max(1.0, min(self.margin, result.worst[1].ratio / 2)) \
-            if result.worst else 0.0
-        shrunk: list[tuple[Case, Any]] = []
-        deadline = time.monotonic() + max(self.budget * 0.5, deadline - time.monotonic())
-
-        def shrink(case: Case) -> None:
-            if time.monotonic() > deadline:
-                raise _Stop()
-            call.begin(case)
-            try:
-                out = prop.evaluate(case, call)
-            except NotApplicable:
+                    result.zs[key] = _signed_z(out)  # a repeated case is one observation, not many
+                    if result.largest_z is None or out.ratio > result.largest_z[1].ratio:
+                        result.largest_z = (case, out)
+            _target(out.ratio, out.score)
+            if not self._violates(out, critical, statistical):
                 return
-            except EstimatorFailure as failure:
-                if result.failure is not None:
-                    shrunk.append((case, failure))
-                    raise _Failing() from None
-                return
-            if statistical and out.applicable and out.stderr:
-                out = self._sequential(prop, case, out, critical)
-            if out.applicable:
-                _target(out.ratio, out.score)  # the same guidance as the search run, so generation agrees
-            if result.failure is None and out.applicable and out.ratio >= threshold and \
-                    self._violates(out, critical, statistical):
-                shrunk.append((case, out))
-                raise _Failing()
+            if result.worst is None or out.ratio > result.worst[1].ratio:
+                result.worst = (case, out)
+            if result.failure is None and not failing:
+                on_violation(case, out)
+            if result.failure is None and (statistical or out.ratio >= self.margin):
+                fail(case, key, out)
 
-        self._hypothesis(strategy, shrink, phases=("generate", "target", "shrink"))
-        if shrunk:
-            case, found = shrunk[-1]  # Hypothesis replays the minimal failing case last
+        self._hypothesis(strategy, body, phases=("generate", "target", "shrink"))
+        if last:
+            case, found = last[-1]  # Hypothesis replays the minimal failing case last
             if isinstance(found, EstimatorFailure):
                 result.failure = (case, found)
-            else:
-                result.witness = (case, found)
-        elif result.worst is not None:
+                return result
+            result.witness = (case, found)
+            return result
+        if result.failure is not None:
+            return result
+        if result.worst is not None:
             result.witness = result.worst
-            result.message = "the shrink run did not reproduce the violation; the witness is the worst case, unshrunk"
+            result.message = (f"violations stayed below the shrink margin of {self.margin:g} tolerances; "
+                              "the witness is the worst case, unshrunk")
+            return result
+        if statistical and result.zs and not result.budget_spent:
+            self._pooled(result)
         return result
 
     def _violates(self, out: Outcome, critical: float, statistical: bool) -> bool:
