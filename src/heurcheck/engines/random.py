@@ -98,12 +98,15 @@ class RandomEngine:
                     return  # shrinking ends: unknown cases pass
                 raise _Stop()
             call.begin(case)
+            failure: EstimatorFailure | None = None
             try:
                 out = prop.evaluate(case, call)
             except NotApplicable:
                 result.cases += 1
                 return
-            except EstimatorFailure as failure:
+            except EstimatorFailure as exc:
+                failure = exc
+            if failure is not None:  # raised outside the handler, so no exception context differs on replay
                 result.cases += 1
                 if result.failure is None:
                     on_violation(case, failure)

@@ -1,0 +1,154 @@
+"""The checker: verdicts found by search (the acceptance cases), honest verdict semantics, durable findings."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+from hypothesis import strategies as st
+
+from heurcheck.checker import CheckRequest, CheckSettings, check, check_one
+from heurcheck.estimators.registry import Registry
+from heurcheck.findings import SCHEMA, Verdict
+from heurcheck.jsonio import Node
+from heurcheck.properties.base import Case, Outcome, PropertyBase
+from heurcheck.properties.registry import PROPERTIES, available
+
+QUICK = CheckSettings(max_examples=300, budget=30, findings_dir=None)
+
+
+def one(estimator: str, prop: str, domain: str, options: dict | None = None, params: dict | None = None,
+        settings: CheckSettings = QUICK) -> Any:
+    [finding] = check(CheckRequest(estimator, options or {}, (prop,), {prop: params or {}}, domain), settings)
+    return finding
+
+
+def test_every_registered_property_is_available() -> None:
+    assert set(available()) == set(PROPERTIES)
+
+
+def test_search_finds_a_negative_estimate_of_a_proved_square_at_odd_order_three(tmp_path: Path) -> None:
+    f = one("cumulant", "respect-for-proofs", "circuit", {"order": "3"},
+            settings=CheckSettings(findings_dir=tmp_path))  # the default budget and case count
+    assert f.verdict is Verdict.VIOLATED
+    assert f.observed["ratio"] is None or f.observed["ratio"] >= 1000  # shrunk, yet clearly above tolerance
+    assert float(f.observed["lhs"]["value"]) < 0
+    witness = f.witness["instances"]["Y"]
+    assert {"kind": "nonneg", "wire": "Y"} in f.witness["arguments"]["Pi"]
+    assert len(witness["gates"]) <= 8
+
+
+def test_search_finds_that_mean_propagation_breaks_restriction_linearity_on_boolean_circuits() -> None:
+    f = one("mean", "restriction-linearity", "boolean")
+    assert f.verdict is Verdict.VIOLATED
+    assert f.observed["size"] <= 4  # a single fan-out: a and a over one bit
+
+
+def test_search_finds_that_the_row_column_merge_breaks_iterated_estimation() -> None:
+    f = one("perm-rowcol", "iterated-estimation", "permanent")
+    assert f.verdict is Verdict.VIOLATED and f.route == "symmetrisation"
+
+
+@pytest.mark.parametrize("prop", ["unpredictable-errors", "iterated-estimation", "error-orthogonality"])
+def test_symmetrisation_is_never_violated_on_the_self_referential_properties(prop: str) -> None:
+    f = one("symmetrize", prop, "permanent")
+    assert f.verdict is Verdict.NOT_REFUTED and f.route == "symmetrisation"
+    assert "not a proof" in f.message
+
+
+@pytest.mark.parametrize("n", [2, 3])
+def test_accuracy_of_the_row_estimator_over_all_sign_matrices_is_reported_exactly(n: int) -> None:
+    f = one("perm-row", "accuracy", "permanent", params={"n": n, "distribution": "pm1"})
+    assert f.verdict is Verdict.PROVED and f.engine == "exhaustive" and f.cases == 2 ** (n * n)
+    assert f.observed["beta"]["exact"] == "1"
+    assert f.observed["r_squared"]["exact"] == {2: "1/2", 3: "2/9"}[n]
+    assert f.observed["mean_error"]["exact"] == "0"
+
+
+def test_a_correct_estimator_is_not_refuted_and_the_verdict_says_it_is_not_a_proof() -> None:
+    f = one("exact", "linearity", "circuit")
+    assert f.verdict is Verdict.NOT_REFUTED and f.cases > 0
+    assert "not a proof" in f.message
+
+
+def test_a_randomised_estimator_gets_a_statistical_verdict_with_a_p_value() -> None:
+    f = one("sampling", "linearity", "circuit", {"samples": "2000"})
+    assert f.verdict is Verdict.STATISTICALLY_CONSISTENT
+    assert f.p_value is not None and 0 <= f.p_value <= 1
+
+
+def test_a_property_outside_the_estimators_domains_is_not_applicable() -> None:
+    f = one("perm-row", "boundedness", "boolean")
+    assert f.verdict is Verdict.NOT_APPLICABLE and f.message
+
+
+class NeverApplies(PropertyBase):
+    """A property whose precondition never holds."""
+
+    name: ClassVar[str] = "never"
+    domains: ClassVar[frozenset[str]] = frozenset({"circuit"})
+
+    def cases(self, domain: str, estimator: Any) -> Any:
+        return st.just(Case(()))
+
+    def evaluate(self, case: Case, call: Any) -> Outcome:
+        return Outcome(0, 0, 0.0, 0.0, applicable=False)
+
+
+def test_a_precondition_that_never_holds_gives_vacuous_not_a_pass() -> None:
+    reg = Registry.default()
+    f = check_one(NeverApplies(), reg.create("mean"), CheckRequest("mean"), "circuit", QUICK, reg)
+    assert f.verdict is Verdict.VACUOUS
+
+
+def faulty(tmp_path: Path, body: str) -> str:
+    plugin = tmp_path / "faulty.py"
+    plugin.write_text(
+        "from heurcheck.estimators.propagation import MeanPropagation\n"
+        "class Faulty:\n    name = 'faulty'\n    domains = frozenset({'circuit'})\n    traceable = True\n"
+        f"    def estimate(self, instance, arguments):\n        {body}\n"
+    )
+    return f"{plugin}:Faulty"
+
+
+@pytest.mark.parametrize(("body", "kind"), [
+    ("raise RuntimeError('boom') if len(instance.gates) > 2 else None\n        return 0", "raised"),
+    ("return float('nan') if len(instance.gates) > 2 else MeanPropagation().estimate(instance, arguments)", "nan"),
+    ("return 'seven'", "type"),
+])
+def test_a_failing_estimator_becomes_an_estimator_error_finding_with_its_instance(tmp_path: Path, body: str,
+                                                                                 kind: str) -> None:
+    f = one(faulty(tmp_path, body), "linearity", "circuit")
+    assert f.verdict is Verdict.ESTIMATOR_ERROR
+    assert f.observed["error"] == kind
+    assert f.witness["instances"]
+
+
+def test_a_violation_is_saved_at_once_as_versioned_json_that_reads_back(tmp_path: Path) -> None:
+    f = one("mean", "restriction-linearity", "boolean", settings=CheckSettings(max_examples=200, findings_dir=tmp_path))
+    [path] = list(tmp_path.glob("*.json"))
+    doc = json.loads(path.read_text())
+    assert doc["schema"] == SCHEMA and doc["verdict"] == "violated" and doc["seed"] == 0
+    assert doc["property"] == "restriction-linearity" and doc["estimator"] == "mean" and doc["tool"]
+    assert doc["witness"] == f.witness
+    case = Case.from_json(Node(doc["witness"]))
+    assert case.to_json() == f.witness
+    assert doc["command"].startswith("heurcheck check mean -p restriction-linearity --domain boolean")
+
+
+def test_the_same_seed_gives_the_same_counterexample() -> None:
+    a = one("mean", "restriction-linearity", "circuit")
+    b = one("mean", "restriction-linearity", "circuit")
+    assert (a.verdict, a.witness, a.observed) == (b.verdict, b.witness, b.observed)
+
+
+def test_the_budget_stops_a_long_search_within_seconds() -> None:
+    import time
+
+    start = time.monotonic()
+    f = one("cumulant", "exactness", "circuit", {"order": "3"}, settings=CheckSettings(budget=2, findings_dir=None))
+    assert time.monotonic() - start < 10
+    assert f.verdict in (Verdict.NOT_REFUTED, Verdict.INCONCLUSIVE)
+    assert "budget" in f.message
