@@ -80,23 +80,31 @@ class RandomEngine:
         statistical = call.randomised
         critical = _NORMAL.inv_cdf(1 - self.alpha / (4 * max(1, self.max_examples) * RESAMPLE_ROUNDS))
         failing: dict[str, Outcome | EstimatorFailure] = {}  # repr(case) -> why it fails
+        passed: set[str] = set()  # cases that passed: they keep passing when replayed after the deadline
+        stopped: set[str] = set()  # new cases met after the deadline: they keep stopping
         last: list[tuple[Case, Outcome | EstimatorFailure]] = []
 
         def fail(case: Case, key: str, why: Outcome | EstimatorFailure) -> None:
             # one raise site: Hypothesis tells failures apart by where they are raised
+            passed.discard(key)
             failing[key] = why
             last.append((case, why))
             raise _Failing()
 
         def body(case: Case) -> None:
             key = repr(case)
+            # Hypothesis replays cases and calls a changed answer flaky: every case keeps its first answer
             if key in failing:  # known to fail: answer without re-evaluating (and after the deadline)
                 fail(case, key, failing[key])
-            if time.monotonic() > deadline:
+            if key in passed:
+                return
+            if key in stopped or time.monotonic() > deadline:
                 result.budget_spent = True
                 if failing:
                     return  # shrinking ends: unknown cases pass
+                stopped.add(key)
                 raise _Stop()
+            passed.add(key)  # provisional: a case found failing below moves to `failing`
             call.begin(case)
             failure: EstimatorFailure | None = None
             try:
