@@ -84,7 +84,15 @@ def list_command(what: str, as_json: bool) -> None:
                     rows.append({"name": name, "error": str(exc)})
             data["estimators"] = rows
         if what in ("properties", "all"):
-            data["properties"] = list(property_names())
+            from .properties.registry import property_class
+
+            data["properties"] = [
+                {"name": n, "code": property_class(n).code, "domains": sorted(property_class(n).domains),
+                 "summary": (property_class(n).__doc__ or "").strip().splitlines()[0],
+                 "parameters": {k: {"default": p.default, "help": p.help}
+                                for k, p in property_class(n).parameters.items()}}
+                for n in property_names()
+            ]
         if what in ("domains", "all"):
             data["domains"] = [
                 {"name": n, "summary": get_domain(n).summary,
@@ -112,7 +120,12 @@ def list_command(what: str, as_json: bool) -> None:
             table.add_row(r["name"], domains, kind or "deterministic", opts)
         console.print(table)
     if "properties" in data:
-        console.print("properties: " + (", ".join(data["properties"]) or "(none registered yet)"))
+        table = Table(title="properties")
+        for col in ("name", "code", "domains"):
+            table.add_column(col, no_wrap=col != "domains")
+        for r in data["properties"]:
+            table.add_row(r["name"], r["code"], ", ".join(r["domains"]))
+        console.print(table)
     if "domains" in data:
         table = Table(title="domains")
         for col in ("name", "quantity", "argument kinds"):
@@ -277,6 +290,48 @@ def check_command(estimator: str, properties: tuple[str, ...], domain: str | Non
     if failures:
         console.print(f"{len(failures)} counterexample(s); saved in {findings_dir}/", highlight=False)
     sys.exit(summarise(findings))
+
+
+@main.command("replay")
+@click.argument("finding", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def replay_command(finding: str, as_json: bool) -> None:
+    """Re-run a saved FINDING against the current code: exit 1 if it still fails, 0 if fixed, 2 if invalid."""
+    from .api import to_jsonable
+    from .replay import load_finding, replay
+
+    with _input_errors():
+        result = replay(load_finding(finding))
+    if as_json:
+        out = result.outcome
+        click.echo(json.dumps({"finding": finding, "still_fails": result.still_fails, "message": result.message,
+                               "observed": None if out is None else out.to_json(),
+                               "lhs": None if out is None else to_jsonable(out.lhs)}, indent=2, default=str))
+    else:
+        f = result.finding
+        click.echo(f"{f.property} / {f.estimator} / {f.domain}: {result.message}")
+    sys.exit(1 if result.still_fails else 0)
+
+
+@main.command("explain")
+@click.argument("property_name", metavar="PROPERTY")
+def explain_command(property_name: str) -> None:
+    """Print a property's formula, forms and parameters, where it applies, and its source."""
+    import importlib
+
+    from .properties.registry import property_class
+
+    with _input_errors():
+        cls = property_class(property_name)
+    console = Console()
+    console.print(f"[bold]{cls.name}[/bold] ({cls.code}); domains: {', '.join(sorted(cls.domains))}")
+    click.echo((importlib.import_module(cls.__module__).__doc__ or "").strip())
+    table = Table(title="parameters (-P KEY=VALUE)")
+    for col in ("name", "default", "meaning"):
+        table.add_column(col)
+    for k, p in cls.parameters.items():
+        table.add_row(k, str(p.default), p.help + (f" ({', '.join(map(str, p.choices))})" if p.choices else ""))
+    console.print(table)
 
 
 def run(argv: list[str] | None = None, entry: Callable[..., Any] = main) -> int:

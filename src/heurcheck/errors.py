@@ -52,3 +52,7 @@ class UnsupportedDomain(HeurcheckError, ValueError):
 class OutsideDomain(HeurcheckError, ValueError):
     """Raised by an estimator for an instance outside the set where it is defined (e.g. a division
     by a zero total sum). The checker counts such a case as not applicable, not as a failure."""
+
+
+class InvalidFinding(HeurcheckError, ValueError):
+    """A finding (or report) file is malformed or from an incompatible schema version."""

@@ -84,3 +84,41 @@ class Finding:
         path = Path(folder) / f"{self.property}--{safe}--{self.key()}.json"
         write_json_atomic(path, self.to_json())
         return path
+
+
+def finding_from_json(document: Any, where: str = "finding") -> Finding:
+    """A Finding from its JSON form, checked field by field (InvalidFinding names the field and what was
+    expected; a finding written by an incompatible schema version says which)."""
+    from .errors import InvalidFinding
+    from .jsonio import Node
+
+    node = Node(document, "$", InvalidFinding)
+    if not isinstance(document, dict):
+        node.fail("a finding object")
+    schema = node["schema"].integer()
+    if schema != SCHEMA:
+        raise InvalidFinding(f"{where}: written with finding schema {schema}, this heurcheck reads schema {SCHEMA} "
+                             f"(tool version {tool_version()})")
+    known = tuple(f for f in Finding.__dataclass_fields__)
+    node.object(("schema", "property", "estimator", "domain", "verdict", "seed"), known)
+    verdicts = tuple(v.value for v in Verdict)
+
+    def mapping(key: str) -> dict[str, Any]:
+        child = node.get(key, {})
+        if not isinstance(child.value, dict):
+            child.fail("an object")
+        return dict(child.value)
+
+    witness = node.get("witness")
+    if witness.value is not None and not isinstance(witness.value, dict):
+        witness.fail("an object or null")
+    return Finding(
+        property=node["property"].string(), parameters=mapping("parameters"), estimator=node["estimator"].string(),
+        options={k: str(v) for k, v in mapping("options").items()}, domain=node["domain"].string(),
+        verdict=Verdict(node["verdict"].string(verdicts)), engine=str(node.get("engine", "random").value),
+        seed=node["seed"].integer(0), cases=int(node.get("cases", 0).value or 0), witness=witness.value,
+        observed=node.get("observed").value, worst=node.get("worst").value, route=node.get("route").value,
+        p_value=node.get("p_value").value, message=str(node.get("message", "").value),
+        command=str(node.get("command", "").value), partial=bool(node.get("partial", False).value),
+        tool=str(node.get("tool", "").value),
+    )

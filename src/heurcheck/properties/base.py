@@ -50,6 +50,12 @@ class Case:
     def number(self, name: str) -> Any:
         return dict(self.numbers)[name]
 
+    def key(self) -> str:
+        """A canonical text of the case (sorted JSON), the same in every process whatever the hash seed."""
+        import json
+
+        return json.dumps(self.to_json(), sort_keys=True, default=str)
+
     def size(self) -> int:
         """How big the witness is: the sum of its instances' sizes (gates + inputs, or matrix order)."""
         return sum(instance_size(x) for _, x in self.instances)
@@ -176,7 +182,7 @@ class Call:
     def begin(self, case: Any) -> None:
         """Seeds of randomised estimators follow (case, call number): the same case gets the same
         draws on replay, and different cases get independent draws even when they share a sub-call."""
-        self.case_key = repr(case)
+        self.case_key = case.key() if isinstance(case, Case) else repr(case)
         self.case_calls = 0
 
     @property

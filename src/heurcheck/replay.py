@@ -1,0 +1,65 @@
+"""Replay a saved finding against the current code: does its witness still fail?"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import InvalidFinding, InvalidInstance
+from .estimators.registry import Registry
+from .findings import Finding, finding_from_json
+from .jsonio import Node, load_document
+from .properties.base import Call, Case, EstimatorFailure, NotApplicable, Outcome
+from .properties.registry import create
+
+REPLAY_Z = 3.0  # a randomised estimator's witness still fails when |lhs - rhs| > 3 standard errors
+
+
+@dataclass(frozen=True)
+class Replay:
+    finding: Finding
+    still_fails: bool
+    outcome: Outcome | None
+    message: str
+
+
+def load_finding(path: str | Path) -> Finding:
+    document = load_document(path, InvalidFinding)
+    try:
+        return finding_from_json(document, str(path))
+    except InvalidFinding as exc:
+        message = str(exc)
+        raise InvalidFinding(message if message.startswith(str(path)) else f"{path}: {message}") from None
+
+
+def replay(finding: Finding, registry: Registry | None = None) -> Replay:
+    """Evaluate the finding's witness again, with the same estimator options, property parameters and seed."""
+    if finding.witness is None:
+        raise InvalidFinding(f"the finding has verdict {finding.verdict.value} and no witness to replay")
+    registry = registry or Registry.default()
+    estimator = registry.create(finding.estimator, **finding.options)
+    prop = create(finding.property, **finding.parameters)
+    try:
+        case = Case.from_json(Node(finding.witness, "$.witness", InvalidFinding))
+    except InvalidInstance as exc:
+        raise InvalidFinding(f"the witness is not a valid case: {exc}") from None
+    reseed = None
+    if "seed" in getattr(estimator, "options", {}):
+        def reseed(seed: int) -> Any:
+            return registry.create(finding.estimator, **{**finding.options, "seed": seed})
+    call = Call(estimator, reseed=reseed, seed=finding.seed)
+    call.begin(case)
+    try:
+        out = prop.evaluate(case, call)
+    except EstimatorFailure as failure:
+        return Replay(finding, True, None, f"the estimator still fails ({failure.kind}): {failure}")
+    except NotApplicable as exc:
+        return Replay(finding, False, None, f"the witness is now outside the estimator's domain: {exc}")
+    if out.stderr:
+        fails = out.applicable and out.violation > REPLAY_Z * out.stderr and out.violation > out.tolerance
+    else:
+        fails = out.violates
+    verb = "still fails" if fails else "now holds"
+    return Replay(finding, fails, out, f"{verb}: {out.lhs} {out.relation} {out.rhs} "
+                                       f"(violation {out.violation:.6g}, tolerance {out.tolerance:.3g})")
