@@ -183,3 +183,19 @@ class Node:
         if not isinstance(self.value, bool):
             self.fail("true or false")
         return self.value
+
+
+def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
+    """Write text to `path` atomically (a temporary file in the same folder, then a rename)."""
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", dir=p.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, p)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

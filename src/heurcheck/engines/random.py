@@ -20,8 +20,11 @@ The family-wise error rate of a `violated` verdict is at most alpha, under the n
 from __future__ import annotations
 
 import math
+import signal
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from statistics import NormalDist
 from typing import Any
@@ -39,6 +42,11 @@ class _Stop(Exception):
 
 class _Failing(Exception):
     """Marks a case as failing in the shrink run."""
+
+
+class _Deadline(BaseException):
+    """Raised by a timer when the budget (plus a grace second) is spent. A BaseException, so
+    Hypothesis lets it through at once instead of treating it as a failing test."""
 
 
 class CaseGenerationError(Exception):
@@ -142,7 +150,11 @@ class RandomEngine:
             if result.failure is None and (statistical or out.ratio >= self.margin):
                 fail(case, key, out)
 
-        self._hypothesis(strategy, body, phases=("generate", "target", "shrink"))
+        with _hard_stop(self.budget + 1.0):  # Hypothesis can optimise targets without calling `body`
+            try:
+                self._hypothesis(strategy, body, phases=("generate", "target", "shrink"))
+            except _Deadline:
+                result.budget_spent = True
         if last:
             case, found = last[-1]  # Hypothesis replays the minimal failing case last
             if isinstance(found, EstimatorFailure):
@@ -220,6 +232,25 @@ class RandomEngine:
             raise
         except Exception as exc:  # a bug in case generation must not crash a whole run
             raise CaseGenerationError(f"{exc.__class__.__name__}: {exc}") from exc
+
+
+@contextmanager
+def _hard_stop(seconds: float) -> Iterator[None]:
+    """Raise `_Deadline` in this thread after `seconds` (main thread only; elsewhere the in-body check stands)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def alarm(signum: int, frame: Any) -> None:
+        raise _Deadline()
+
+    previous = signal.signal(signal.SIGALRM, alarm)
+    signal.setitimer(signal.ITIMER_REAL, max(seconds, 0.01))
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _sides(out: Outcome) -> tuple[float, float]:

@@ -1,0 +1,92 @@
+"""Compare two saved report cards: new violations, fixed ones, verdict changes, violation-size drift."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from .errors import InvalidFinding
+from .findings import SCHEMA, Verdict
+from .jsonio import Node, load_document
+
+# stronger evidence first; a cell that moves down this list without becoming a failure got weaker
+EVIDENCE = ["proved", "statistically-consistent", "not-refuted", "vacuous", "inconclusive", "not-applicable"]
+FAILURES = ("violated", "estimator-error")
+DRIFT = 0.10  # a violation whose size changes by more than 10% is reported as drift
+
+
+@dataclass(frozen=True)
+class CellState:
+    verdict: str
+    engine: str | None
+    violation: float | None
+
+
+@dataclass
+class CardDiff:
+    new_violations: list[str] = field(default_factory=list)
+    fixed: list[str] = field(default_factory=list)
+    weaker: list[str] = field(default_factory=list)
+    stronger: list[str] = field(default_factory=list)
+    engine_changed: list[str] = field(default_factory=list)
+    drift: list[str] = field(default_factory=list)
+    only_in_one: list[str] = field(default_factory=list)
+
+    @property
+    def regressed(self) -> bool:
+        return bool(self.new_violations or self.weaker)
+
+    def to_json(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items()} | {"regressed": self.regressed}
+
+
+def load_card(path: str | Path) -> dict[tuple[str, str], CellState]:
+    """The cells of a report card file, checked against the card's schema."""
+    doc = load_document(path, InvalidFinding)
+    node = Node(doc, "$", InvalidFinding)
+    if not isinstance(doc, dict):
+        node.fail("a report card object")
+    if node["schema"].integer() != SCHEMA:
+        raise InvalidFinding(f"{path}: written with schema {doc['schema']}, this heurcheck reads schema {SCHEMA}")
+    if node["kind"].string() != "report-card":
+        node["kind"].fail("'report-card'")
+    verdicts = tuple(v.value for v in Verdict)
+    cells = {}
+    for c in node["cells"].items():
+        c.object(("estimator", "property", "verdict"), ("engine", "skipped_domains", "findings"))
+        verdict = c["verdict"].string(verdicts)
+        violation = None
+        for f in c.get("findings", []).items():
+            observed = f.value.get("observed") if isinstance(f.value, dict) else None
+            if isinstance(f.value, dict) and f.value.get("verdict") == verdict and isinstance(observed, dict):
+                v = observed.get("violation")
+                violation = float(v) if isinstance(v, (int, float, Fraction)) and not isinstance(v, bool) else None
+        engine = c.get("engine").value
+        cells[(c["estimator"].string(), c["property"].string())] = CellState(verdict, engine, violation)
+    return cells
+
+
+def diff_cards(old: dict[tuple[str, str], CellState], new: dict[tuple[str, str], CellState]) -> CardDiff:
+    out = CardDiff()
+    for key in sorted(set(old) | set(new)):
+        name = f"{key[0]} / {key[1]}"
+        if key not in old or key not in new:
+            out.only_in_one.append(f"{name}: only in the {'new' if key in new else 'old'} card")
+            continue
+        a, b = old[key], new[key]
+        if a.verdict not in FAILURES and b.verdict in FAILURES:
+            out.new_violations.append(f"{name}: {a.verdict} -> {b.verdict}")
+        elif a.verdict in FAILURES and b.verdict not in FAILURES:
+            out.fixed.append(f"{name}: {a.verdict} -> {b.verdict}")
+        elif a.verdict != b.verdict and a.verdict in EVIDENCE and b.verdict in EVIDENCE:
+            worse = EVIDENCE.index(b.verdict) > EVIDENCE.index(a.verdict)
+            (out.weaker if worse else out.stronger).append(f"{name}: {a.verdict} -> {b.verdict}")
+        elif a.verdict == b.verdict and a.engine != b.engine:
+            out.engine_changed.append(f"{name}: {a.verdict} by {a.engine} -> by {b.engine}")
+        if a.verdict in FAILURES and b.verdict in FAILURES and a.violation and b.violation is not None:
+            change = (b.violation - a.violation) / abs(a.violation)
+            if abs(change) > DRIFT:
+                out.drift.append(f"{name}: violation {a.violation:.6g} -> {b.violation:.6g} ({change:+.0%})")
+    return out

@@ -1,0 +1,243 @@
+"""The pytest plugin (entry point `heurcheck` in the `pytest11` group): replay saved findings first.
+
+`pytest --heurcheck-findings DIR` turns every `DIR/*.json` finding (as `heurcheck check --findings
+DIR` or `assert_satisfies(..., findings_dir=DIR)` save them) into one test item, run before the
+project's own tests, in the spirit of Hypothesis's example database and proptest's regression files:
+
+- the item fails while the saved witness still fails the property;
+- it passes once the code is fixed, and the run ends with "fixed: ... you may delete it";
+- it errors, with the file and what is wrong, when the file is not a valid finding or names an
+  estimator or property that cannot be loaded.
+
+The `heurcheck_findings` fixture gives tests that directory (or None) to pass as `findings_dir=`,
+so new counterexamples land where the next run replays them.
+
+`pytest --heurcheck-baseline CARD.json` takes a committed report card (`kind: report-card`) and
+adds one item per (estimator, property) cell: a cell that failed in the baseline replays its
+witness (still failing is the known state and passes; now holding passes and is reported as
+"improved: update the baseline"); any other cell is checked again with the card's seed, and a
+new counterexample, estimator error or lost proof fails as a regression. `--heurcheck-budget`
+bounds each of those checks (seconds, default 10).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from .errors import HeurcheckError, InvalidFinding, UnknownName
+from .findings import SCHEMA, Finding, Verdict, finding_from_json
+from .jsonio import Node, load_document
+
+if TYPE_CHECKING:
+    from .replay import Replay
+
+_FIXED = pytest.StashKey[list[str]]()
+_BASELINE = pytest.StashKey[list["BaselineCell"]]()
+BASELINE_MAX_EXAMPLES = 300  # per re-run check; the budget usually ends the search first
+
+_UNKNOWN_HINT = ("; a finding of an estimator passed to heurcheck.testing as a class records the class's name, "
+                 "so install it under the `heurcheck.estimators` entry-point group to replay it")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("heurcheck", "heurcheck: saved counterexamples and baselines")
+    group.addoption("--heurcheck-findings", metavar="DIR", default=None,
+                    help="replay every saved finding (*.json) in DIR first, one test item per file; "
+                         "a missing DIR holds no findings")
+    group.addoption("--heurcheck-baseline", metavar="FILE", default=None,
+                    help="a committed report-card JSON: fail on any cell that regressed since it was made")
+    group.addoption("--heurcheck-budget", metavar="SECONDS", type=float, default=10.0,
+                    help="seconds per check re-run for --heurcheck-baseline (default 10)")
+
+
+def findings_dir(config: pytest.Config) -> Path | None:
+    """The `--heurcheck-findings` directory, relative to where pytest was invoked, or None."""
+    value = config.getoption("heurcheck_findings", None)
+    if value is None:
+        return None
+    return Path(config.invocation_params.dir, os.path.expanduser(value))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.stash[_FIXED] = []
+    folder = findings_dir(config)
+    if folder is not None and folder.exists() and not folder.is_dir():
+        raise pytest.UsageError(f"--heurcheck-findings {folder}: expected a directory of saved findings, "
+                                f"found a file")
+    baseline = config.getoption("heurcheck_baseline", None)
+    if baseline is not None:
+        path = Path(config.invocation_params.dir, os.path.expanduser(baseline))
+        try:
+            config.stash[_BASELINE] = load_baseline(path)
+        except HeurcheckError as exc:
+            raise pytest.UsageError(f"--heurcheck-baseline: {exc}") from None
+
+
+def _saved(folder: Path) -> list[Path]:
+    # a name starting with "." is a temporary file of an atomic write in progress
+    return sorted(p for p in folder.glob("*.json") if p.is_file() and not p.name.startswith("."))
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    lines = []
+    folder = findings_dir(config)
+    if folder is not None:
+        count = len(_saved(folder)) if folder.is_dir() else 0
+        lines.append(f"heurcheck: replaying {count} saved finding(s) from {folder}")
+    if _BASELINE in config.stash:
+        lines.append(f"heurcheck: comparing {len(config.stash[_BASELINE])} cell(s) with the baseline "
+                     f"{config.getoption('heurcheck_baseline')}")
+    return lines
+
+
+@pytest.hookimpl(tryfirst=True)  # before -k / -m deselection, so those apply to the replay items too
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    first: list[pytest.Item] = []
+    folder = findings_dir(config)
+    if folder is not None and folder.is_dir():
+        for path in _saved(folder):
+            first.append(FindingItem.from_parent(session, name=path.name, path=path,
+                                                 nodeid=_relative(path, config)))
+    for cell in config.stash.get(_BASELINE, []):
+        name = f"{cell.estimator}::{cell.property}"
+        first.append(BaselineItem.from_parent(session, name=name, path=cell.path, cell=cell,
+                                              nodeid=f"{_relative(cell.path, config)}::{name}"))
+    items[:0] = first
+
+
+def _relative(path: Path, config: pytest.Config) -> str:
+    try:
+        return path.relative_to(config.rootpath).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+class FindingItem(pytest.Item):
+    """One saved finding, replayed against the current code."""
+
+    _result: Replay | None = None
+
+    def setup(self) -> None:
+        # loading and replaying happen here so that a bad file is an error, not a failure
+        from .replay import load_finding, replay  # imported when used: the plugin loads with every pytest run
+
+        try:
+            self._result = replay(load_finding(self.path))
+        except UnknownName as exc:
+            pytest.fail(f"cannot replay saved finding {self.path}: {exc}{_UNKNOWN_HINT}", pytrace=False)
+        except HeurcheckError as exc:
+            pytest.fail(f"cannot replay saved finding {self.path}: {exc}", pytrace=False)
+
+    def runtest(self) -> None:
+        result = self._result
+        assert result is not None
+        f = result.finding
+        if result.still_fails:
+            pytest.fail(f"saved counterexample {self.path.name}: {f.property} / {f.estimator} / {f.domain} "
+                        f"{result.message}\n  saved message: {f.message}\n  rerun: {f.command}", pytrace=False)
+        self.config.stash[_FIXED].append(f"fixed: {self.path} ({f.property} / {f.estimator} / {f.domain} "
+                                         f"{result.message}); you may delete it")
+
+    def reportinfo(self) -> tuple[Any, int | None, str]:
+        return self.path, None, f"heurcheck finding {self.name}"
+
+
+@dataclass(frozen=True)
+class BaselineCell:
+    """One (estimator, property) cell of a committed report card: its verdict and one finding per domain."""
+
+    path: Path
+    estimator: str
+    property: str
+    verdict: Verdict
+    findings: tuple[Finding, ...]
+
+
+def load_baseline(path: Path) -> list[BaselineCell]:
+    """The cells of a report-card JSON file (as `ReportCard.to_json` writes it), checked field by field."""
+    document = load_document(path, InvalidFinding)
+    try:
+        return _cells(path, Node(document, "$", InvalidFinding))
+    except InvalidFinding as exc:
+        message = str(exc)
+        raise InvalidFinding(message if message.startswith(str(path)) else f"{path}: {message}") from None
+
+
+def _cells(path: Path, node: Any) -> list[BaselineCell]:
+    if node["kind"].string() != "report-card":
+        node["kind"].fail("'report-card'")
+    schema = node["schema"].integer()
+    if schema != SCHEMA:
+        raise InvalidFinding(f"written with schema {schema}, this heurcheck reads schema {SCHEMA}")
+    node["seed"].integer(0)  # the findings carry it too; each is re-run with its own
+    verdicts = tuple(v.value for v in Verdict)
+    cells = []
+    for cell in node["cells"].items():
+        findings = tuple(finding_from_json(f.value, f"{path} {f.path}") for f in cell.get("findings", []).items())
+        cells.append(BaselineCell(path, cell["estimator"].string(), cell["property"].string(),
+                                  Verdict(cell["verdict"].string(verdicts)), findings))
+    return cells
+
+
+class BaselineItem(pytest.Item):
+    """One cell of the baseline report card, decided again against the current code."""
+
+    def __init__(self, *, cell: BaselineCell, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.cell = cell
+
+    def runtest(self) -> None:
+        from .checker import CheckRequest, CheckSettings, check
+        from .replay import replay
+        from .testing import render_failure
+
+        cell = self.cell
+        was_failure = cell.verdict.is_failure
+        budget = self.config.getoption("heurcheck_budget")
+        for old in cell.findings:
+            if old.verdict is Verdict.NOT_APPLICABLE:
+                continue
+            if old.verdict.is_failure and old.witness is not None:
+                try:
+                    still = replay(old).still_fails
+                except HeurcheckError as exc:
+                    pytest.fail(f"cannot replay the baseline's witness for {self.name} on {old.domain}: {exc}",
+                                pytrace=False)
+                if not still:
+                    self.config.stash[_FIXED].append(
+                        f"improved: {cell.estimator} / {cell.property} on {old.domain} was {old.verdict.value} in "
+                        f"the baseline and its witness now holds; update the baseline")
+                continue
+            request = CheckRequest(old.estimator, dict(old.options), (old.property,), {old.property: old.parameters},
+                                   old.domain)
+            settings = CheckSettings(max_examples=BASELINE_MAX_EXAMPLES, budget=budget, seed=old.seed,
+                                     findings_dir=None)
+            [new] = check(request, settings)
+            if new.verdict.is_failure and not was_failure:
+                pytest.fail(f"regression: {cell.property} was {old.verdict.value} in the baseline on {old.domain}, "
+                            f"now {new.verdict.value}\n{render_failure(new, cell.estimator)}", pytrace=False)
+            if old.verdict is Verdict.PROVED and new.verdict is not Verdict.PROVED:
+                pytest.fail(f"regression: {cell.estimator} / {cell.property} on {old.domain} was proved in the "
+                            f"baseline, now {new.verdict.value}: {new.message}", pytrace=False)
+
+    def reportinfo(self) -> tuple[Any, int | None, str]:
+        return self.path, None, f"heurcheck baseline {self.name}"
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    fixed = config.stash.get(_FIXED, [])
+    if fixed:
+        terminalreporter.section("heurcheck: fixed and improved")
+        for line in fixed:
+            terminalreporter.write_line(line)
+
+
+@pytest.fixture
+def heurcheck_findings(request: pytest.FixtureRequest) -> Path | None:
+    """The `--heurcheck-findings` directory (None without the option): pass it as `findings_dir=`."""
+    return findings_dir(request.config)

@@ -1,0 +1,152 @@
+"""Renderers of the report card: terminal table, Markdown and a self-contained HTML page.
+
+They read a `ReportCard` and return text or a rich Table; they compute nothing about verdicts.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from typing import Any
+
+from .findings import Finding, Verdict
+from .matrix import ReportCard
+
+SYMBOL = {
+    Verdict.PROVED: "proved", Verdict.VIOLATED: "VIOLATED", Verdict.NOT_REFUTED: "not refuted",
+    Verdict.STATISTICALLY_CONSISTENT: "consistent", Verdict.INCONCLUSIVE: "inconclusive",
+    Verdict.VACUOUS: "vacuous", Verdict.NOT_APPLICABLE: "-", Verdict.ESTIMATOR_ERROR: "ERROR",
+}
+STYLE = {
+    Verdict.PROVED: "bold green", Verdict.VIOLATED: "bold red", Verdict.NOT_REFUTED: "yellow",
+    Verdict.STATISTICALLY_CONSISTENT: "yellow", Verdict.INCONCLUSIVE: "dim", Verdict.VACUOUS: "dim",
+    Verdict.NOT_APPLICABLE: "dim", Verdict.ESTIMATOR_ERROR: "bold magenta",
+}
+COLOUR = {
+    Verdict.PROVED: "#2e9d47", Verdict.VIOLATED: "#d43c3c", Verdict.NOT_REFUTED: "#f3e6a3",
+    Verdict.STATISTICALLY_CONSISTENT: "#d9ecb0", Verdict.INCONCLUSIVE: "#bbbbbb", Verdict.VACUOUS: "#bbbbbb",
+    Verdict.NOT_APPLICABLE: "#f2f2f2", Verdict.ESTIMATOR_ERROR: "#9b3fb5",
+}
+GLYPH = {
+    Verdict.PROVED: "✓", Verdict.VIOLATED: "✗", Verdict.NOT_REFUTED: "·", Verdict.STATISTICALLY_CONSISTENT: "≈",
+    Verdict.INCONCLUSIVE: "?", Verdict.VACUOUS: "∅", Verdict.NOT_APPLICABLE: " ", Verdict.ESTIMATOR_ERROR: "!",
+}
+GLYPH_LEGEND = ("✗ violated  ! estimator error  ✓ proved (finite domain)  · not refuted (not a proof)  "
+                "≈ statistically consistent  ? inconclusive  ∅ vacuous  blank: not applicable")
+LEGEND = ("VIOLATED: a counterexample; ERROR: the estimator failed; proved: a proof over a finite domain; "
+          "not refuted: no counterexample in the cases tried (not a proof); consistent: a randomised "
+          "estimator passed a statistical test; inconclusive / vacuous: nothing decided; -: not applicable")
+
+
+def _code(prop: str) -> str:
+    from .properties.registry import property_class
+
+    return property_class(prop).code
+
+
+def terminal(card: ReportCard) -> Any:
+    from rich.table import Table
+
+    title = "heurcheck report card" + (" (PARTIAL: interrupted)" if card.partial else "")
+    caption = f"{GLYPH_LEGEND}\nseed {card.seed}, {card.seconds:.0f} s; columns: " + ", ".join(
+        f"{_code(p)} {p}" for p in card.properties)
+    table = Table(title=title, caption=caption, caption_justify="left", pad_edge=False, padding=(0, 1))
+    table.add_column("estimator", no_wrap=True)
+    for p in card.properties:
+        table.add_column(_code(p), justify="center", no_wrap=True)
+    for e in card.estimators:
+        row = []
+        for p in card.properties:
+            v = card.cells[(e, p)].verdict
+            row.append(f"[{STYLE[v]}]{GLYPH[v]}[/{STYLE[v]}]")
+        table.add_row(e, *row)
+    return table
+
+
+def markdown(card: ReportCard) -> str:
+    head = "| estimator | " + " | ".join(f"{_code(p)} {p}" for p in card.properties) + " |"
+    lines = ["# heurcheck report card" + (" (partial)" if card.partial else ""), "",
+             f"Seed {card.seed}, budget {card.budget:.0f} s, {card.seconds:.0f} s used, heurcheck {card.tool}.", "",
+             head, "|" + "---|" * (len(card.properties) + 1)]
+    for e in card.estimators:
+        cells = []
+        for p in card.properties:
+            c = card.cells[(e, p)]
+            engine = f" ({c.deciding.engine})" if c.deciding and c.verdict is not Verdict.NOT_APPLICABLE else ""
+            cells.append(SYMBOL[c.verdict] + engine)
+        lines.append(f"| {e} | " + " | ".join(cells) + " |")
+    lines += ["", LEGEND + ".", "", "## Counterexamples", ""]
+    for c in card.cells.values():
+        f = c.deciding
+        if f is not None and f.verdict.is_failure:
+            lines += [f"### {c.estimator} / {c.property} ({f.domain})", "", f.message, "",
+                      f"Re-run: `{f.command}`", ""]
+    return "\n".join(lines) + "\n"
+
+
+def _anchor(e: str, p: str) -> str:
+    return "cx-" + "".join(ch if ch.isalnum() else "-" for ch in f"{e}-{p}")
+
+
+def _witness_html(f: Finding) -> str:
+    o = f.observed or {}
+    rows = [("domain", f.domain), ("verdict", f.verdict.value), ("engine", f.engine), ("route", f.route or "-"),
+            ("message", f.message)]
+    if "lhs" in o:
+        rows += [("left side", json.dumps(o.get("lhs"))), ("relation", o.get("relation", "")),
+                 ("right side", json.dumps(o.get("rhs"))), ("violation", str(o.get("violation"))),
+                 ("tolerance", str(o.get("tolerance"))), ("witness size", str(o.get("size")))]
+    body = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>" for k, v in rows)
+    witness = html.escape(json.dumps(f.witness, indent=1)) if f.witness else ""
+    return (f"<table class='detail'>{body}</table><p>Re-run: <code>{html.escape(f.command)}</code></p>"
+            f"<details><summary>instance and arguments (JSON)</summary><pre>{witness}</pre></details>")
+
+
+def html_page(card: ReportCard) -> str:
+    """One self-contained page: inline style, no scripts, no external resources."""
+    head = "".join(f"<th title='{html.escape(p)}'>{html.escape(_code(p))}<br><small>{html.escape(p)}</small></th>"
+                   for p in card.properties)
+    rows = []
+    for e in card.estimators:
+        tds = []
+        for p in card.properties:
+            c = card.cells[(e, p)]
+            v = c.verdict
+            label = html.escape(SYMBOL[v])
+            if c.deciding is not None and v is not Verdict.NOT_APPLICABLE:
+                label += f"<br><small>{html.escape(c.deciding.engine)}</small>"
+            if v.is_failure:
+                label = f"<a href='#{_anchor(e, p)}'>{label}</a>"
+            tip = html.escape(c.deciding.message if c.deciding else "")
+            tds.append(f"<td class='cell' style='background:{COLOUR[v]}' title='{tip}'>{label}</td>")
+        rows.append(f"<tr><th class='est'>{html.escape(e)}</th>{''.join(tds)}</tr>")
+    details = []
+    for c in card.cells.values():
+        f = c.deciding
+        if f is not None and f.verdict.is_failure:
+            details.append(f"<section id='{_anchor(c.estimator, c.property)}'><h3>{html.escape(c.estimator)} / "
+                           f"{html.escape(c.property)}</h3>{_witness_html(f)}</section>")
+    partial = " <span class='partial'>(partial: interrupted)</span>" if card.partial else ""
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>heurcheck report card</title>
+<style>
+body {{ font-family: system-ui, sans-serif; margin: 2em; color: #222; }}
+table.card {{ border-collapse: collapse; }}
+table.card th, table.card td {{ border: 1px solid #ccc; padding: 0.4em 0.6em; text-align: center; }}
+th.est {{ text-align: left; }}
+td.cell a {{ color: #fff; font-weight: bold; }}
+td.cell small {{ opacity: 0.7; }}
+table.detail th {{ text-align: left; padding-right: 1em; vertical-align: top; }}
+pre {{ background: #f6f6f6; padding: 0.5em; max-height: 20em; overflow: auto; }}
+.partial {{ color: #d43c3c; }}
+</style></head><body>
+<h1>heurcheck report card{partial}</h1>
+<p>Seed {card.seed}, budget {card.budget:.0f} s, {card.seconds:.0f} s used, heurcheck {html.escape(card.tool)}.</p>
+<table class="card"><tr><th>estimator</th>{head}</tr>
+{''.join(rows)}
+</table>
+<p><small>{html.escape(LEGEND)}.</small></p>
+<h2>Counterexamples</h2>
+{''.join(details) or '<p>None found.</p>'}
+</body></html>
+"""

@@ -1,0 +1,140 @@
+"""The exhaustive engine: the enumeration of small boolean circuits and the run over it."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from typing import Any
+
+from heurcheck.arguments import Arguments
+from heurcheck.domains.boolean import BoolGate
+from heurcheck.engines.exhaustive import ExhaustiveResult, boolean_circuits, restriction_cases, run_exhaustive
+from heurcheck.errors import OutsideDomain
+from heurcheck.estimators.propagation import MeanPropagation
+from heurcheck.estimators.reference import Exact
+from heurcheck.properties.base import Call, Case, Outcome
+from heurcheck.properties.restriction import RestrictionLinearity
+
+
+def gates_per_position(wires: int) -> int:
+    # and, or, xor over ordered pairs of earlier wires, plus not over one
+    return 3 * wires * wires + wires
+
+
+def test_one_bit_and_one_gate_give_five_circuits_counted_by_hand() -> None:
+    # 0 gates: the output is a. 1 gate: and(a,a), or(a,a), xor(a,a), not(a).
+    circuits = list(boolean_circuits(1, 1))
+    assert len(circuits) == 1 + 4
+    assert [(c.output, tuple((g.op, g.args) for g in c.gates)) for c in circuits] == [
+        ("a", ()),
+        ("g1", (("and", ("a", "a")),)),
+        ("g1", (("or", ("a", "a")),)),
+        ("g1", (("xor", ("a", "a")),)),
+        ("g1", (("not", ("a",)),)),
+    ]
+
+
+def test_two_bits_and_three_gates_match_the_product_formula_per_size() -> None:
+    sizes = Counter(len(c.gates) for c in boolean_circuits(2, 3))
+    assert sizes == {0: 2, 1: 14, 2: 14 * 30, 3: 14 * 30 * 52}
+    assert sum(sizes.values()) == 22276  # the count the docstring states
+    assert [gates_per_position(w) for w in (2, 3, 4)] == [14, 30, 52]
+
+
+def test_canonical_drops_exactly_the_reversed_commutative_gates() -> None:
+    full = list(boolean_circuits(2, 2))
+    canonical = list(boolean_circuits(2, 2, canonical=True))
+    wires = ["a", "b", "g1"]
+
+    def in_order(g: BoolGate) -> bool:
+        return g.op == "not" or wires.index(g.args[0]) <= wires.index(g.args[1])
+
+    assert canonical == [c for c in full if all(in_order(g) for g in c.gates)]
+    assert len(canonical) == 2 + 11 + 11 * 21
+
+
+def test_circuits_come_in_size_order_without_repeats() -> None:
+    circuits = list(boolean_circuits(2, 2))
+    sizes = [len(c.gates) for c in circuits]
+    assert sizes == sorted(sizes)
+    assert len(set(circuits)) == len(circuits)
+    assert [c.output for c in circuits if not c.gates] == ["a", "b"]
+    assert all(c.output == c.gates[-1].id for c in circuits if c.gates)
+    assert list(boolean_circuits(2, 2)) == circuits  # deterministic
+
+
+def test_every_input_probability_is_the_given_p() -> None:
+    from fractions import Fraction
+
+    assert {i.p for c in boolean_circuits(2, 1, Fraction(1, 3)) for i in c.inputs} == {Fraction(1, 3)}
+
+
+def test_restriction_cases_pair_each_circuit_with_each_input() -> None:
+    cases = list(restriction_cases(2, 1))
+    assert len(cases) == 2 * (2 + 14)
+    assert [c.number("input") for c in cases[:4]] == [0, 1, 0, 1]
+    assert all(c.args("Pi") == Arguments() for c in cases)
+
+
+def test_mean_propagation_first_violation_is_the_smallest_one() -> None:
+    result = run_exhaustive(RestrictionLinearity(), Call(MeanPropagation()), restriction_cases(2, 3), budget=60)
+    assert result is not None and result.failure is None and result.witness is not None
+    case, outcome = result.witness
+    y = case.instance("Y")
+    # and(a, a) with a fixed: (1/2) G(and(0,0)) + (1/2) G(and(1,1)) = 1/2, while G(and(a, a)) = 1/4
+    assert y.gates == (BoolGate("g1", "and", ("a", "a")),) and case.number("input") == 0
+    assert (outcome.lhs, outcome.rhs) == (0.25, 0.5)
+    assert result.cases == 5  # the four 0-gate cases hold, the fifth case violates
+
+
+def test_exact_has_no_violation_over_the_whole_domain() -> None:
+    # Two gates keep the test fast; the 3-gate domain (44552 cases) also holds, in about 11 s.
+    result = run_exhaustive(RestrictionLinearity(), Call(Exact()), restriction_cases(2, 2), budget=120)
+    assert result is not None
+    assert result.holds and result.cases == 2 * (2 + 14 + 420) and result.not_applicable == 0
+
+
+class Slow:
+    """A property whose every evaluation takes 20 ms and holds."""
+
+    def evaluate(self, case: Case, call: Call) -> Outcome:
+        time.sleep(0.02)
+        return Outcome(0, 0, 0.0, 1e-9)
+
+
+def test_a_budget_too_small_returns_none_not_a_pass() -> None:
+    assert run_exhaustive(Slow(), Call(Exact()), restriction_cases(1, 1), budget=0.01) is None
+
+
+def test_a_budget_large_enough_finishes_even_with_a_slow_property() -> None:
+    result = run_exhaustive(Slow(), Call(Exact()), restriction_cases(1, 0), budget=10)
+    assert result is not None
+    assert result == ExhaustiveResult(1, None, None, result.seconds)
+
+
+class Raising:
+    name = "raising"
+    randomised = False
+    traceable = False
+
+    def estimate(self, instance: Any, arguments: Arguments) -> float:
+        raise ZeroDivisionError("planted")
+
+
+class Outside(Raising):
+    def estimate(self, instance: Any, arguments: Arguments) -> float:
+        raise OutsideDomain("not mine")
+
+
+def test_an_estimator_that_raises_gives_the_failure_on_the_first_case() -> None:
+    result = run_exhaustive(RestrictionLinearity(), Call(Raising()), restriction_cases(2, 1), budget=60)
+    assert result is not None and result.witness is None and result.failure is not None
+    case, failure = result.failure
+    assert case == next(restriction_cases(2, 1)) and failure.kind == "raised" and "planted" in str(failure)
+    assert result.cases == 1
+
+
+def test_cases_outside_the_estimator_domain_are_skipped_and_counted() -> None:
+    result = run_exhaustive(RestrictionLinearity(), Call(Outside()), restriction_cases(1, 1), budget=60)
+    assert result is not None and result.holds
+    assert result.cases == result.not_applicable == 5

@@ -1,0 +1,113 @@
+"""The report card: scheduling under one budget, early decision, and its renderings."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from heurcheck.cli import main
+from heurcheck.findings import Verdict
+from heurcheck.matrix import MatrixSettings, run_matrix
+from heurcheck.report import html_page, markdown
+
+
+@pytest.fixture(scope="module")
+def card(tmp_path_factory: pytest.TempPathFactory):
+    settings = MatrixSettings(budget=20, estimators=("mean", "perm-rowcol", "symmetrize"),
+                              properties=("restriction-linearity", "iterated-estimation"),
+                              findings_dir=tmp_path_factory.mktemp("findings"))
+    start = time.monotonic()
+    result = run_matrix(settings)
+    result.wall = time.monotonic() - start
+    return result
+
+
+def test_the_card_has_a_cell_for_every_pair_and_stays_near_its_budget(card) -> None:
+    assert set(card.cells) == {(e, p) for e in card.estimators for p in card.properties}
+    assert card.wall < 20 + 15  # the budget, plus process start-up and the last shrink
+
+
+def test_known_violations_are_found_and_symmetrisation_stays_clean(card) -> None:
+    assert card.cells[("mean", "restriction-linearity")].verdict is Verdict.VIOLATED
+    assert card.cells[("perm-rowcol", "iterated-estimation")].verdict is Verdict.VIOLATED
+    assert card.cells[("symmetrize", "iterated-estimation")].verdict is Verdict.NOT_REFUTED
+    assert card.cells[("perm-rowcol", "restriction-linearity")].verdict is Verdict.NOT_APPLICABLE
+
+
+def test_a_decided_pair_skips_its_other_domains(card) -> None:
+    cell = card.cells[("mean", "restriction-linearity")]
+    assert len(cell.findings) + len(cell.skipped) == 2  # boolean and circuit
+    assert any(f.verdict is Verdict.VIOLATED for f in cell.findings)
+
+
+def test_the_json_card_lists_every_cell_with_its_findings(card) -> None:
+    doc = json.loads(json.dumps(card.to_json()))
+    assert doc["kind"] == "report-card" and doc["seed"] == 0 and doc["partial"] is False
+    assert len(doc["cells"]) == len(card.estimators) * len(card.properties)
+
+
+def test_the_html_card_is_self_contained_and_links_each_violation_to_its_counterexample(card) -> None:
+    page = html_page(card)
+    assert "<script" not in page and not re.search(r"(src|href)=['\"]https?:", page)
+    for (e, p), cell in card.cells.items():
+        if cell.verdict is Verdict.VIOLATED:
+            anchor = re.search(r"href='#([^']+)'", page[page.index(f">{e}<"):]).group(1)
+            assert f"id='{anchor}'" in page
+    assert "heurcheck check" in page  # the re-run command of each counterexample
+
+
+def test_the_markdown_card_has_a_table_and_the_counterexamples(card) -> None:
+    text = markdown(card)
+    assert "| estimator |" in text and "## Counterexamples" in text and "VIOLATED" in text
+
+
+def test_the_matrix_command_writes_every_requested_format(tmp_path: Path) -> None:
+    out = {k: tmp_path / f"card.{k}" for k in ("json", "md", "html")}
+    result = CliRunner().invoke(main, ["matrix", "--budget", "8", "-e", "mean", "-p", "restriction-linearity",
+                                       "--findings", str(tmp_path / "f"), "--json", str(out["json"]),
+                                       "--markdown", str(out["md"]), "--html", str(out["html"])])
+    assert result.exit_code == 1, result.output
+    assert all(p.exists() for p in out.values())
+    assert json.loads(out["json"].read_text())["cells"][0]["verdict"] == "violated"
+
+
+def _card(tmp_path: Path, name: str, cells: list[tuple[str, str, str, float | None]]) -> str:
+    doc = {"schema": 1, "kind": "report-card", "cells": [
+        {"estimator": e, "property": p, "verdict": v, "engine": "random",
+         "findings": [{"verdict": v, "observed": {"violation": size}}] if size is not None else []}
+        for e, p, v, size in cells]}
+    path = tmp_path / name
+    path.write_text(json.dumps(doc))
+    return str(path)
+
+
+def test_diff_reports_new_fixed_weaker_and_drift_and_exits_one_on_regression(tmp_path: Path) -> None:
+    old = _card(tmp_path, "old.json", [("a", "p", "not-refuted", None), ("b", "p", "violated", 1.0),
+                                       ("c", "p", "proved", None), ("d", "p", "violated", 2.0)])
+    new = _card(tmp_path, "new.json", [("a", "p", "violated", 0.5), ("b", "p", "not-refuted", None),
+                                       ("c", "p", "not-refuted", None), ("d", "p", "violated", 3.0)])
+    result = CliRunner().invoke(main, ["diff", old, new, "--json"])
+    doc = json.loads(result.stdout)
+    assert result.exit_code == 1
+    assert doc["new_violations"] == ["a / p: not-refuted -> violated"]
+    assert doc["fixed"] == ["b / p: violated -> not-refuted"]
+    assert doc["weaker"] == ["c / p: proved -> not-refuted"]
+    assert doc["drift"] and "+50%" in doc["drift"][0]
+
+
+def test_diff_of_a_card_with_itself_is_clean(tmp_path: Path) -> None:
+    card = _card(tmp_path, "same.json", [("a", "p", "violated", 1.0)])
+    result = CliRunner().invoke(main, ["diff", card, card])
+    assert result.exit_code == 0 and "no differences" in result.stdout
+
+
+def test_diff_refuses_a_file_that_is_not_a_report_card(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"schema": 1, "kind": "finding"}))
+    result = CliRunner().invoke(main, ["diff", str(bad), str(bad)])
+    assert result.exit_code == 2 and "report-card" in result.stderr
