@@ -169,7 +169,7 @@ class RandomEngine:
             result.message = (f"violations stayed below the shrink margin of {self.margin:g} tolerances; "
                               "the witness is the worst case, unshrunk")
             return result
-        if statistical and result.zs and not result.budget_spent:
+        if statistical and result.zs:  # valid over the cases seen, whether or not the budget ran out
             self._pooled(result)
         return result
 

@@ -52,7 +52,12 @@ class Exactness(PropertyBase):
                 y = draw(instances(max_inputs=3, max_gates=self.params["max_gates"], probabilities="rational"))
                 pi = draw(boolean_arguments(y))
             else:
-                y = draw(circuits(max_inputs=3, max_gates=self.params["max_gates"]) |
+                # K = degree is tight only where high cumulants matter: favour products and chains over
+                # few inputs, and non-Gaussian inputs (a Gaussian's cumulants above 2 vanish)
+                deep = circuits(max_inputs=2, max_gates=self.params["max_gates"], recent=True,
+                                dists=("rademacher", "bernoulli", "uniform", "gaussian"),
+                                ops=("mul", "square", "add", "mul", "scale", "neg", "const"))
+                y = draw(deep | circuits(max_inputs=3, max_gates=self.params["max_gates"]) |
                          circuits(max_inputs=3, max_gates=self.params["max_gates"], joint=True))
                 pi = draw(circuit_arguments(y, kinds=("keep", "reveal")))
             return Case((("Y", y),), (("Pi", pi),))
