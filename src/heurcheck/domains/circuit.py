@@ -308,7 +308,6 @@ def _is_zero(x: Any) -> bool:
 def liveness(circuit: Circuit) -> list[tuple[int, ...]]:
     """For each gate position, the wires whose last use is that gate (never the output)."""
     last: dict[int, int] = {}
-    base = len(circuit.inputs)
     for gi, g in enumerate(circuit.gates):
         for a in g.args:
             last[circuit.wire_index(a)] = gi
@@ -317,7 +316,6 @@ def liveness(circuit: Circuit) -> list[tuple[int, ...]]:
     for w, gi in last.items():
         if w != out_idx:
             freed[gi].append(w)
-    del base
     return [tuple(sorted(set(f))) for f in freed]
 
 
