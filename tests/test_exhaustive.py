@@ -138,3 +138,38 @@ def test_cases_outside_the_estimator_domain_are_skipped_and_counted() -> None:
     result = run_exhaustive(RestrictionLinearity(), Call(Outside()), restriction_cases(1, 1), budget=60)
     assert result is not None and result.holds
     assert result.cases == result.not_applicable == 5
+
+
+# --------------------------------------------------------------------------- through the checker
+
+def _check(estimator: str, engine: str, **params: object):
+    from heurcheck.checker import CheckRequest, CheckSettings, check
+
+    [finding] = check(CheckRequest(estimator, {}, ("restriction-linearity",), {"restriction-linearity": params},
+                                   "boolean"), CheckSettings(budget=30, findings_dir=None, engine=engine))
+    return finding
+
+
+def test_the_exhaustive_engine_reports_means_smallest_violation_first() -> None:
+    from heurcheck.findings import Verdict
+
+    f = _check("mean", "exhaustive")
+    assert f.verdict is Verdict.VIOLATED and f.engine == "exhaustive"
+    assert f.witness["instances"]["Y"]["gates"] == [{"id": "g1", "op": "and", "args": ["a", "a"]}]
+    assert "first violation in size order" in f.message
+
+
+def test_the_exhaustive_engine_proves_restriction_linearity_of_the_exact_estimator_over_its_domain() -> None:
+    from heurcheck.findings import Verdict
+
+    f = _check("exact", "exhaustive", exhaustive_gates=2)
+    assert f.verdict is Verdict.PROVED and f.cases == 2 * (2 + 14 + 420)
+    assert "up to 2 gates on 2 bits" in f.message
+
+
+def test_auto_says_what_was_proved_and_where_the_search_went_on() -> None:
+    from heurcheck.findings import Verdict
+
+    f = _check("exact", "auto", exhaustive_gates=1)
+    assert f.verdict is Verdict.NOT_REFUTED and f.engine == "exhaustive+random"
+    assert f.message.startswith("proved over every boolean circuit with up to 1 gates") and "not a proof" in f.message

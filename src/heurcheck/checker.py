@@ -30,7 +30,7 @@ class CheckSettings:
     margin: float = 1000.0  # a case is shrunk while its violation stays at least this many tolerances
     alpha: float = 1e-3  # family-wise error rate of statistical verdicts
     findings_dir: Path | None = Path("heurcheck-findings")
-    engine: str = "random"
+    engine: str = "random"  # random | exhaustive | auto (enumerate a finite domain first, then search)
 
 
 @dataclass(frozen=True)
@@ -78,6 +78,15 @@ def check_one(prop: Any, estimator: Any, request: CheckRequest, domain: str, set
         if decided is not None:
             return decided
 
+    finite = prop.finite_cases(domain) if hasattr(prop, "finite_cases") else None
+    if settings.engine == "exhaustive" and finite is None:
+        return replace(base, message=f"{prop.name} offers no finite domain to enumerate on {domain}")
+    enumerated = None
+    if finite is not None and settings.engine in ("exhaustive", "auto"):
+        enumerated = _enumerate(prop, estimator, domain, base, settings, finite)
+        if settings.engine == "exhaustive" or enumerated.verdict is not Verdict.PROVED:
+            return enumerated
+
     def resample(seed: int) -> Any:
         opts = dict(request.options)
         opts["seed"] = seed
@@ -101,6 +110,10 @@ def check_one(prop: Any, estimator: Any, request: CheckRequest, domain: str, set
         return replace(base, verdict=Verdict.INCONCLUSIVE,
                        message=f"the property could not generate or evaluate its cases: {exc}")
     finding = _from_result(base, result, estimator)
+    if enumerated is not None and not finding.verdict.is_failure:  # auto: say what was proved, and where
+        finding = replace(finding, engine="exhaustive+random",
+                          message=f"proved over {enumerated.message.removeprefix('holds over ')}; beyond it: "
+                                  f"{finding.message}")
     if settings.findings_dir is not None and finding.verdict.is_failure:
         for old in saved:
             old.unlink(missing_ok=True)
@@ -194,6 +207,34 @@ def _exhaustive(prop: Any, estimator: Any, domain: str, base: Finding, settings:
     return finding
 
 
+def _enumerate(prop: Any, estimator: Any, domain: str, base: Finding, settings: CheckSettings,
+               finite: tuple[str, Any]) -> Finding:
+    """Run the exhaustive engine over a property's finite domain: PROVED there, the first violation
+    in size order, or INCONCLUSIVE when the budget ends the enumeration (which then proves nothing)."""
+    from .engines.exhaustive import run_exhaustive
+
+    scope, cases = finite
+    base = replace(base, engine="exhaustive")
+    result = run_exhaustive(prop, Call(estimator), cases, settings.budget)
+    if result is None:
+        return replace(base, verdict=Verdict.INCONCLUSIVE,
+                       message=f"the budget ended the enumeration of {scope}: an unfinished enumeration proves nothing")
+    base = replace(base, cases=result.cases)
+    if result.failure is not None:
+        finding = _conclude(base, result.failure[0], result.failure[1], None, SearchResult(cases=result.cases))
+    elif result.witness is not None:
+        finding = _conclude(base, result.witness[0], result.witness[1], None, SearchResult(cases=result.cases))
+        finding = replace(finding, message=f"first violation in size order over {scope}: {finding.message}")
+    else:
+        applicable = result.cases - result.not_applicable
+        if applicable == 0:
+            return replace(base, verdict=Verdict.VACUOUS, message=f"no case of {scope} was in the estimator's domain")
+        return replace(base, verdict=Verdict.PROVED, message=f"holds over {scope}: {applicable} cases, exactly")
+    if settings.findings_dir is not None:
+        finding.save(settings.findings_dir)
+    return finding
+
+
 def rerun_command(request: CheckRequest, prop: Any, domain: str, settings: CheckSettings) -> str:
     parts = ["heurcheck", "check", request.estimator, "-p", prop.name, "--domain", domain]
     for k, v in request.options.items():
@@ -201,6 +242,8 @@ def rerun_command(request: CheckRequest, prop: Any, domain: str, settings: Check
     for k, v in request.parameters.get(prop.name, {}).items():
         parts += ["-P", f"{k}={v}"]
     parts += ["--seed", str(settings.seed), "--max-examples", str(settings.max_examples)]
+    if settings.engine != "random":
+        parts += ["--engine", settings.engine]
     return shlex.join(parts)
 
 

@@ -255,9 +255,11 @@ def _verdict_line(f: Any) -> str:
               show_default=True, help="Folder where each counterexample is saved the moment it is found.")
 @click.option("--json", "json_file", type=click.Path(dir_okay=False), default=None,
               help="Also write every verdict to this JSON file.")
+@click.option("--engine", type=click.Choice(["random", "exhaustive", "auto"]), default="random", show_default=True,
+              help="random search; exhaustive enumeration of a property's finite domain; auto: both.")
 def check_command(estimator: str, properties: tuple[str, ...], domain: str | None, options: tuple[str, ...],
                   parameters: tuple[str, ...], max_examples: int, budget: float, seed: int, findings_dir: str,
-                  json_file: str | None) -> None:
+                  json_file: str | None, engine: str) -> None:
     """Search for counterexamples to PROPERTIES in ESTIMATOR; exit 1 if one is found."""
     from pathlib import Path
 
@@ -276,7 +278,7 @@ def check_command(estimator: str, properties: tuple[str, ...], domain: str | Non
         request = CheckRequest(estimator, _options(options), tuple(properties), _parameters(parameters, selected),
                                domain)
         settings = CheckSettings(max_examples=max_examples, budget=budget, seed=seed,
-                                 findings_dir=Path(findings_dir))
+                                 findings_dir=Path(findings_dir), engine=engine)
         with console.status(f"checking {estimator}...", spinner="dots") as status:
             def shown(finding: Any) -> None:
                 console.print(_verdict_line(finding), highlight=False)

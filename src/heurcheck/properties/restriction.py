@@ -7,7 +7,8 @@ Forms (parameter `form`):
   `reveal:x_i=v` added: G(Y | Pi) = E over x_i of G(Y | Pi + reveal x_i). On arithmetic circuits
   the revealed input has finite support (Bernoulli, Rademacher, uniform), enumerated exactly.
 Pi never mentions x_i. Domains: boolean (both forms), circuit (reveal). Every estimator of those
-domains. Tolerance: abs_tol + rel_tol * the largest term; stderr-scaled for randomised estimators.
+domains. The exhaustive engine (`--engine exhaustive`) decides it over every boolean circuit with
+up to `exhaustive_gates` gates on `exhaustive_bits` bits, in size order. Tolerance: abs_tol + rel_tol * the largest term; stderr-scaled for randomised estimators.
 Sources: Neyman, PhD thesis ch. 9 (2024) for D1'; the domain reference for the analogue.
 """
 
@@ -36,8 +37,20 @@ class RestrictionLinearity(PropertyBase):
     parameters: ClassVar[dict[str, Parameter]] = {
         "form": Parameter(str, "restrict", "restrict (C[x_i=v], boolean only) or reveal (Pi + reveal:x_i=v)", FORMS),
         "max_gates": Parameter(int, 6, "largest circuit drawn"),
+        "exhaustive_bits": Parameter(int, 2, "exhaustive engine: every boolean circuit on this many bits..."),
+        "exhaustive_gates": Parameter(int, 3, "...with up to this many gates"),
         **TOLERANCE_PARAMETERS,
     }
+
+    def finite_cases(self, domain: str) -> tuple[str, Any] | None:
+        """The finite domain the exhaustive engine enumerates (boolean circuits only), with its description."""
+        if domain != "boolean":
+            return None
+        from ..engines.exhaustive import restriction_cases
+
+        bits, gates = self.params["exhaustive_bits"], self.params["exhaustive_gates"]
+        return (f"every boolean circuit with up to {gates} gates on {bits} bits (p = 1/2), every input restricted",
+                restriction_cases(bits, gates))
 
     def cases(self, domain: str, estimator: Any) -> Any:
         if domain == "boolean":
