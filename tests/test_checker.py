@@ -154,3 +154,19 @@ def test_the_budget_stops_a_long_search_within_seconds() -> None:
     assert time.monotonic() - start < 10
     assert f.verdict in (Verdict.NOT_REFUTED, Verdict.INCONCLUSIVE)
     assert "budget" in f.message
+
+
+def test_a_hanging_estimator_becomes_a_timeout_finding_and_the_run_goes_on(tmp_path: Path) -> None:
+    import time
+
+    body = "import time\n        time.sleep(60) if len(instance.gates) > 1 else None\n        return 0"
+    start = time.monotonic()
+    [f] = check(CheckRequest(faulty(tmp_path, body), {}, ("linearity",), {}, "circuit"),
+                CheckSettings(max_examples=100, budget=30, findings_dir=None, call_timeout=0.5))
+    assert f.verdict is Verdict.ESTIMATOR_ERROR and f.observed["error"] == "timeout"
+    assert time.monotonic() - start < 25
+
+
+def test_an_estimator_that_calls_sys_exit_becomes_a_finding_not_an_exit(tmp_path: Path) -> None:
+    f = one(faulty(tmp_path, "import sys\n        sys.exit(3)"), "linearity", "circuit")
+    assert f.verdict is Verdict.ESTIMATOR_ERROR and "SystemExit" in f.observed["message"]

@@ -31,6 +31,7 @@ class CheckSettings:
     alpha: float = 1e-3  # family-wise error rate of statistical verdicts
     findings_dir: Path | None = Path("heurcheck-findings")
     engine: str = "random"  # random | exhaustive | auto (enumerate a finite domain first, then search)
+    call_timeout: float | None = 10.0  # seconds per estimator call; a slower call is an estimator error
 
 
 @dataclass(frozen=True)
@@ -104,8 +105,9 @@ def check_one(prop: Any, estimator: Any, request: CheckRequest, domain: str, set
             saved.append(first.save(settings.findings_dir))
 
     try:
-        result = engine.run(prop, Call(estimator, reseed=resample if can_resample else None, seed=settings.seed),
-                            domain, on_violation)
+        call = Call(estimator, reseed=resample if can_resample else None, seed=settings.seed,
+                    timeout=settings.call_timeout)
+        result = engine.run(prop, call, domain, on_violation)
     except CaseGenerationError as exc:
         return replace(base, verdict=Verdict.INCONCLUSIVE,
                        message=f"the property could not generate or evaluate its cases: {exc}")

@@ -257,9 +257,11 @@ def _verdict_line(f: Any) -> str:
               help="Also write every verdict to this JSON file.")
 @click.option("--engine", type=click.Choice(["random", "exhaustive", "auto"]), default="random", show_default=True,
               help="random search; exhaustive enumeration of a property's finite domain; auto: both.")
+@click.option("--call-timeout", type=click.FloatRange(0.01, 86400), default=10.0, show_default=True,
+              help="Seconds per estimator call; a slower call is an estimator-error finding.")
 def check_command(estimator: str, properties: tuple[str, ...], domain: str | None, options: tuple[str, ...],
                   parameters: tuple[str, ...], max_examples: int, budget: float, seed: int, findings_dir: str,
-                  json_file: str | None, engine: str) -> None:
+                  json_file: str | None, engine: str, call_timeout: float) -> None:
     """Search for counterexamples to PROPERTIES in ESTIMATOR; exit 1 if one is found."""
     from pathlib import Path
 
@@ -278,7 +280,7 @@ def check_command(estimator: str, properties: tuple[str, ...], domain: str | Non
         request = CheckRequest(estimator, _options(options), tuple(properties), _parameters(parameters, selected),
                                domain)
         settings = CheckSettings(max_examples=max_examples, budget=budget, seed=seed,
-                                 findings_dir=Path(findings_dir), engine=engine)
+                                 findings_dir=Path(findings_dir), engine=engine, call_timeout=call_timeout)
         with console.status(f"checking {estimator}...", spinner="dots") as status:
             def shown(finding: Any) -> None:
                 console.print(_verdict_line(finding), highlight=False)

@@ -9,8 +9,11 @@ size of the violation and the tolerance. Engines know nothing about particular p
 from __future__ import annotations
 
 import math
+import signal
+import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, ClassVar, Protocol
@@ -155,6 +158,10 @@ class EstimatorFailure(Exception):
         self.arguments = arguments
 
 
+class _CallTimeout(BaseException):
+    """Raised by the per-call timer inside an estimator that runs too long."""
+
+
 class NotApplicable(Exception):
     """The case is outside the estimator's declared domain (it raised OutsideDomain): skip it."""
 
@@ -167,8 +174,10 @@ class Call:
     infinities and non-numbers become `EstimatorFailure`.
     """
 
-    def __init__(self, estimator: Any, exact: bool | None = None, reseed: Any = None, seed: int = 0) -> None:
+    def __init__(self, estimator: Any, exact: bool | None = None, reseed: Any = None, seed: int = 0,
+                 timeout: float | None = 10.0) -> None:
         self.estimator = estimator
+        self.timeout = timeout  # seconds per estimator call (main thread only), None for no limit
         self.exact = bool(getattr(estimator, "traceable", False)) if exact is None else exact
         self.calls = 0
         self.seconds = 0.0
@@ -206,10 +215,13 @@ class Call:
             estimator = self.reseed(_stable_seed(self.case_key or repr((instance, arguments.text())),
                                                  self.case_calls, self.seed))
         try:
-            result = as_estimate(estimator.estimate(run_on, arguments))
+            with _call_timer(self.timeout):
+                result = as_estimate(estimator.estimate(run_on, arguments))
         except OutsideDomain as exc:
             raise NotApplicable(str(exc)) from None
-        except Exception as exc:  # the estimator under test failed: a finding, not a crash
+        except _CallTimeout:
+            raise EstimatorFailure("timeout", f"no answer within {self.timeout:g} s", instance, arguments) from None
+        except (Exception, SystemExit) as exc:  # the estimator under test failed: a finding, not a crash
             raise EstimatorFailure("raised", f"{exc.__class__.__name__}: {exc}", instance, arguments) from exc
         finally:
             self.seconds += time.perf_counter() - start
@@ -222,6 +234,35 @@ class Call:
         if not math.isfinite(value):
             raise EstimatorFailure("nan", f"returned {value}", instance, arguments)
         return result
+
+
+@contextmanager
+def _call_timer(seconds: float | None) -> Iterator[None]:
+    """Raise `_CallTimeout` in the estimator after `seconds`, sharing SIGALRM with an outer timer
+    (the run's budget): whichever is due first fires, and the outer one is restored afterwards."""
+    if seconds is None or threading.current_thread() is not threading.main_thread() or \
+            not hasattr(signal, "setitimer"):
+        yield
+        return
+    outer_handler = signal.getsignal(signal.SIGALRM)
+    outer_left, _ = signal.getitimer(signal.ITIMER_REAL)
+    outer_first = 0 < outer_left <= seconds
+    started = time.monotonic()
+
+    def fire(signum: int, frame: Any) -> None:
+        if outer_first and callable(outer_handler):
+            outer_handler(signum, frame)
+        raise _CallTimeout()
+
+    signal.signal(signal.SIGALRM, fire)
+    signal.setitimer(signal.ITIMER_REAL, outer_left if outer_first else seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, outer_handler)
+        if outer_left > 0:
+            signal.setitimer(signal.ITIMER_REAL, max(0.001, outer_left - (time.monotonic() - started)))
 
 
 def _stable_seed(key: str, number: int, seed: int) -> int:
