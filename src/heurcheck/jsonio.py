@@ -64,20 +64,8 @@ def number_to_json(value: Any) -> Any:
 
 
 def write_json_atomic(path: str | os.PathLike[str], document: Any) -> None:
-    """Write `document` to `path` atomically (a temporary file in the same folder, then a rename)."""
-    p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", dir=p.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(document, f, indent=2, sort_keys=False)
-            f.write("\n")
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, p)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write `document` as JSON to `path` atomically (see `write_text_atomic`)."""
+    write_text_atomic(path, json.dumps(document, indent=2, sort_keys=False) + "\n")
 
 
 class Node:

@@ -387,16 +387,7 @@ def expectation(circuit: Circuit, poly: Poly) -> Any:
         return 0
     n = len(circuit.inputs)
     if circuit.joint is None:
-        top = [max((m[i] for m in poly), default=0) for i in range(n)]
-        moments = [raw_moments(inp.dist, top[i]) for i, inp in enumerate(circuit.inputs)]  # type: ignore[arg-type]
-        total: Any = 0
-        for m, c in poly.items():
-            term = c
-            for i, e in enumerate(m):
-                if e:
-                    term = term * moments[i][e]
-            total = total + term
-        return total
+        return moment_expectation(poly.items(), [inp.dist for inp in circuit.inputs])
     mu, cov = circuit.joint.mean, circuit.joint.cov
     memo: dict[tuple[int, ...], Any] = {(0,) * n: 1}
 
@@ -420,6 +411,22 @@ def expectation(circuit: Circuit, poly: Poly) -> Any:
     total = 0
     for m, c in sorted(poly.items()):
         total = total + c * gauss(m)
+    return total
+
+
+def moment_expectation(terms: Any, dists: Any) -> Any:
+    """E[sum of c * prod x_i^e_i] for independent inputs x_i with the given laws (their moments;
+    generic arithmetic). `terms` holds (exponent vector, coefficient) pairs."""
+    terms = list(terms)
+    top = [max((m[i] for m, _ in terms), default=0) for i in range(len(dists))]
+    moments = [raw_moments(d, k) for d, k in zip(dists, top)]
+    total: Any = 0
+    for m, c in terms:
+        term = c
+        for i, e in enumerate(m):
+            if e:
+                term = term * moments[i][e]
+        total = total + term
     return total
 
 

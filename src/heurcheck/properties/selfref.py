@@ -71,7 +71,16 @@ from typing import Any, ClassVar
 from hypothesis import strategies as st
 
 from ..arguments import Arguments
-from ..domains.circuit import Circuit, Gate, Gaussian, RevealInput, circuits, cone, raw_moments, support
+from ..domains.circuit import (
+    Circuit,
+    Gate,
+    Gaussian,
+    RevealInput,
+    circuits,
+    cone,
+    moment_expectation,
+    support,
+)
 from ..estimators.base import Estimate
 from .base import TOLERANCE_PARAMETERS, Call, Case, EstimatorFailure, Outcome, Parameter, PropertyBase, equality
 from .strategies import circuit_arguments
@@ -203,16 +212,7 @@ def _plain(v: Any) -> Any:
 
 def _expectation(terms: list[tuple[tuple[int, ...], Any]], dists: Sequence[Any]) -> Any:
     """E[sum c prod x_i^e_i] for independent inputs with the given laws (moments, generic arithmetic)."""
-    top = [max((m[i] for m, _ in terms), default=0) for i in range(len(dists))]
-    moments = [raw_moments(d, k) for d, k in zip(dists, top)]
-    total: Any = Fraction(0)
-    for m, c in terms:
-        term = c
-        for i, e in enumerate(m):
-            if e:
-                term = term * moments[i][e]
-        total = total + term
-    return total
+    return Fraction(0) + moment_expectation(terms, dists)
 
 
 def _extend(c: Circuit, gates: list[Gate], output: str) -> Circuit:
