@@ -29,9 +29,11 @@ class Boundedness(PropertyBase):
     def cases(self, domain: str, estimator: Any) -> Any:
         from ..domains.boolean import instances
 
+        circuits = instances(max_inputs=3, max_gates=self.params["max_gates"], probabilities="rational")
+
         @st.composite
         def build(draw: Any) -> Case:
-            c = draw(instances(max_inputs=3, max_gates=self.params["max_gates"], probabilities="rational"))
+            c = draw(circuits)
             return Case((("Y", c),), (("Pi", draw(boolean_arguments(c))),))
 
         return build()

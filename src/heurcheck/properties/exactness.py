@@ -44,23 +44,29 @@ class Exactness(PropertyBase):
         return reason
 
     def cases(self, domain: str, estimator: Any) -> Any:
+        gates = self.params["max_gates"]
+        if domain == "boolean":
+            from ..domains.boolean import instances
+
+            booleans = instances(max_inputs=3, max_gates=gates, probabilities="rational")
+
+            @st.composite
+            def boolean_case(draw: Any) -> Case:
+                y = draw(booleans)
+                return Case((("Y", y),), (("Pi", draw(boolean_arguments(y))),))
+
+            return boolean_case()
+        # K = degree is tight only where high cumulants matter: favour products and chains over
+        # few inputs, and non-Gaussian inputs (a Gaussian's cumulants above 2 vanish)
+        deep = circuits(max_inputs=2, max_gates=gates, recent=True,
+                        dists=("rademacher", "bernoulli", "uniform", "gaussian"),
+                        ops=("mul", "square", "add", "mul", "scale", "neg", "const"))
+        any_circuit = deep | circuits(max_inputs=3, max_gates=gates) | circuits(max_inputs=3, max_gates=gates, joint=True)
+
         @st.composite
         def build(draw: Any) -> Case:
-            if domain == "boolean":
-                from ..domains.boolean import instances
-
-                y = draw(instances(max_inputs=3, max_gates=self.params["max_gates"], probabilities="rational"))
-                pi = draw(boolean_arguments(y))
-            else:
-                # K = degree is tight only where high cumulants matter: favour products and chains over
-                # few inputs, and non-Gaussian inputs (a Gaussian's cumulants above 2 vanish)
-                deep = circuits(max_inputs=2, max_gates=self.params["max_gates"], recent=True,
-                                dists=("rademacher", "bernoulli", "uniform", "gaussian"),
-                                ops=("mul", "square", "add", "mul", "scale", "neg", "const"))
-                y = draw(deep | circuits(max_inputs=3, max_gates=self.params["max_gates"]) |
-                         circuits(max_inputs=3, max_gates=self.params["max_gates"], joint=True))
-                pi = draw(circuit_arguments(y, kinds=("keep", "reveal")))
-            return Case((("Y", y),), (("Pi", pi),))
+            y = draw(any_circuit)
+            return Case((("Y", y),), (("Pi", draw(circuit_arguments(y, kinds=("keep", "reveal")))),))
 
         return build()
 

@@ -110,9 +110,11 @@ class Linearity(PropertyBase):
     def _permanent_cases(self) -> Any:
         from ..domains.permanent import Matrix, matrices
 
+        small = matrices(max_n=3, entries="small-int")
+
         @st.composite
         def build(draw: Any) -> Case:
-            m = draw(matrices(max_n=3, entries="small-int"))
+            m = draw(small)
             i = draw(st.integers(0, m.n - 1))
             u = tuple(draw(st.integers(-2, 2)) for _ in range(m.n))
             a, b = draw(COEFFICIENTS), draw(COEFFICIENTS)

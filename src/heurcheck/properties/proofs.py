@@ -106,9 +106,11 @@ class RespectForProofs(PropertyBase):
     def _boolean_cases(self) -> Any:
         from ..domains.boolean import BoolGate, BooleanCircuit, ProvedConstant, instances
 
+        booleans = instances(max_inputs=3, max_gates=self.params["max_gates"])
+
         @st.composite
         def build(draw: Any) -> Case:
-            c = draw(instances(max_inputs=3, max_gates=self.params["max_gates"]))
+            c = draw(booleans)
             w = c.wires[draw(st.integers(0, 63)) % len(c.wires)]
             if draw(st.booleans()):
                 gates = [BoolGate("Y", "xor", (w, w))]

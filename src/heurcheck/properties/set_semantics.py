@@ -36,21 +36,23 @@ class SetSemantics(PropertyBase):
     }
 
     def cases(self, domain: str, estimator: Any) -> Any:
+        # strategies are built once per run, not once per draw (building one costs about a millisecond)
+        if domain == "permanent":
+            from ..domains.permanent import matrices
+
+            instances, arguments = matrices(max_n=3, entries="small-int"), (lambda y: permanent_arguments())
+        elif domain == "boolean":
+            from ..domains.boolean import instances as boolean_instances
+
+            instances, arguments = boolean_instances(max_inputs=3, max_gates=self.params["max_gates"]), boolean_arguments
+        else:
+            instances = circuits(max_inputs=3, max_gates=self.params["max_gates"])
+            arguments = (lambda y: circuit_arguments(y, max_atoms=4))
+
         @st.composite
         def build(draw: Any) -> Case:
-            if domain == "permanent":
-                from ..domains.permanent import matrices
-
-                y = draw(matrices(max_n=3, entries="small-int"))
-                pi = draw(permanent_arguments())
-            elif domain == "boolean":
-                from ..domains.boolean import instances
-
-                y = draw(instances(max_inputs=3, max_gates=self.params["max_gates"]))
-                pi = draw(boolean_arguments(y))
-            else:
-                y = draw(circuits(max_inputs=3, max_gates=self.params["max_gates"]))
-                pi = draw(circuit_arguments(y, max_atoms=4))
+            y = draw(instances)
+            pi = draw(arguments(y))
             n = len(pi)
             order = draw(st.permutations(range(n))) if n else []
             repeats = draw(st.lists(st.integers(0, n - 1), max_size=2)) if n else []
