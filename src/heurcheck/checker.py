@@ -150,7 +150,7 @@ def _from_result(base: Finding, result: SearchResult, estimator: Any) -> Finding
 def _conclude(base: Finding, case: Case, found: Outcome | EstimatorFailure, worst: tuple[Case, Outcome] | None,
               result: SearchResult) -> Finding:
     if isinstance(found, EstimatorFailure):
-        return replace(base, verdict=Verdict.ESTIMATOR_ERROR, witness=_witness(case),
+        return replace(base, verdict=Verdict.ESTIMATOR_ERROR, witness=case.to_json(),
                        observed={"error": found.kind, "message": str(found), "size": case.size(),
                                  "arguments": found.arguments.to_json()},
                        message=f"the estimator failed ({found.kind}): {found}")
@@ -158,11 +158,11 @@ def _conclude(base: Finding, case: Case, found: Outcome | EstimatorFailure, wors
     observed["size"] = case.size()
     worst_json = None
     if worst is not None and worst[0] != case:
-        worst_json = {"case": _witness(worst[0]), "observed": {**worst[1].to_json(), "size": worst[0].size()}}
+        worst_json = {"case": worst[0].to_json(), "observed": {**worst[1].to_json(), "size": worst[0].size()}}
     msg = result.message or (f"{_show(observed['lhs'])} {found.relation} {_show(observed['rhs'])} fails by "
                              f"{found.violation:.6g} (tolerance {found.tolerance:.3g})"
                              + (f", standard error {found.stderr:.3g}" if found.stderr else ""))
-    return replace(base, verdict=Verdict.VIOLATED, witness=_witness(case), observed=observed, worst=worst_json,
+    return replace(base, verdict=Verdict.VIOLATED, witness=case.to_json(), observed=observed, worst=worst_json,
                    route=found.route or base.route, message=msg)
 
 
@@ -171,10 +171,6 @@ def _show(value: Any) -> str:
     if isinstance(value, dict):
         return str(value["exact"]) if len(str(value["exact"])) <= 24 else f"{value['value']:.6g}"
     return f"{value:.6g}" if isinstance(value, float) else str(value)
-
-
-def _witness(case: Case) -> dict[str, Any]:
-    return case.to_json()
 
 
 # --------------------------------------------------------------------------- exhaustive route

@@ -44,11 +44,11 @@ def replay(finding: Finding, registry: Registry | None = None) -> Replay:
         case = Case.from_json(Node(finding.witness, "$.witness", InvalidFinding))
     except InvalidInstance as exc:
         raise InvalidFinding(f"the witness is not a valid case: {exc}") from None
-    reseed = None
-    if "seed" in getattr(estimator, "options", {}):
-        def reseed(seed: int) -> Any:
-            return registry.create(finding.estimator, **{**finding.options, "seed": seed})
-    call = Call(estimator, reseed=reseed, seed=finding.seed)
+    def reseed(seed: int) -> Any:
+        return registry.create(finding.estimator, **{**finding.options, "seed": seed})
+
+    randomised = "seed" in getattr(estimator, "options", {})
+    call = Call(estimator, reseed=reseed if randomised else None, seed=finding.seed)
     call.begin(case)
     try:
         out = prop.evaluate(case, call)

@@ -113,7 +113,7 @@ class RandomEngine:
                 stopped.add(key)
                 raise _Stop()
             passed.add(key)  # provisional: a case found failing below moves to `failing`
-            call.begin(case)
+            call.begin(case, key)
             failure: EstimatorFailure | None = None
             try:
                 out = prop.evaluate(case, call)

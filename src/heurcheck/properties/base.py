@@ -188,10 +188,10 @@ class Call:
         self.case_key = ""
         self.case_calls = 0
 
-    def begin(self, case: Any) -> None:
+    def begin(self, case: Any, key: str | None = None) -> None:
         """Seeds of randomised estimators follow (case, call number): the same case gets the same
         draws on replay, and different cases get independent draws even when they share a sub-call."""
-        self.case_key = case.key() if isinstance(case, Case) else repr(case)
+        self.case_key = key if key is not None else case.key() if isinstance(case, Case) else repr(case)
         self.case_calls = 0
 
     @property

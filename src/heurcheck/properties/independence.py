@@ -16,10 +16,10 @@ from typing import Any, ClassVar
 from hypothesis import strategies as st
 
 from ..arguments import Arguments
-from ..domains.circuit import Circuit, Gate, Input, circuits
+from ..domains.circuit import Circuit, Gate, Input
 from ..estimators.base import Estimate
 from .base import TOLERANCE_PARAMETERS, Call, Case, Outcome, Parameter, PropertyBase, equality
-from .strategies import boolean_arguments, circuit_arguments
+from .strategies import circuit_family
 
 
 def _renamed(c: Any, prefix: str) -> Any:
@@ -38,12 +38,14 @@ def _renamed(c: Any, prefix: str) -> Any:
 def product_of(x: Any, y: Any) -> tuple[Any, Any, Any]:
     """(X, Y, XY) over one shared instance whose inputs are X's and Y's, disjoint."""
     if x.domain == "boolean":
-        from ..domains.boolean import BoolGate, BooleanCircuit
+        from ..domains.boolean import BoolGate
 
-        both = BooleanCircuit(x.inputs + y.inputs, x.gates + y.gates + (BoolGate("XY", "and", (x.output, y.output)),), "XY")
-        return BooleanCircuit(both.inputs, both.gates, x.output), BooleanCircuit(both.inputs, both.gates, y.output), both
-    both = Circuit(x.inputs + y.inputs, x.gates + y.gates + (Gate("XY", "mul", (x.output, y.output)),), "XY")
-    return Circuit(both.inputs, both.gates, x.output), Circuit(both.inputs, both.gates, y.output), both
+        product: Any = BoolGate("XY", "and", (x.output, y.output))
+    else:
+        product = Gate("XY", "mul", (x.output, y.output))
+    make = type(x)  # Circuit and BooleanCircuit share the (inputs, gates, output) constructor
+    both = make(x.inputs + y.inputs, x.gates + y.gates + (product,), "XY")
+    return make(both.inputs, both.gates, x.output), make(both.inputs, both.gates, y.output), both
 
 
 class Independence(PropertyBase):
@@ -58,14 +60,7 @@ class Independence(PropertyBase):
     }
 
     def cases(self, domain: str, estimator: Any) -> Any:
-        if domain == "boolean":
-            from ..domains.boolean import instances
-
-            base = instances(max_inputs=2, max_gates=self.params["max_gates"])
-            args = boolean_arguments
-        else:
-            base = circuits(max_inputs=2, max_gates=self.params["max_gates"])
-            args = circuit_arguments
+        base, args = circuit_family(domain, 2, self.params["max_gates"])
 
         @st.composite
         def build(draw: Any) -> Case:

@@ -15,21 +15,14 @@ from typing import Any, ClassVar
 
 from hypothesis import strategies as st
 
-from ..domains.circuit import circuits
 from .base import TOLERANCE_PARAMETERS, Call, Case, Outcome, Parameter, PropertyBase, equality
 from .independence import _renamed
-from .strategies import boolean_arguments, circuit_arguments
+from .strategies import boolean_arguments, circuit_arguments, circuit_family
 
 
 def side_by_side(y: Any, d: Any) -> Any:
     """One instance holding both circuits, whose output is Y's."""
-    if y.domain == "boolean":
-        from ..domains.boolean import BooleanCircuit
-
-        return BooleanCircuit(y.inputs + d.inputs, y.gates + d.gates, y.output)
-    from ..domains.circuit import Circuit
-
-    return Circuit(y.inputs + d.inputs, y.gates + d.gates, y.output)
+    return type(y)(y.inputs + d.inputs, y.gates + d.gates, y.output)
 
 
 class IrrelevantArguments(PropertyBase):
@@ -44,12 +37,7 @@ class IrrelevantArguments(PropertyBase):
     }
 
     def cases(self, domain: str, estimator: Any) -> Any:
-        if domain == "boolean":
-            from ..domains.boolean import instances
-
-            base = instances(max_inputs=3, max_gates=self.params["max_gates"])
-        else:
-            base = circuits(max_inputs=3, max_gates=self.params["max_gates"])
+        base, _ = circuit_family(domain, 3, self.params["max_gates"])
 
         @st.composite
         def build(draw: Any) -> Case:

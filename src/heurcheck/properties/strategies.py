@@ -66,3 +66,14 @@ def permanent_arguments() -> Any:
 
     atoms = st.sampled_from([RowSums(), ColSums(), TotalSum(), EntryMultiset()])
     return st.lists(atoms, max_size=4, unique=True).map(Arguments)
+
+
+def circuit_family(domain: str, max_inputs: int, max_gates: int) -> tuple[Any, Any]:
+    """(instances, arguments-for-an-instance) strategies for the circuit or boolean domain."""
+    if domain == "boolean":
+        from ..domains.boolean import instances
+
+        return instances(max_inputs=max_inputs, max_gates=max_gates), boolean_arguments
+    from ..domains.circuit import circuits
+
+    return circuits(max_inputs=max_inputs, max_gates=max_gates), circuit_arguments
