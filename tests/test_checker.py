@@ -170,3 +170,16 @@ def test_a_hanging_estimator_becomes_a_timeout_finding_and_the_run_goes_on(tmp_p
 def test_an_estimator_that_calls_sys_exit_becomes_a_finding_not_an_exit(tmp_path: Path) -> None:
     f = one(faulty(tmp_path, "import sys\n        sys.exit(3)"), "linearity", "circuit")
     assert f.verdict is Verdict.ESTIMATOR_ERROR and "SystemExit" in f.observed["message"]
+
+
+def test_saved_files_get_the_usual_permissions_not_the_temporary_files_0600(tmp_path: Path) -> None:
+    import os
+
+    from heurcheck.jsonio import write_json_atomic
+
+    path = tmp_path / "card.json"
+    write_json_atomic(path, {"a": 1})
+    mask = os.umask(0)
+    os.umask(mask)
+    assert (path.stat().st_mode & 0o777) == 0o666 & ~mask
+    assert json.loads(path.read_text()) == {"a": 1} and not list(tmp_path.glob(".card.json.*"))
