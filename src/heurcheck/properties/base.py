@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, ClassVar, Protocol
 
+import numpy as np
+
 from ..arguments import Arguments, arguments_from_json
 from ..domains import get_domain, instance_from_json, instance_to_json
 from ..errors import OutsideDomain
@@ -294,6 +296,8 @@ def tolerance(params: Mapping[str, Any], *scale: Any) -> float:
 def equality(params: Mapping[str, Any], lhs: Estimate, rhs: Estimate, *scale: Any,
              rhs_stderr: float | None = None, route: str | None = None, detail: str = "") -> Outcome:
     """The outcome of `lhs = rhs` under the tolerance model (stderr-scaled when either side is random)."""
+    if is_symbolic(lhs.value, rhs.value):
+        return Outcome(lhs.value, rhs.value, math.nan, 0.0, "=", route=route, detail=detail)
     stderr = _combined(lhs.stderr, rhs_stderr if rhs_stderr is not None else rhs.stderr)
     gap = abs(to_float(lhs.value - rhs.value)) if _both_exact(lhs.value, rhs.value) else \
         abs(to_float(lhs.value) - to_float(rhs.value))
@@ -304,6 +308,8 @@ def equality(params: Mapping[str, Any], lhs: Estimate, rhs: Estimate, *scale: An
 def at_least(params: Mapping[str, Any], value: Estimate, bound: Any, relation: str = ">=",
              detail: str = "", route: str | None = None) -> Outcome:
     """The outcome of `value >= bound` (relation '>='), or `value <= bound` (relation '<=')."""
+    if is_symbolic(value.value, bound):
+        return Outcome(value.value, bound, math.nan, 0.0, relation, route=route, detail=detail)
     v, b = to_float(value.value), to_float(bound)
     gap = max(0.0, b - v) if relation == ">=" else max(0.0, v - b)
     if _both_exact(value.value, bound):
@@ -313,6 +319,25 @@ def at_least(params: Mapping[str, Any], value: Estimate, bound: Any, relation: s
     score = (b - v) / scale if relation == ">=" else (v - b) / scale  # > 0 exactly when violated
     return Outcome(value.value, bound, gap, tolerance(params, value.value, bound), relation, value.stderr,
                    route=route, detail=detail, score=score)
+
+
+def is_symbolic(*values: Any) -> bool:
+    """True when a side is an expression in symbolic parameters (the formal engines decide those:
+    the outcome then carries the two sides and a NaN violation, which never counts as violating)."""
+    return any(_has_symbols(v) for v in values)
+
+
+def _has_symbols(v: Any) -> bool:
+    if _is_concrete(v) or isinstance(v, np.number):
+        return False
+    module = type(v).__module__
+    if module.startswith("sympy"):
+        return bool(v.free_symbols)
+    if module.startswith("z3"):
+        import z3
+
+        return not (z3.is_rational_value(v) or z3.is_algebraic_value(v))
+    return False
 
 
 def _both_exact(a: Any, b: Any) -> bool:
