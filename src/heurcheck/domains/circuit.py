@@ -720,7 +720,9 @@ def circuits(
         # keep only what the output depends on, so shrinking never carries dead gates
         return cone(Circuit(inputs, tuple(gates), wires[-1], law), wires[-1])
 
-    return build()
+    from .lifting import maybe_lifted
+
+    return maybe_lifted(build())
 
 
 # --------------------------------------------------------------------------- argument atoms
@@ -728,12 +730,13 @@ def circuits(
 
 def _split_assignment(payload: str, kind: str) -> tuple[str, Fraction]:
     from ..errors import InvalidArgument
+    from ..jsonio import exact_number
 
     name, eq, value = payload.partition("=")
     try:
         if not eq or not name.strip():
             raise ValueError
-        return name.strip(), Fraction(value.strip())
+        return name.strip(), exact_number(value)
     except (ValueError, ZeroDivisionError):
         raise InvalidArgument(f"argument {kind}:{payload!r}: expected {kind}:WIRE=NUMBER, e.g. {kind}:x=1/2") from None
 

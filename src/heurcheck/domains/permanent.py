@@ -727,7 +727,9 @@ def matrices(max_n: int = 4, entries: str = "pm1") -> Any:
         n = draw(st.integers(1, max_n))
         return Matrix(tuple(tuple(draw(value) for _ in range(n)) for _ in range(n)))
 
-    return build()
+    from .lifting import maybe_lifted
+
+    return maybe_lifted(build())
 
 
 def covariances(max_n: int = 6, even: bool = True, max_rank: int = 3, trees: bool = False) -> Any:

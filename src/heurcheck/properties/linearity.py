@@ -94,11 +94,8 @@ class Linearity(PropertyBase):
                 wires = c.wires
                 u, v = (wires[draw(st.integers(0, 63)) % len(wires)] for _ in range(2))
                 a, b = draw(COEFFICIENTS), draw(COEFFICIENTS)
-                top = (Gate("aX", "scale", (u,), a), Gate("bY", "scale", (v,), b), Gate("Z", "add", ("aX", "bY")))
-                z = Circuit(c.inputs, c.gates + top, "Z", c.joint)
-                x, y = (Circuit(z.inputs, z.gates, w, z.joint) for w in (u, v))
-                pi = draw(circuit_arguments(z))
-                return Case((("X", x), ("Y", y), ("Z", z)), (("Pi", pi),), (("a", a), ("b", b)))
+                x, y, z = _combination(c, u, v, a, b)
+                return _combination_case(x, y, z, draw(circuit_arguments(z)), a, b)
             other = c
             for _ in range(draw(st.integers(1, 3))):
                 other = rewrite(other, draw(st.integers(0, 63)), draw(st.integers(0, 4)))
@@ -106,6 +103,27 @@ class Linearity(PropertyBase):
             return Case((("C", c), ("C'", cone(other, other.output))), (("Pi", pi),))
 
         return build()
+
+    def structures(self, domain: str, max_nodes: int) -> tuple[str, Any] | None:
+        """Every combination aX + bY of two wires (a, b and every instance parameter symbolic) of
+        every circuit structure up to `max_nodes` nodes, under each argument set of the family."""
+        if domain != "circuit" or self.params["form"] == "semantic":
+            return None
+        from ..engines.structures import ARGUMENT_FAMILY, argument_family, circuit_structures
+        from ..engines.symbolic_space import symbol
+
+        def generate() -> Any:
+            a, b = symbol("a"), symbol("b")
+            for size, c in circuit_structures(max_nodes):
+                wires = c.wires
+                for i, u in enumerate(wires):
+                    for v in wires[i:]:  # (v, u) is (u, v) with a and b swapped
+                        x, y, z = _combination(c, u, v, a, b)
+                        for pi in argument_family(z, keep=(u, v)):
+                            yield size, _combination_case(x, y, z, pi, a, b)
+
+        return (f"every circuit of up to {max_nodes} nodes on up to 2 Gaussian inputs (all parameters symbolic), "
+                f"every pair of its wires X, Y with symbolic a, b; {ARGUMENT_FAMILY}", generate())
 
     def _permanent_cases(self) -> Any:
         from ..domains.permanent import Matrix, matrices
@@ -148,6 +166,18 @@ class Linearity(PropertyBase):
         gx, gy, gz = call(names["X"], pi), call(names["Y"], pi), call(names["Z"], pi)
         rhs = Estimate(a * gx.value + b * gy.value, _combine(a, gx.stderr, b, gy.stderr))
         return equality(self.params, gz, rhs, a * gx.value, b * gy.value, detail="G(aX + bY | Pi) = a G(X | Pi) + b G(Y | Pi)")
+
+
+def _combination(c: Circuit, u: str, v: str, a: Any, b: Any) -> tuple[Circuit, Circuit, Circuit]:
+    """X = wire u, Y = wire v and Z = aX + bY, all three on the gates of `c` plus the combination."""
+    top = (Gate("aX", "scale", (u,), a), Gate("bY", "scale", (v,), b), Gate("Z", "add", ("aX", "bY")))
+    z = Circuit(c.inputs, c.gates + top, "Z", c.joint)
+    x, y = (Circuit(z.inputs, z.gates, w, z.joint) for w in (u, v))
+    return x, y, z
+
+
+def _combination_case(x: Circuit, y: Circuit, z: Circuit, pi: Any, a: Any, b: Any) -> Case:
+    return Case((("X", x), ("Y", y), ("Z", z)), (("Pi", pi),), (("a", a), ("b", b)))
 
 
 def _combine(a: Any, sa: float | None, b: Any, sb: float | None) -> float | None:

@@ -53,6 +53,20 @@ def _sign_case(c: Circuit, i: int, j: int, two: bool) -> tuple[Circuit, str]:
     return _extend(c, gates, "Y"), "Y"
 
 
+def _exact_value_circuit(c: Circuit, w: str, k: Any) -> Circuit:
+    """Y = (w + k)(w - k) - w*w, identically -k^2."""
+    gates = [Gate("cp", "const", (), k), Gate("cm", "const", (), -k),
+             Gate("u", "add", (w, "cp")), Gate("v", "add", (w, "cm")), Gate("uv", "mul", ("u", "v")),
+             Gate("ww", "mul", (w, w)), Gate("nww", "neg", ("ww",)), Gate("Y", "add", ("uv", "nww"))]
+    return _extend(c, gates, "Y")
+
+
+def _monotonicity_circuits(c: Circuit, s: str) -> tuple[Circuit, Circuit]:
+    """X = the output of `c`, Y = X + s*s: the proof nonneg:s2 gives X <= Y."""
+    gates = [Gate("s2", "mul", (s, s)), Gate("Y", "add", (c.output, "s2"))]
+    return _extend(c, gates, c.output, cut_to="Y"), _extend(c, gates, "Y")
+
+
 class RespectForProofs(PropertyBase):
     """G(Y | Pi + pi) lies in every interval [l, u] that the argument pi proves Y to lie in."""
 
@@ -89,19 +103,53 @@ class RespectForProofs(PropertyBase):
             if kind == "exact-value":
                 w = c.wires[i % len(c.wires)]
                 k = draw(st.integers(-2, 2))
-                gates = [Gate("cp", "const", (), Fraction(k)), Gate("cm", "const", (), Fraction(-k)),
-                         Gate("u", "add", (w, "cp")), Gate("v", "add", (w, "cm")), Gate("uv", "mul", ("u", "v")),
-                         Gate("ww", "mul", (w, w)), Gate("nww", "neg", ("ww",)), Gate("Y", "add", ("uv", "nww"))]
-                y = _extend(c, gates, "Y")
+                y = _exact_value_circuit(c, w, Fraction(k))
                 pi = draw(circuit_arguments(y)) | [ProvedEqual("Y", Fraction(-k * k))]
                 return Case((("Y", y),), (("Pi", pi),), (("form", 1), ("value", Fraction(-k * k))))
-            s = c.wires[j % len(c.wires)]
-            y = _extend(c, [Gate("s2", "mul", (s, s)), Gate("Y", "add", (c.output, "s2"))], "Y")
-            x = _extend(c, [Gate("s2", "mul", (s, s)), Gate("Y", "add", (c.output, "s2"))], c.output, cut_to="Y")
+            x, y = _monotonicity_circuits(c, c.wires[j % len(c.wires)])
             pi = draw(circuit_arguments(y)) | [ProvedNonNegative("s2")]
             return Case((("X", x), ("Y", y)), (("Pi", pi),), (("form", 2),))
 
         return build()
+
+    def structures(self, domain: str, max_nodes: int) -> tuple[str, Any] | None:
+        """Every proof case of the chosen form built on every circuit structure up to `max_nodes`
+        nodes (all parameters symbolic, the constant of exact-value too), under each argument set
+        of the family."""
+        if domain != "circuit":
+            return None
+        from ..engines.structures import ARGUMENT_FAMILY, argument_family, circuit_structures
+        from ..engines.symbolic_space import symbol
+
+        form = self.params["form"]
+        forms = ("sign", "exact-value", "monotonicity") if form == "all" else (form,)
+        k = symbol("k")
+
+        def generate() -> Any:
+            for size, c in circuit_structures(max_nodes):
+                n = len(c.wires)
+                for kind in forms:
+                    if kind == "sign":
+                        for i in range(n):
+                            for j, two in [(i, False)] + [(j, True) for j in range(i, n)]:
+                                y, out = _sign_case(c, i, j, two)
+                                for pi in argument_family(y):
+                                    yield size, Case((("Y", y),), (("Pi", pi | [ProvedNonNegative(out)]),), (("form", 0),))
+                    elif kind == "exact-value":
+                        for w in c.wires:
+                            y = _exact_value_circuit(c, w, k)
+                            for pi in argument_family(y):
+                                yield size, Case((("Y", y),), (("Pi", pi | [ProvedEqual("Y", -k * k)]),),
+                                                 (("form", 1), ("value", -k * k)))
+                    else:
+                        for s in c.wires:
+                            x, y = _monotonicity_circuits(c, s)
+                            for pi in argument_family(y):
+                                yield size, Case((("X", x), ("Y", y)), (("Pi", pi | [ProvedNonNegative("s2")]),),
+                                                 (("form", 2),))
+
+        return (f"every circuit of up to {max_nodes} nodes on up to 2 Gaussian inputs (all parameters symbolic), "
+                f"every choice of the squared wires ({', '.join(forms)}); {ARGUMENT_FAMILY}", generate())
 
     def _boolean_cases(self) -> Any:
         from ..domains.boolean import BoolGate, BooleanCircuit, ProvedConstant, instances

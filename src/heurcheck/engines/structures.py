@@ -1,0 +1,88 @@
+"""Every small circuit structure, with symbolic parameters, for the formal engines.
+
+A structure is a circuit whose shape (inputs, ops, wiring) is fixed and whose numbers (input
+means, variances and probabilities, const and scale values) are symbols. Deciding a property for
+one structure decides it for every value of those numbers; enumerating every structure up to a
+size decides it for every circuit up to that size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from itertools import combinations_with_replacement, product
+from typing import Any
+
+from ..arguments import Arguments
+from ..domains.circuit import Bernoulli, Circuit, CumulantOrder, Gate, Gaussian, Input, KeepCumulant, RevealInput
+from .symbolic_space import symbol
+
+INPUT_IDS = ("x", "y", "z")
+ORDERS = (1, 2, 3)
+
+
+def circuit_structures(max_nodes: int, max_inputs: int = 2,
+                       dists: tuple[str, ...] = ("gaussian",)) -> Iterator[tuple[int, Circuit]]:
+    """(size, circuit) for every circuit of 1..max_nodes nodes (inputs + gates), smaller first.
+
+    Inputs are x, y, z (up to `max_inputs`), each Gaussian with symbolic mean and variance (or
+    Bernoulli with a symbolic probability, if "bernoulli" is in `dists`; inputs are
+    interchangeable, so each multiset of laws appears once). Gate j is `gj`: add or mul of two
+    earlier wires (an unordered pair, repeats allowed), neg or scale (symbolic factor) of one, or
+    a const (symbolic value); the output is the last wire. With w wires before a gate there are
+    w (w + 1) + 2 w + 1 choices: 5, 11, 19, 29 for w = 1..4. Counts with one Gaussian law and up
+    to 2 inputs: 2 structures of size 1... see `count_structures`.
+    """
+    for size in range(1, max_nodes + 1):
+        for n in range(1, min(max_inputs, size) + 1):
+            for laws in combinations_with_replacement(dists, n):
+                inputs = tuple(Input(i, _law(i, law)) for i, law in zip(INPUT_IDS, laws))
+                for gates in _gate_lists(tuple(i.id for i in inputs), size - n):
+                    yield size, Circuit(inputs, gates, gates[-1].id if gates else inputs[-1].id)
+
+
+def count_structures(max_nodes: int, max_inputs: int = 2, dists: tuple[str, ...] = ("gaussian",)) -> dict[int, int]:
+    out: dict[int, int] = {}
+    for size, _ in circuit_structures(max_nodes, max_inputs, dists):
+        out[size] = out.get(size, 0) + 1
+    return out
+
+
+def _law(wire: str, kind: str) -> Any:
+    if kind == "gaussian":
+        return Gaussian(symbol(f"{wire}.mean"), symbol(f"{wire}.var"))
+    if kind == "bernoulli":
+        return Bernoulli(symbol(f"{wire}.p"))
+    raise ValueError(f"dists: expected gaussian or bernoulli, got {kind!r}")
+
+
+def _gate_lists(inputs: tuple[str, ...], count: int) -> Iterator[tuple[Gate, ...]]:
+    ids = [f"g{j}" for j in range(1, count + 1)]
+    choices = [_gate_choices(list(inputs) + ids[:j], ids[j]) for j in range(count)]
+    for picked in product(*choices):
+        yield tuple(picked)
+
+
+def _gate_choices(wires: list[str], gid: str) -> list[Gate]:
+    out = []
+    for op in ("add", "mul"):
+        out += [Gate(gid, op, (a, b)) for a, b in combinations_with_replacement(wires, 2)]
+    out += [Gate(gid, "neg", (a,)) for a in wires]
+    out += [Gate(gid, "scale", (a,), symbol(f"{gid}.value")) for a in wires]
+    out.append(Gate(gid, "const", (), symbol(f"{gid}.value")))
+    return out
+
+
+def argument_family(c: Circuit, keep: tuple[str, ...] = ()) -> list[Arguments]:
+    """The argument sets the formal engines try on each structure: none, each cumulant order
+    1..3, each input revealed at a symbolic value, and keeping the joint cumulant of `keep`."""
+    family = [Arguments()] + [Arguments([CumulantOrder(k)]) for k in ORDERS]
+    if c.joint is None:
+        for i in c.inputs:
+            seen = (0, 1) if isinstance(i.dist, Bernoulli) else (symbol(f"{i.id}.seen"),)
+            family += [Arguments([RevealInput(i.id, v)]) for v in seen]
+    if len(keep) >= 2:
+        family.append(Arguments([KeepCumulant(tuple(keep))]))
+    return family
+
+
+ARGUMENT_FAMILY = "Pi = none, order:1..3, reveal of each input at a symbolic value, or keep of the wires compared"

@@ -1,0 +1,205 @@
+"""The formal engines: symbolic (sympy) and smt (z3) decide structures for all parameter values."""
+
+from __future__ import annotations
+
+import time
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+import sympy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from heurcheck.arguments import Arguments
+from heurcheck.checker import CheckRequest, CheckSettings, check
+from heurcheck.domains.circuit import Circuit, Gate, Gaussian, Input, circuits
+from heurcheck.domains.lifting import lifted
+from heurcheck.engines import smt
+from heurcheck.engines.formal import decide, run_formal
+from heurcheck.engines.structures import circuit_structures, count_structures
+from heurcheck.engines.symbolic_space import Space, is_symbolic_case, space_of, substitute, symbol
+from heurcheck.estimators.propagation import MeanPropagation
+from heurcheck.findings import Verdict
+from heurcheck.properties.base import Call, Case
+from heurcheck.properties.registry import create
+
+FAULTY = Path(__file__).resolve().parent / "quality" / "faulty.py"
+
+
+def run(estimator: str, prop: str, engine: str, budget: float = 20.0, max_nodes: int = 2, **options: Any) -> Any:
+    request = CheckRequest(estimator, options, (prop,), {}, "circuit")
+    (finding,) = check(request, CheckSettings(budget=budget, engine=engine, findings_dir=None, max_nodes=max_nodes))
+    return finding
+
+
+# --------------------------------------------------------------------------- structures
+
+
+def test_structure_counts_follow_the_documented_formula() -> None:
+    # one input: 5, 11, 19 choices for gates 1..3; two inputs: 11, 19; see circuit_structures
+    assert count_structures(4) == {1: 1, 2: 5 + 1, 3: 5 * 11 + 11, 4: 5 * 11 * 19 + 11 * 19}
+
+
+def test_structures_have_symbolic_parameters_and_come_smallest_first() -> None:
+    sizes = []
+    for size, c in circuit_structures(3):
+        sizes.append(size)
+        assert size == len(c.inputs) + len(c.gates)
+        assert all(getattr(v, "free_symbols", None) for v in c.parameters())
+    assert sizes == sorted(sizes)
+
+
+def test_substitution_makes_an_ordinary_case_with_rational_parameters() -> None:
+    _, c = next((s, c) for s, c in circuit_structures(2) if c.gates and c.gates[0].op == "scale")
+    case = Case((("Y", c),), (("Pi", Arguments()),))
+    space = space_of(case)
+    assert {str(s) for s in space.symbols} == {"x.mean", "x.var", "g1.value"}
+    assert [str(s) for s in space.nonneg] == ["x.var"]
+    concrete = substitute(case, {s: Fraction(i + 1, 2) for i, s in enumerate(space.symbols)})
+    assert not is_symbolic_case(concrete)
+    assert all(isinstance(v, Fraction) for v in concrete.instance("Y").parameters())
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.data())
+def test_lifted_strategies_draw_every_parameter_as_a_symbol(data: Any) -> None:
+    with lifted():
+        strategy = circuits(max_inputs=2, max_gates=3)
+    c = data.draw(strategy)
+    assert all(getattr(v, "free_symbols", None) for v in c.parameters() if v is not None)
+
+
+# --------------------------------------------------------------------------- z3 behind one module
+
+
+def test_z3_proves_a_sum_of_squares_nonnegative_and_finds_a_small_violating_point() -> None:
+    m, v = symbol("x.mean"), symbol("x.var")
+    space = Space((m, v), frozenset([v]), frozenset())
+    assert smt.find_violation(m * m + v, 0, ">=", space, 5).status == "unsat"
+    found = smt.find_violation(m * m - v, 0, ">=", space, 5)
+    assert found.status == "sat"
+    point = found.model
+    assert point["x.var"] >= 0 and point["x.mean"] ** 2 - point["x.var"] < 0
+    assert all(abs(q) <= 2 for q in point.values())  # the smallest box is tried first
+
+
+def test_a_violation_too_small_to_show_in_floats_is_tiny_not_a_witness() -> None:
+    m = symbol("x.mean")
+    answer = smt.find_violation(m * m + Fraction(1, 10**12), m * m, "<=", Space((m,), frozenset(), frozenset()), 5)
+    assert answer.status == "tiny"
+
+
+def test_a_solver_that_overruns_its_time_is_stopped_hard() -> None:
+    xs = [symbol(f"v{i}") for i in range(8)]
+    poly = sum((xs[i] ** 3 * xs[(i + 1) % 8] ** 2 - xs[(i + 3) % 8] * 7 for i in range(8)), sympy.Integer(0))
+    start = time.perf_counter()
+    answer = smt.find_violation(poly * poly + 1, poly ** 3 + poly * xs[0] ** 5, ">=", Space(tuple(xs), frozenset(), frozenset()), 0.2)
+    assert time.perf_counter() - start < 3.0
+    assert answer.status in ("sat", "unsat", "unknown", "timeout", "tiny")
+
+
+def test_non_polynomial_sides_are_refused_with_the_expression_named() -> None:
+    with pytest.raises(ValueError, match="only polynomials"):
+        smt.to_z3(1 / symbol("x.var"), {})
+
+
+# --------------------------------------------------------------------------- deciding one structure
+
+
+class TraceDiffers:
+    """Mean propagation that adds the first input's mean when its parameters are symbolic: the
+    traced polynomial violates linearity, the estimator run on numbers does not."""
+
+    name: ClassVar[str] = "trace-differs"
+    domains: ClassVar[frozenset[str]] = frozenset({"circuit"})
+    randomised: ClassVar[bool] = False
+    traceable: ClassVar[bool] = True
+    options: ClassVar[dict[str, Any]] = {}
+
+    def estimate(self, instance: Circuit, arguments: Arguments) -> Any:
+        value = MeanPropagation().estimate(instance, arguments)
+        mean = instance.inputs[0].dist.mean
+        return value + mean if getattr(mean, "free_symbols", None) else value
+
+
+def _proof_case(c: Circuit) -> Case:
+    from heurcheck.properties.proofs import ProvedNonNegative
+
+    y = Circuit(c.inputs, c.gates + (Gate("Y", "mul", (c.output, c.output)),), "Y")
+    return Case((("Y", y),), (("Pi", Arguments([ProvedNonNegative("Y")])),), (("form", 0),))
+
+
+def test_mean_propagation_is_proved_to_respect_the_sign_of_a_square_with_z3() -> None:
+    x = Input("x", Gaussian(symbol("x.mean"), symbol("x.var")))
+    case = _proof_case(Circuit((x,), (Gate("g1", "scale", ("x",), symbol("g1.value")),), "g1"))
+    est = MeanPropagation()
+    decision = decide(create("respect-for-proofs"), case, "smt", Call(est), Call(est, exact=False), 0, 5)
+    assert decision.status == "proved", decision.detail
+
+
+def test_a_point_that_does_not_violate_in_floats_is_counted_not_reported() -> None:
+    from heurcheck.properties.linearity import _combination, _combination_case
+
+    x = Input("x", Gaussian(symbol("x.mean"), symbol("x.var")))
+    c = Circuit((x,), (), "x")
+    a, b = symbol("a"), symbol("b")
+    case = _combination_case(*_combination(c, "x", "x", a, b), Arguments(), a, b)
+    est = TraceDiffers()
+    decision = decide(create("linearity"), case, "smt", Call(est), Call(est, exact=False), 0, 5)
+    assert decision.status == "not-reproduced", decision
+    assert "float replay stays within tolerance" in decision.detail and decision.witness is None
+
+
+# --------------------------------------------------------------------------- the engines end to end
+
+
+@pytest.mark.parametrize("engine", ["symbolic", "smt"])
+def test_mean_linearity_is_proved_for_every_structure_up_to_the_stated_size(engine: str) -> None:
+    finding = run("mean", "linearity", engine, budget=6, max_nodes=2)  # the enumeration takes about 1 s
+    assert finding.verdict is Verdict.PROVED, finding.message
+    assert finding.engine == engine
+    assert "proved for every circuit of up to 2 nodes" in finding.message
+
+
+@pytest.mark.parametrize("engine", ["symbolic", "smt"])
+def test_a_deep_sign_fault_is_found_and_replays_in_floats(engine: str) -> None:
+    finding = run(f"{FAULTY}:DeepSignCumulant", "respect-for-proofs", engine, budget=40, max_nodes=2)
+    assert finding.verdict is Verdict.VIOLATED, finding.message
+    assert "replayed in floats" in finding.message
+    assert finding.observed["violation"] > 1000 * finding.observed["tolerance"]
+    from heurcheck.replay import replay
+
+    assert replay(finding).still_fails
+
+
+def test_cumulant_order_3_respect_for_proofs_smt_witness_replays_in_floats() -> None:
+    finding = run("cumulant", "respect-for-proofs", "smt", budget=60, max_nodes=1, order=3)
+    assert finding.verdict is Verdict.VIOLATED, finding.message
+    assert "replayed in floats" in finding.message
+
+
+def test_a_property_without_an_enumeration_is_decided_on_proposed_structures_without_claiming_a_proof() -> None:
+    finding = run("mean", "irrelevant-arguments", "smt", budget=5)
+    assert finding.verdict in (Verdict.NOT_REFUTED, Verdict.INCONCLUSIVE), finding.message
+    assert "proposed by Hypothesis" in finding.message
+
+
+def test_formal_engines_refuse_an_estimator_they_cannot_trace() -> None:
+    finding = run("sampling", "linearity", "smt", budget=5)
+    assert finding.verdict is Verdict.INCONCLUSIVE
+    assert "traceable" in finding.message
+
+
+def test_auto_proves_small_structures_then_searches_beyond_them() -> None:
+    finding = run("mean", "linearity", "auto", budget=6, max_nodes=2)
+    assert finding.engine == "smt+random", finding
+    assert finding.verdict is Verdict.NOT_REFUTED
+    assert finding.message.startswith("proved for every circuit of up to")
+
+
+def test_run_formal_reports_how_far_the_enumeration_got() -> None:
+    result = run_formal(create("linearity"), MeanPropagation(), "circuit", "symbolic", 20, max_nodes=2, propose=False)
+    assert result.proved_up_to == 2 and result.witness is None
+    assert sum(result.proved.values()) == result.structures
