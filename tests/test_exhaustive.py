@@ -142,11 +142,11 @@ def test_cases_outside_the_estimator_domain_are_skipped_and_counted() -> None:
 
 # --------------------------------------------------------------------------- through the checker
 
-def _check(estimator: str, engine: str, **params: object):
+def _check(estimator: str, engine: str, prop: str = "restriction-linearity", domain: str = "boolean", **params: object):
     from heurcheck.checker import CheckRequest, CheckSettings, check
 
-    [finding] = check(CheckRequest(estimator, {}, ("restriction-linearity",), {"restriction-linearity": params},
-                                   "boolean"), CheckSettings(budget=30, findings_dir=None, engine=engine))
+    [finding] = check(CheckRequest(estimator, {}, (prop,), {prop: params}, domain),
+                      CheckSettings(budget=30, findings_dir=None, engine=engine))
     return finding
 
 
@@ -173,3 +173,45 @@ def test_auto_says_what_was_proved_and_where_the_search_went_on() -> None:
     f = _check("exact", "auto", exhaustive_gates=1)
     assert f.verdict is Verdict.NOT_REFUTED and f.engine == "exhaustive+random"
     assert f.message.startswith("proved over every boolean circuit with up to 1 gates") and "not a proof" in f.message
+
+
+# --------------------------------------------------------------------------- finite-support circuits, sign matrices
+
+
+def test_finite_support_circuits_count_and_laws() -> None:
+    from heurcheck.domains.circuit import support
+    from heurcheck.engines.exhaustive import finite_support_circuits
+
+    circuits = list(finite_support_circuits(1, 2))
+    # one input of each of the 2 laws; a gate over w wires: 2 * w (w + 1) / 2 + w choices (3 for w = 1, 8 for w = 2)
+    assert len(circuits) == 2 * (1 + 3 + 3 * 8)
+    assert all(support(i.dist) is not None for c in circuits for i in c.inputs)
+    sizes = [len(c.inputs) + len(c.gates) for c in circuits]
+    assert sizes == sorted(sizes)
+
+
+def test_restriction_linearity_on_finite_support_circuits_is_decided_exactly() -> None:
+    from heurcheck.findings import Verdict
+
+    mean = _check("mean", "exhaustive", domain="circuit", exhaustive_gates=2)
+    assert mean.verdict is Verdict.VIOLATED and mean.observed["size"] == 2  # x * x: E[x]^2 is not E[x^2]
+    exact = _check("exact", "exhaustive", domain="circuit", exhaustive_gates=2, exhaustive_bits=1)
+    assert exact.verdict is Verdict.PROVED and "Rademacher or Bernoulli(1/2)" in exact.message
+
+
+def test_sign_matrices_are_every_matrix_of_the_kind() -> None:
+    from heurcheck.engines.exhaustive import sign_matrices
+
+    pm1 = list(sign_matrices(3))
+    assert len(pm1) == 2 + 16 + 512 and len(set(pm1)) == len(pm1)
+    assert {v for m in sign_matrices(2, "01") for row in m.entries for v in row} == {0, 1}
+
+
+def test_permanent_multilinearity_is_proved_for_the_exact_permanent_and_refuted_for_the_mean_field_one() -> None:
+    from heurcheck.findings import Verdict
+
+    exact = _check("exact", "exhaustive", prop="linearity", domain="permanent", exhaustive_n=2)
+    assert exact.verdict is Verdict.PROVED and exact.cases == (2 * 1 * 2 + 16 * 2 * 4) * 5
+    perm_sum = _check("perm-sum", "exhaustive", prop="linearity", domain="permanent", exhaustive_n=2,
+                      exhaustive_entries="01")
+    assert perm_sum.verdict is Verdict.VIOLATED and perm_sum.observed["size"] == 6  # first at n = 2

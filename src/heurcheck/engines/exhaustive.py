@@ -78,6 +78,54 @@ def restriction_cases(n_bits: int, max_gates: int, *, canonical: bool = False) -
             yield Case((("Y", c),), (("Pi", empty),), (("input", i),))
 
 
+def finite_support_circuits(n_inputs: int, max_gates: int) -> Iterator[Any]:
+    """Every arithmetic circuit with up to `max_gates` gates over 1..n_inputs inputs of finite
+    support, fewer nodes first: each input Rademacher (+-1) or Bernoulli(1/2) (each multiset of
+    laws once), gates add or mul of an unordered pair of earlier wires (repeats allowed) or neg of
+    one, the output the last wire. No constants, so the domain is finite and exactly enumerable."""
+    from itertools import combinations_with_replacement
+
+    from ..domains.circuit import Bernoulli, Circuit, Gate, Input, Rademacher
+
+    laws = {"rademacher": Rademacher(), "bernoulli": Bernoulli(Fraction(1, 2))}
+    for size in range(1, n_inputs + max_gates + 1):
+        for n in range(1, min(n_inputs, size) + 1):
+            if size - n > max_gates:
+                continue
+            for kinds in combinations_with_replacement(sorted(laws), n):
+                inputs = tuple(Input(f"x{i}", laws[k]) for i, k in enumerate(kinds))
+                ids = [f"g{j}" for j in range(1, size - n + 1)]
+                wires = [i.id for i in inputs]
+                choices = []
+                for j, gid in enumerate(ids):
+                    before = wires + ids[:j]
+                    options = [Gate(gid, op, pair) for op in ("add", "mul")
+                               for pair in combinations_with_replacement(before, 2)]
+                    choices.append(options + [Gate(gid, "neg", (w,)) for w in before])
+                for gates in product(*choices):
+                    yield Circuit(inputs, tuple(gates), ids[-1] if ids else wires[-1])
+
+
+def finite_restriction_cases(n_inputs: int, max_gates: int) -> Iterator[Case]:
+    """Cases for `restriction-linearity` (reveal form) on arithmetic circuits: every circuit of
+    `finite_support_circuits`, every input revealed, Pi empty."""
+    empty = Arguments()
+    for c in finite_support_circuits(n_inputs, max_gates):
+        for i in range(len(c.inputs)):
+            yield Case((("Y", c),), (("Pi", empty),), (("input", i),))
+
+
+def sign_matrices(max_n: int, entries: str = "pm1") -> Iterator[Any]:
+    """Every n x n matrix with entries in {1, -1} ("pm1") or {0, 1} ("01"), n = 1..max_n, smaller
+    first (2 + 16 + 512 + 65536 matrices up to n = 4)."""
+    from ..domains.permanent import Matrix
+
+    values = {"pm1": (Fraction(1), Fraction(-1)), "01": (Fraction(0), Fraction(1))}[entries]
+    for n in range(1, max_n + 1):
+        for flat in product(values, repeat=n * n):
+            yield Matrix(tuple(tuple(flat[i * n:(i + 1) * n]) for i in range(n)))
+
+
 @dataclass(frozen=True)
 class ExhaustiveResult:
     """A finished enumeration: no witness and no failure means the property held on every case."""

@@ -77,8 +77,38 @@ class Linearity(PropertyBase):
     parameters: ClassVar[dict[str, Parameter]] = {
         "form": Parameter(str, "all", "combination (aX + bY), semantic (two circuits, one function) or all", FORMS),
         "max_gates": Parameter(int, 6, "largest circuit drawn"),
+        "exhaustive_n": Parameter(int, 3, "exhaustive engine (permanents): every matrix up to this order..."),
+        "exhaustive_entries": Parameter(str, "pm1", "...with entries +-1 (pm1) or 0/1 (01)", ("pm1", "01")),
         **TOLERANCE_PARAMETERS,
     }
+
+    def finite_cases(self, domain: str) -> tuple[str, Any] | None:
+        """Permanents: every sign (or 0/1) matrix X up to order `exhaustive_n`, every row i, every
+        replacement row u of the same kind (Y), Z = X with row i = r + u (a = b = 1), Pi empty or
+        one fact. Circuits have no finite domain here (their parameters are rationals)."""
+        if domain != "permanent":
+            return None
+        from ..arguments import Arguments
+        from ..domains.permanent import ColSums, EntryMultiset, Matrix, RowSums, TotalSum
+        from ..engines.exhaustive import sign_matrices
+
+        n_max, kind = self.params["exhaustive_n"], self.params["exhaustive_entries"]
+        facts = [Arguments()] + [Arguments([f]) for f in (RowSums(), ColSums(), TotalSum(), EntryMultiset())]
+        one = Fraction(1)
+
+        def generate() -> Any:
+            for m in sign_matrices(n_max, kind):
+                replacements = list(_rows(m.n, kind))
+                for i in range(m.n):
+                    for u in replacements:
+                        x, y, z = (Matrix(m.entries[:i] + (row,) + m.entries[i + 1:])
+                                   for row in (m.entries[i], u, tuple(p + q for p, q in zip(m.entries[i], u))))
+                        for pi in facts:
+                            yield Case((("X", x), ("Y", y), ("Z", z)), (("Pi", pi),), (("a", one), ("b", one), ("row", i)))
+
+        entries = "+-1" if kind == "pm1" else "0/1"
+        return (f"every {entries} matrix up to order {n_max}, every row replaced by every {entries} row (a = b = 1), "
+                f"Pi empty or one fact", generate())
 
     def cases(self, domain: str, estimator: Any) -> Any:
         if domain == "permanent":
@@ -166,6 +196,13 @@ class Linearity(PropertyBase):
         gx, gy, gz = call(names["X"], pi), call(names["Y"], pi), call(names["Z"], pi)
         rhs = Estimate(a * gx.value + b * gy.value, _combine(a, gx.stderr, b, gy.stderr))
         return equality(self.params, gz, rhs, a * gx.value, b * gy.value, detail="G(aX + bY | Pi) = a G(X | Pi) + b G(Y | Pi)")
+
+
+def _rows(n: int, kind: str) -> Any:
+    from itertools import product
+
+    values = (Fraction(1), Fraction(-1)) if kind == "pm1" else (Fraction(0), Fraction(1))
+    return product(values, repeat=n)
 
 
 def _combination(c: Circuit, u: str, v: str, a: Any, b: Any) -> tuple[Circuit, Circuit, Circuit]:

@@ -8,7 +8,8 @@ Forms (parameter `form`):
   the revealed input has finite support (Bernoulli, Rademacher, uniform), enumerated exactly.
 Pi never mentions x_i. Domains: boolean (both forms), circuit (reveal). Every estimator of those
 domains. The exhaustive engine (`--engine exhaustive`) decides it over every boolean circuit with
-up to `exhaustive_gates` gates on `exhaustive_bits` bits, in size order. Tolerance: abs_tol + rel_tol * the largest term; stderr-scaled for randomised estimators.
+up to `exhaustive_gates` gates on `exhaustive_bits` bits, and on arithmetic circuits over every
+add/mul/neg circuit of that size on Rademacher or Bernoulli(1/2) inputs, in size order. Tolerance: abs_tol + rel_tol * the largest term; stderr-scaled for randomised estimators.
 Sources: Neyman, PhD thesis ch. 9 (2024) for D1'; the domain reference for the analogue.
 """
 
@@ -43,14 +44,16 @@ class RestrictionLinearity(PropertyBase):
     }
 
     def finite_cases(self, domain: str) -> tuple[str, Any] | None:
-        """The finite domain the exhaustive engine enumerates (boolean circuits only), with its description."""
-        if domain != "boolean":
-            return None
-        from ..engines.exhaustive import restriction_cases
+        """The finite domain the exhaustive engine enumerates, with its description: boolean circuits,
+        or arithmetic circuits over finite-support inputs (reveal form)."""
+        from ..engines.exhaustive import finite_restriction_cases, restriction_cases
 
         bits, gates = self.params["exhaustive_bits"], self.params["exhaustive_gates"]
-        return (f"every boolean circuit with up to {gates} gates on {bits} bits (p = 1/2), every input restricted",
-                restriction_cases(bits, gates))
+        if domain == "boolean":
+            return (f"every boolean circuit with up to {gates} gates on {bits} bits (p = 1/2), every input restricted",
+                    restriction_cases(bits, gates))
+        return (f"every arithmetic circuit (add, mul, neg) with up to {gates} gates on up to {bits} Rademacher or "
+                f"Bernoulli(1/2) inputs, every input revealed", finite_restriction_cases(bits, gates))
 
     def cases(self, domain: str, estimator: Any) -> Any:
         if domain == "boolean":
