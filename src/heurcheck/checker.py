@@ -30,8 +30,13 @@ class CheckSettings:
     margin: float = 1000.0  # a case is shrunk while its violation stays at least this many tolerances
     alpha: float = 1e-3  # family-wise error rate of statistical verdicts
     findings_dir: Path | None = Path("heurcheck-findings")
-    engine: str = "random"  # random | exhaustive | auto (enumerate a finite domain first, then search)
+    engine: str = "random"  # random | exhaustive | symbolic | smt | auto (see ENGINES)
+    max_nodes: int = 4  # the formal engines enumerate structures up to this many nodes
     call_timeout: float | None = 10.0  # seconds per estimator call; a slower call is an estimator error
+    # where estimators run: "plugins" (third-party ones in a worker process that can be stopped, built-ins
+    # in-process), "always" or "never"; see heurcheck.isolation
+    isolate: str = "plugins"
+    memory_limit: int | None = 2 * 2**30  # bytes an isolated estimator may allocate (isolation.DEFAULT_MEMORY_LIMIT)
 
 
 @dataclass(frozen=True)
@@ -45,20 +50,50 @@ class CheckRequest:
 
 def check(request: CheckRequest, settings: CheckSettings = CheckSettings(), registry: Registry | None = None,
           on_finding: Callable[[Finding], None] | None = None) -> list[Finding]:
-    """Run every requested (and applicable) property against the estimator; one Finding per check."""
+    """Run every requested (and applicable) property against the estimator; one Finding per check.
+
+    Third-party estimators run in a worker process (`settings.isolate`, see heurcheck.isolation).
+    Ctrl-C (KeyboardInterrupt; SIGTERM too under `interrupt.stop_on_signals`) ends the run early: it
+    returns the findings so far, the last ones (from the check it stopped) marked partial."""
+    from .interrupt import checkpoint, snapshot, stopped_check
+    from .isolation import IsolationSettings, isolate, wanted
+
     registry = registry or Registry.default()
     estimator = registry.create(request.estimator, **request.options)
+    isolation = None
+    if wanted(settings.isolate, registry, request.estimator):
+        estimator, registry, isolation = isolate(registry, request.estimator, estimator, request.options,
+                                                 IsolationSettings(settings.call_timeout, settings.memory_limit))
     names = request.properties or available()
-    findings = []
-    for name in names:
-        prop = create(name, **request.parameters.get(name, {}))
-        domains = [request.domain] if request.domain else sorted(set(prop.domains) & set(estimator.domains)) or \
-            sorted(prop.domains)[:1]
-        for domain in domains:
-            finding = check_one(prop, estimator, request, domain, settings, registry)
-            findings.append(finding)
-            if on_finding is not None:
-                on_finding(finding)
+    findings: list[Finding] = []
+
+    def record(finding: Finding) -> None:
+        findings.append(finding)
+        if on_finding is not None:
+            on_finding(finding)
+
+    try:
+        for name in names:
+            prop = create(name, **request.parameters.get(name, {}))
+            domains = [request.domain] if request.domain else sorted(set(prop.domains) & set(estimator.domains)) or \
+                sorted(prop.domains)[:1]
+            for domain in domains:
+                before = snapshot(settings.findings_dir)
+                try:
+                    checkpoint()
+                    record(check_one(prop, estimator, request, domain, settings, registry))
+                except KeyboardInterrupt:
+                    stopped = Finding(
+                        property=prop.name, parameters=dict(prop.params), estimator=request.estimator,
+                        options={k: str(v) for k, v in request.options.items()}, domain=domain,
+                        verdict=Verdict.INCONCLUSIVE, engine=settings.engine, seed=settings.seed, cases=0,
+                        command=rerun_command(request, prop, domain, settings))
+                    for finding in stopped_check(stopped, settings.findings_dir, before):
+                        record(finding)
+                    return findings
+    finally:
+        if isolation is not None:
+            isolation.close()
     return findings
 
 
@@ -73,6 +108,15 @@ def check_one(prop: Any, estimator: Any, request: CheckRequest, domain: str, set
     reason = prop.applies(estimator, domain)
     if reason is not None:
         return replace(base, message=reason)
+    if settings.engine in FORMAL_ENGINES:
+        return _formal(prop, estimator, domain, base, settings, settings.engine, settings.budget, propose=True)
+    formal = None
+    if settings.engine == "auto" and _formal_fits(prop, estimator, domain):
+        # auto: prove what the smt engine can over the small structures, then search beyond them
+        formal = _formal(prop, estimator, domain, base, settings, "smt", settings.budget / 2, propose=False)
+        if formal.verdict is not Verdict.PROVED:
+            return formal
+        settings = replace(settings, budget=settings.budget / 2)
 
     if hasattr(prop, "exhaustive"):  # a property that can exhaust a finite domain decides there (see below)
         decided = _exhaustive(prop, estimator, domain, base, settings)
@@ -116,6 +160,8 @@ def check_one(prop: Any, estimator: Any, request: CheckRequest, domain: str, set
         finding = replace(finding, engine="exhaustive+random",
                           message=f"proved over {enumerated.message.removeprefix('holds over ')}; beyond it: "
                                   f"{finding.message}")
+    if formal is not None and not finding.verdict.is_failure:
+        finding = replace(finding, engine="smt+random", message=f"{formal.message}; beyond it: {finding.message}")
     if settings.findings_dir is not None and finding.verdict.is_failure:
         for old in saved:
             old.unlink(missing_ok=True)
@@ -139,7 +185,7 @@ def _from_result(base: Finding, result: SearchResult, estimator: Any) -> Finding
         return replace(base, verdict=Verdict.VACUOUS,
                        message=f"the precondition held in none of the {result.cases} cases tried")
     budget = " (stopped by the budget)" if result.budget_spent else ""
-    if estimator.randomised and result.p_value is not None:
+    if getattr(estimator, "randomised", False) and result.p_value is not None:
         return replace(base, verdict=Verdict.STATISTICALLY_CONSISTENT, p_value=result.p_value, cases=result.applicable,
                        message=f"no significant violation in {result.applicable} cases{budget}; "
                                f"family p-value {result.p_value:.3g}")
@@ -233,6 +279,76 @@ def _enumerate(prop: Any, estimator: Any, domain: str, base: Finding, settings: 
     return finding
 
 
+# --------------------------------------------------------------------------- formal engines
+# symbolic (sympy) and smt (z3) decide each structure for every value of its parameters (see
+# engines/formal.py). PROVED is claimed only over the sizes the property's enumeration finished with
+# every structure proved; structures proposed by Hypothesis beyond them give NOT_REFUTED at best.
+
+FORMAL_ENGINES = ("symbolic", "smt")
+
+
+def _formal_fits(prop: Any, estimator: Any, domain: str) -> bool:
+    from .engines.formal import scope_of
+
+    return bool(getattr(estimator, "traceable", False)) and not getattr(estimator, "randomised", False) and \
+        scope_of(prop, domain, 1) is not None
+
+
+def _formal(prop: Any, estimator: Any, domain: str, base: Finding, settings: CheckSettings, engine: str,
+            budget: float, propose: bool) -> Finding:
+    from .engines.formal import run_formal, scope_of
+
+    base = replace(base, engine=engine)
+    if not getattr(estimator, "traceable", False) or getattr(estimator, "randomised", False):
+        return replace(base, verdict=Verdict.INCONCLUSIVE,
+                       message=f"the {engine} engine runs the estimator on symbolic parameters, which needs a "
+                               f"deterministic traceable estimator; {estimator.name} is not (use --engine random)")
+
+    def on_violation(case: Case, found: Outcome | EstimatorFailure) -> None:
+        if settings.findings_dir is not None:
+            _conclude(base, case, found, None, SearchResult(cases=0)).save(settings.findings_dir)
+
+    result = run_formal(prop, estimator, domain, engine, budget, seed=settings.seed, max_nodes=settings.max_nodes,
+                        call_timeout=settings.call_timeout, propose=propose, on_violation=on_violation)
+    scope = scope_of(prop, domain, result.proved_up_to)
+    within = sum(n for size, n in result.seen.items() if size <= result.proved_up_to)
+    beyond = result.structures - within
+    parts = []
+    if result.source == "enumeration":
+        parts.append(f"{within} structures")
+        if beyond:
+            parts.append(f"beyond them {sum(result.proved.values()) - within} of {beyond} enumerated structures proved "
+                         f"before the budget ended")
+    if result.proposed:
+        parts.append(f"{result.proposed_proved} of {result.proposed} structures proposed by Hypothesis proved"
+                     + (" too" if result.source == "enumeration" else ""))
+    if result.inconclusive:
+        parts.append(f"{result.inconclusive} inconclusive")
+    if result.not_reproduced:
+        parts.append(f"{result.not_reproduced} not reproduced in floats")
+    counts = "; ".join(parts) or "no structure decided"
+    base = replace(base, cases=result.structures + result.proposed)
+    if result.failure is not None:
+        finding = _conclude(base, *result.failure, None, SearchResult(cases=base.cases))
+    elif result.witness is not None:
+        finding = _conclude(base, *result.witness, None, SearchResult(cases=base.cases))
+        finding = replace(finding, message=f"{result.notes[0]}; replayed in floats: {finding.message}")
+    elif result.proved_up_to > 0:
+        return replace(base, verdict=Verdict.PROVED, message=f"proved for {scope} ({counts})")
+    elif result.structures + result.proposed == result.not_applicable and result.not_applicable:
+        return replace(base, verdict=Verdict.VACUOUS, message="every structure was outside the estimator's domain")
+    elif result.proved or result.proposed_proved:
+        return replace(base, verdict=Verdict.NOT_REFUTED,
+                       message=f"{counts}, each for every parameter value; not a proof for the structures not decided"
+                               + (f" (inconclusive: {result.notes[0]})" if result.notes else ""))
+    else:
+        why = result.notes[0] if result.notes else "the budget ended before any structure was decided"
+        return replace(base, verdict=Verdict.INCONCLUSIVE, message=f"{counts}: {why}")
+    if settings.findings_dir is not None:
+        finding.save(settings.findings_dir)
+    return finding
+
+
 def rerun_command(request: CheckRequest, prop: Any, domain: str, settings: CheckSettings) -> str:
     parts = ["heurcheck", "check", request.estimator, "-p", prop.name, "--domain", domain]
     for k, v in request.options.items():
@@ -242,6 +358,8 @@ def rerun_command(request: CheckRequest, prop: Any, domain: str, settings: Check
     parts += ["--seed", str(settings.seed), "--max-examples", str(settings.max_examples)]
     if settings.engine != "random":
         parts += ["--engine", settings.engine]
+    if settings.engine in ("symbolic", "smt", "auto") and settings.max_nodes != CheckSettings.max_nodes:
+        parts += ["--max-nodes", str(settings.max_nodes)]
     return shlex.join(parts)
 
 

@@ -22,13 +22,32 @@ ESTIMATOR_FAILED = 1
 
 
 @contextmanager
-def _input_errors() -> Iterator[None]:
-    """Turn heurcheck's own errors into one clear line and exit status 2 (never a traceback)."""
+def _input_errors(where: str | None = None) -> Iterator[None]:
+    """Turn heurcheck's own errors into one clear line and exit status 2 (never a traceback); the line
+    starts with `where` (the file being read) unless the message names it already."""
     try:
         yield
     except HeurcheckError as exc:
-        click.echo(f"error: {exc}", err=True)
+        message = str(exc)
+        if where is not None and where not in message:
+            message = f"{where}: {message}"
+        click.echo(f"error: {message}", err=True)
         sys.exit(USAGE_ERROR)
+
+
+def _isolation_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options `--isolate` and `--memory-limit` (MiB) shared by check and matrix."""
+    from .isolation import DEFAULT_MEMORY_LIMIT, MODES
+
+    command = click.option(
+        "--memory-limit", type=click.IntRange(16, 2**30), default=DEFAULT_MEMORY_LIMIT // 2**20, show_default=True,
+        metavar="MIB", help="Megabytes an isolated estimator may allocate; more is an estimator-error finding.",
+    )(command)
+    return click.option(
+        "--isolate", type=click.Choice(MODES), default="plugins", show_default=True,
+        help="Run estimators in a worker process that can be stopped (per-call timeout, memory cap, crashes): "
+             "plugins (third-party estimators; built-ins run in-process), always, never.",
+    )(command)
 
 
 def _options(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -255,18 +274,26 @@ def _verdict_line(f: Any) -> str:
               show_default=True, help="Folder where each counterexample is saved the moment it is found.")
 @click.option("--json", "json_file", type=click.Path(dir_okay=False), default=None,
               help="Also write every verdict to this JSON file.")
-@click.option("--engine", type=click.Choice(["random", "exhaustive", "auto"]), default="random", show_default=True,
-              help="random search; exhaustive enumeration of a property's finite domain; auto: both.")
+@click.option("--engine", type=click.Choice(["random", "exhaustive", "symbolic", "smt", "auto"]), default="random",
+              show_default=True,
+              help="random search; exhaustive enumeration of a property's finite domain; symbolic (sympy) or smt "
+                   "(z3): decide each circuit structure for all parameter values; auto: per property, exhaustive "
+                   "or smt where they apply, then random search.")
+@click.option("--max-nodes", type=click.IntRange(1, 8), default=4, show_default=True,
+              help="symbolic/smt: enumerate circuit structures up to this many nodes (inputs + gates).")
 @click.option("--call-timeout", type=click.FloatRange(0.01, 86400), default=10.0, show_default=True,
               help="Seconds per estimator call; a slower call is an estimator-error finding.")
+@_isolation_options
 def check_command(estimator: str, properties: tuple[str, ...], domain: str | None, options: tuple[str, ...],
                   parameters: tuple[str, ...], max_examples: int, budget: float, seed: int, findings_dir: str,
-                  json_file: str | None, engine: str, call_timeout: float) -> None:
+                  json_file: str | None, engine: str, max_nodes: int, call_timeout: float, isolate: str,
+                  memory_limit: int) -> None:
     """Search for counterexamples to PROPERTIES in ESTIMATOR; exit 1 if one is found."""
     from pathlib import Path
 
     from .checker import CheckRequest, CheckSettings, check, summarise
     from .domains import get_domain
+    from .interrupt import INTERRUPTED, stop_on_signals
     from .jsonio import write_json_atomic
     from .properties.registry import available, property_class
 
@@ -280,20 +307,24 @@ def check_command(estimator: str, properties: tuple[str, ...], domain: str | Non
         request = CheckRequest(estimator, _options(options), tuple(properties), _parameters(parameters, selected),
                                domain)
         settings = CheckSettings(max_examples=max_examples, budget=budget, seed=seed,
-                                 findings_dir=Path(findings_dir), engine=engine, call_timeout=call_timeout)
-        with console.status(f"checking {estimator}...", spinner="dots") as status:
+                                 findings_dir=Path(findings_dir), engine=engine, max_nodes=max_nodes,
+                                 call_timeout=call_timeout, isolate=isolate, memory_limit=memory_limit * 2**20)
+        with console.status(f"checking {estimator}...", spinner="dots") as status, stop_on_signals():
             def shown(finding: Any) -> None:
                 console.print(_verdict_line(finding), highlight=False)
                 status.update(f"checking {estimator}...")
 
             findings = check(request, settings, on_finding=shown)
+    partial = any(f.partial for f in findings)
     if json_file:
         write_json_atomic(json_file, {"estimator": estimator, "options": request.options, "seed": seed,
-                                      "findings": [f.to_json() for f in findings]})
+                                      "partial": partial, "findings": [f.to_json() for f in findings]})
     failures = [f for f in findings if f.verdict.is_failure]
     if failures:
         console.print(f"{len(failures)} counterexample(s); saved in {findings_dir}/", highlight=False)
-    sys.exit(summarise(findings))
+    if partial:
+        console.print(f"interrupted: the report is partial ({len(findings)} finding(s) so far)", highlight=False)
+    sys.exit(INTERRUPTED if partial else summarise(findings))
 
 
 @main.command("matrix")
@@ -309,15 +340,19 @@ def check_command(estimator: str, properties: tuple[str, ...], domain: str | Non
 @click.option("--markdown", "md_file", type=click.Path(dir_okay=False), default=None, help="Write it as Markdown.")
 @click.option("--html", "html_file", type=click.Path(dir_okay=False), default=None,
               help="Write it as one self-contained HTML page.")
+@click.option("--call-timeout", type=click.FloatRange(0.01, 86400), default=10.0, show_default=True,
+              help="Seconds per estimator call; a slower call is an estimator-error finding.")
+@_isolation_options
 def matrix_command(budget: float, estimators: tuple[str, ...], properties: tuple[str, ...], seed: int,
                    jobs: int | None, findings_dir: str, json_file: str | None, md_file: str | None,
-                   html_file: str | None) -> None:
+                   html_file: str | None, call_timeout: float, isolate: str, memory_limit: int) -> None:
     """The report card: every estimator against every applicable property; exit 1 if anything is violated."""
     from pathlib import Path
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from .estimators.registry import Registry
+    from .interrupt import INTERRUPTED, stop_on_signals
     from .jsonio import write_json_atomic, write_text_atomic
     from .matrix import MatrixSettings, default_jobs, run_matrix
     from .properties.registry import property_class
@@ -330,10 +365,11 @@ def matrix_command(budget: float, estimators: tuple[str, ...], properties: tuple
         for p in properties:
             property_class(p)
         settings = MatrixSettings(budget=budget, seed=seed, jobs=jobs or default_jobs(),
-                                  findings_dir=Path(findings_dir), estimators=estimators, properties=properties)
+                                  findings_dir=Path(findings_dir), estimators=estimators, properties=properties,
+                                  call_timeout=call_timeout, isolate=isolate, memory_limit=memory_limit * 2**20)
     console = Console()
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=Console(stderr=True), transient=True) as bar:
+                  console=Console(stderr=True), transient=True) as bar, stop_on_signals():
         task = bar.add_task("report card", total=None)
 
         def progress(done: int, total: int, finding: Any) -> None:
@@ -351,7 +387,7 @@ def matrix_command(budget: float, estimators: tuple[str, ...], properties: tuple
         write_text_atomic(html_file, html_page(card))
     failures = sum(1 for c in card.cells.values() if c.verdict.is_failure)
     console.print(f"{failures} violated or failing cell(s); counterexamples in {findings_dir}/", highlight=False)
-    sys.exit(130 if card.partial else (1 if failures else 0))
+    sys.exit(INTERRUPTED if card.partial else (1 if failures else 0))
 
 
 @main.command("diff")
@@ -389,7 +425,7 @@ def replay_command(finding: str, as_json: bool) -> None:
     from .api import to_jsonable
     from .replay import load_finding, replay
 
-    with _input_errors():
+    with _input_errors(finding):
         result = replay(load_finding(finding))
     if as_json:
         out = result.outcome

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -43,13 +44,20 @@ class CardDiff:
 
 
 def load_card(path: str | Path) -> dict[tuple[str, str], CellState]:
-    """The cells of a report card file, checked against the card's schema."""
+    """The cells of a report card file, checked against the card's schema (errors name the file)."""
     doc = load_document(path, InvalidFinding)
+    try:
+        return _cells(doc)
+    except InvalidFinding as exc:
+        raise InvalidFinding(f"{path}: {exc}") from None
+
+
+def _cells(doc: Any) -> dict[tuple[str, str], CellState]:
     node = Node(doc, "$", InvalidFinding)
     if not isinstance(doc, dict):
         node.fail("a report card object")
     if node["schema"].integer() != SCHEMA:
-        raise InvalidFinding(f"{path}: written with schema {doc['schema']}, this heurcheck reads schema {SCHEMA}")
+        raise InvalidFinding(f"written with schema {doc['schema']}, this heurcheck reads schema {SCHEMA}")
     if node["kind"].string() != "report-card":
         node["kind"].fail("'report-card'")
     verdicts = tuple(v.value for v in Verdict)
@@ -61,11 +69,20 @@ def load_card(path: str | Path) -> dict[tuple[str, str], CellState]:
         for f in c.get("findings", []).items():
             observed = f.value.get("observed") if isinstance(f.value, dict) else None
             if isinstance(f.value, dict) and f.value.get("verdict") == verdict and isinstance(observed, dict):
-                v = observed.get("violation")
-                violation = float(v) if isinstance(v, (int, float, Fraction)) and not isinstance(v, bool) else None
-        engine = c.get("engine").value
+                violation = _size(observed.get("violation"))
+        engine = None if c.get("engine").value is None else c["engine"].string()
         cells[(c["estimator"].string(), c["property"].string())] = CellState(verdict, engine, violation)
     return cells
+
+
+def _size(violation: Any) -> float | None:
+    """A finding's violation as a float (None when it has no numeric one)."""
+    if not isinstance(violation, (int, float, Fraction)) or isinstance(violation, bool):
+        return None
+    try:
+        return float(violation)
+    except OverflowError:
+        return math.inf
 
 
 def diff_cards(old: dict[tuple[str, str], CellState], new: dict[tuple[str, str], CellState]) -> CardDiff:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -103,22 +104,23 @@ def finding_from_json(document: Any, where: str = "finding") -> Finding:
     node.object(("schema", "property", "estimator", "domain", "verdict", "seed"), known)
     verdicts = tuple(v.value for v in Verdict)
 
-    def mapping(key: str) -> dict[str, Any]:
-        child = node.get(key, {})
+    def mapping(child: Node) -> dict[str, Any]:
         if not isinstance(child.value, dict):
             child.fail("an object")
         return dict(child.value)
 
-    witness = node.get("witness")
-    if witness.value is not None and not isinstance(witness.value, dict):
-        witness.fail("an object or null")
+    def nullable(key: str, read: Callable[[Node], Any]) -> Any:
+        child = node.get(key)
+        return None if child.value is None else read(child)
+
     return Finding(
-        property=node["property"].string(), parameters=mapping("parameters"), estimator=node["estimator"].string(),
-        options={k: str(v) for k, v in mapping("options").items()}, domain=node["domain"].string(),
-        verdict=Verdict(node["verdict"].string(verdicts)), engine=str(node.get("engine", "random").value),
-        seed=node["seed"].integer(0), cases=int(node.get("cases", 0).value or 0), witness=witness.value,
-        observed=node.get("observed").value, worst=node.get("worst").value, route=node.get("route").value,
-        p_value=node.get("p_value").value, message=str(node.get("message", "").value),
-        command=str(node.get("command", "").value), partial=bool(node.get("partial", False).value),
-        tool=str(node.get("tool", "").value),
+        property=node["property"].string(), parameters=mapping(node.get("parameters", {})),
+        estimator=node["estimator"].string(), options={k: str(v) for k, v in mapping(node.get("options", {})).items()},
+        domain=node["domain"].string(), verdict=Verdict(node["verdict"].string(verdicts)),
+        engine=node.get("engine", "random").string(), seed=node["seed"].integer(0),
+        cases=node.get("cases", 0).integer(0), witness=nullable("witness", mapping),
+        observed=nullable("observed", mapping), worst=nullable("worst", mapping), route=nullable("route", Node.string),
+        p_value=nullable("p_value", lambda child: float(child.number(0, 1))),
+        message=node.get("message", "").string(), command=node.get("command", "").string(),
+        partial=node.get("partial", False).boolean(), tool=node.get("tool", "").string(),
     )

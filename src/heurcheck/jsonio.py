@@ -17,15 +17,26 @@ from typing import Any, NoReturn
 from .errors import HeurcheckError, InvalidInstance
 
 MAX_DOCUMENT_BYTES = 50_000_000
+MAX_EXPONENT = 1000  # a decimal exponent beyond this is refused: 1e999999999 would take hours to make exact
 
 
 def _reject_constant(name: str) -> NoReturn:
     raise ValueError(f"{name} is not a valid JSON number here")
 
 
+def exact_number(text: str) -> Fraction:
+    """The exact rational that a decimal or "p/q" text denotes (ValueError or ZeroDivisionError if none);
+    an exponent beyond +-MAX_EXPONENT is a ValueError, not an hours-long computation."""
+    _, e, exponent = text.strip().lower().partition("e")
+    digits = exponent.lstrip("+-").lstrip("0")
+    if e and digits.isdigit() and (len(digits) > len(str(MAX_EXPONENT)) or int(digits) > MAX_EXPONENT):
+        raise ValueError(f"the number {text[:40]!r} has an exponent beyond +-{MAX_EXPONENT}")
+    return Fraction(text.strip())
+
+
 def parse_json(text: str) -> Any:
     """Parse JSON text; decimals become exact Fractions, NaN and Infinity are refused."""
-    return json.loads(text, parse_float=Fraction, parse_constant=_reject_constant)
+    return json.loads(text, parse_float=exact_number, parse_constant=_reject_constant)
 
 
 def load_document(path: str | os.PathLike[str], error: type[HeurcheckError] = InvalidInstance) -> Any:
@@ -152,7 +163,7 @@ class Node:
             self.fail("a number")
         if isinstance(v, str):
             try:
-                q = Fraction(v.strip())
+                q = exact_number(v)
             except (ValueError, ZeroDivisionError):
                 self.fail('a number (an int, a decimal, or a string "p/q")')
         elif isinstance(v, (int, Fraction)):

@@ -4,26 +4,36 @@ The checks (estimator, property, domain) run in a pool of worker processes. Each
 what is left of the total budget (the remaining time times the number of workers, over the checks
 still to run), so checks that end early hand their time on. A pair (estimator, property) is
 decided once one domain finds a violation or an estimator error; its other domains are skipped.
+
+Ctrl-C (or SIGTERM, which the command maps to it) asks the running checks to stop: each returns
+its findings so far, marked partial (see heurcheck.interrupt); the card takes what arrives within
+`INTERRUPT_GRACE` seconds, stops the workers and is marked partial.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import signal
 import time
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, as_completed, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .checker import CheckRequest, CheckSettings, check
+from .errors import HeurcheckError
 from .estimators.registry import Registry
 from .findings import SCHEMA, Finding, Verdict, tool_version
+from .interrupt import checkpoint, stop_on_signals
+from .isolation import DEFAULT_MEMORY_LIMIT
 from .properties.registry import available, property_class
 
 # the order in which a cell shows the verdicts of its domains: the most informative first
 STRENGTH = [Verdict.VIOLATED, Verdict.ESTIMATOR_ERROR, Verdict.PROVED, Verdict.STATISTICALLY_CONSISTENT,
             Verdict.NOT_REFUTED, Verdict.INCONCLUSIVE, Verdict.VACUOUS, Verdict.NOT_APPLICABLE]
+INTERRUPT_GRACE = 3.0  # seconds an interrupted card waits for its running checks' partial findings
 
 
 @dataclass(frozen=True)
@@ -35,6 +45,9 @@ class MatrixSettings:
     findings_dir: Path | None = Path("heurcheck-findings")
     estimators: tuple[str, ...] = ()  # empty: every registered estimator
     properties: tuple[str, ...] = ()  # empty: every property
+    call_timeout: float | None = 10.0  # seconds per estimator call (see CheckSettings)
+    isolate: str = "plugins"  # where estimators run (see CheckSettings and heurcheck.isolation)
+    memory_limit: int | None = DEFAULT_MEMORY_LIMIT  # bytes an isolated estimator may allocate
 
 
 @dataclass
@@ -91,14 +104,40 @@ def _plan(registry: Registry, settings: MatrixSettings) -> tuple[list[str], list
     return estimators, properties, checks
 
 
-def _run_one(estimator: str, prop: str, domain: str, settings: CheckSettings) -> Finding:
-    [finding] = check(CheckRequest(estimator, {}, (prop,), {}, domain), settings)
-    return finding
+_REGISTRY: Registry | None = None  # the card's registry, in each worker process (set by `_worker_started`)
+
+
+def _worker_started(registry: Registry) -> None:
+    """A pool worker's set-up: the card's registry, and signals left to the card (see `_run_one`)."""
+    global _REGISTRY
+    _REGISTRY = registry
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # an idle worker ignores Ctrl-C; the card decides
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the card stops its workers with SIGTERM
+
+
+def _run_one(estimator: str, prop: str, domain: str, settings: CheckSettings) -> list[Finding]:
+    """One check in a worker. SIGINT (from the card) stops it with its findings so far, marked partial;
+    an estimator that cannot even be created is an estimator error of its cell, not the card's end."""
+    try:
+        with stop_on_signals((signal.SIGINT,), repeat=False):  # from the terminal and from the card
+            return check(CheckRequest(estimator, {}, (prop,), {}, domain), settings, _REGISTRY)
+    except HeurcheckError as exc:
+        return [_undecided(estimator, prop, domain, settings.seed, Verdict.ESTIMATOR_ERROR,
+                           f"the estimator could not be created: {exc}")]
+
+
+def _undecided(estimator: str, prop: str, domain: str, seed: int, verdict: Verdict, message: str,
+               partial: bool = False) -> Finding:
+    """The finding of a check that did not run its engine (the estimator could not be created, or the
+    card was interrupted first)."""
+    return Finding(property=prop, parameters={}, estimator=estimator, options={}, domain=domain, verdict=verdict,
+                   engine="none", seed=seed, cases=0, message=message, partial=partial)
 
 
 def run_matrix(settings: MatrixSettings = MatrixSettings(), registry: Registry | None = None,
                progress: Callable[[int, int, Finding | None], None] | None = None) -> ReportCard:
-    """Run the card; `progress(done, total, finding)` is called after each check. Ctrl-C returns a partial card."""
+    """Run the card; `progress(done, total, finding)` is called after each check. Ctrl-C (KeyboardInterrupt)
+    returns a partial card holding every finding so far."""
     registry = registry or Registry.default()
     estimators, properties, checks = _plan(registry, settings)
     cells = {(e, p): Cell(e, p) for e in estimators for p in properties}
@@ -111,38 +150,76 @@ def run_matrix(settings: MatrixSettings = MatrixSettings(), registry: Registry |
 
     def settings_for(share: float) -> CheckSettings:
         return CheckSettings(max_examples=settings.max_examples, budget=max(0.5, share), seed=settings.seed,
-                             findings_dir=settings.findings_dir)
+                             findings_dir=settings.findings_dir, call_timeout=settings.call_timeout,
+                             isolate=settings.isolate, memory_limit=settings.memory_limit)
 
     def decided(e: str, p: str) -> bool:
         return any(f.verdict.is_failure for f in cells[(e, p)].findings)
 
+    def finished(fut: Future[list[Finding]]) -> None:
+        nonlocal done
+        e, p, _ = running.pop(fut)
+        cells[(e, p)].findings.extend(fut.result())
+        done += 1
+        if progress is not None:
+            progress(done, len(checks), cells[(e, p)].findings[-1])
+
+    context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_started,
+                               initargs=(registry,))
+    running: dict[Future[list[Finding]], tuple[str, str, str]] = {}
     try:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            running: dict[Future[Finding], tuple[str, str, str]] = {}
-            while pending or running:
-                while pending and len(running) < jobs:
-                    e, p, d = pending.pop(0)
-                    if decided(e, p):
-                        cells[(e, p)].skipped.append(d)
-                        done += 1
-                        continue
-                    left = max(0.0, deadline - time.monotonic())
-                    share = left * jobs / max(1, len(pending) + len(running) + 1)
-                    running[pool.submit(_run_one, e, p, d, settings_for(share))] = (e, p, d)
-                if not running:
-                    continue
-                finished, _ = wait(list(running), return_when=FIRST_COMPLETED)
-                for fut in finished:
-                    e, p, d = running.pop(fut)
-                    finding = fut.result()
-                    cells[(e, p)].findings.append(finding)
+        while pending or running:
+            while pending and len(running) < jobs:
+                e, p, d = pending.pop(0)
+                if decided(e, p):
+                    cells[(e, p)].skipped.append(d)
                     done += 1
-                    if progress is not None:
-                        progress(done, len(checks), finding)
+                    continue
+                left = max(0.0, deadline - time.monotonic())
+                share = left * jobs / max(1, len(pending) + len(running) + 1)
+                running[pool.submit(_run_one, e, p, d, settings_for(share))] = (e, p, d)
+            if running:  # woken each second to notice a stop whose KeyboardInterrupt Python swallowed
+                for fut in wait(list(running), timeout=1.0, return_when=FIRST_COMPLETED)[0]:
+                    finished(fut)
+                checkpoint()
     except KeyboardInterrupt:
         card.partial = True
+        _interrupt_workers(pool)
+        try:
+            for fut in as_completed(list(running), timeout=INTERRUPT_GRACE):
+                if fut.exception() is None:
+                    finished(fut)
+        except (TimeoutError, KeyboardInterrupt):  # a check too slow to stop (its saved findings stay in the
+            pass                                   # findings folder), or a second Ctrl-C: stop waiting
+        _stop_workers(pool)
+        for e, p, d in list(running.values()) + pending:  # every cell says what happened to it
+            cells[(e, p)].findings.append(_undecided(e, p, d, settings.seed, Verdict.INCONCLUSIVE,
+                                                     "not finished: the card was interrupted", partial=True))
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
     card.seconds = time.monotonic() - start
     return card
+
+
+def _workers(pool: ProcessPoolExecutor) -> list[Any]:
+    # the executor keeps its processes in a private attribute; no public API stops a running task
+    return list((getattr(pool, "_processes", None) or {}).values())
+
+
+def _interrupt_workers(pool: ProcessPoolExecutor) -> None:
+    """Send SIGINT to each worker: a running check stops and returns its partial findings."""
+    for process in _workers(pool):
+        try:
+            os.kill(process.pid, signal.SIGINT)
+        except (ProcessLookupError, TypeError):  # gone already, or not started (no pid)
+            continue
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    for process in _workers(pool):
+        if process.is_alive():
+            process.terminate()
 
 
 def default_jobs() -> int:

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import InvalidFinding, InvalidInstance
+from .errors import HeurcheckError, InvalidFinding, InvalidInstance
 from .estimators.registry import Registry
 from .findings import Finding, finding_from_json
+from .isolation import IsolationSettings, isolate, wanted
 from .jsonio import Node, load_document
 from .properties.base import Call, Case, EstimatorFailure, NotApplicable, Outcome
 from .properties.registry import create
@@ -34,7 +35,8 @@ def load_finding(path: str | Path) -> Finding:
 
 
 def replay(finding: Finding, registry: Registry | None = None) -> Replay:
-    """Evaluate the finding's witness again, with the same estimator options, property parameters and seed."""
+    """Evaluate the finding's witness again, with the same estimator options, property parameters and seed
+    (a third-party estimator in a worker process, as `check` runs it by default)."""
     if finding.witness is None:
         raise InvalidFinding(f"the finding has verdict {finding.verdict.value} and no witness to replay")
     registry = registry or Registry.default()
@@ -44,6 +46,10 @@ def replay(finding: Finding, registry: Registry | None = None) -> Replay:
         case = Case.from_json(Node(finding.witness, "$.witness", InvalidFinding))
     except InvalidInstance as exc:
         raise InvalidFinding(f"the witness is not a valid case: {exc}") from None
+    isolation = None
+    if wanted("plugins", registry, finding.estimator):
+        estimator, registry, isolation = isolate(registry, finding.estimator, estimator, finding.options,
+                                                 IsolationSettings())
     def reseed(seed: int) -> Any:
         return registry.create(finding.estimator, **{**finding.options, "seed": seed})
 
@@ -56,6 +62,13 @@ def replay(finding: Finding, registry: Registry | None = None) -> Replay:
         return Replay(finding, True, None, f"the estimator still fails ({failure.kind}): {failure}")
     except NotApplicable as exc:
         return Replay(finding, False, None, f"the witness is now outside the estimator's domain: {exc}")
+    except HeurcheckError:
+        raise
+    except Exception as exc:  # the file's witness does not fit the property (a name missing, a wrong kind)
+        raise InvalidFinding(f"the witness is not a case of {prop.name}: {exc.__class__.__name__}: {exc}") from None
+    finally:
+        if isolation is not None:
+            isolation.close()
     if out.stderr:
         fails = out.applicable and out.violation > REPLAY_Z * out.stderr and out.violation > out.tolerance
     else:

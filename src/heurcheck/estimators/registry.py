@@ -148,6 +148,12 @@ class Registry:
     def names(self) -> tuple[str, ...]:
         return tuple(self._entries)
 
+    def is_builtin(self, name: str) -> bool:
+        """True for heurcheck's own estimators; False for entry points, `module:attr` / `file.py:attr`
+        references and estimators registered in code (third-party code, run isolated by default)."""
+        entry = self._entries.get(name)
+        return entry is not None and entry.source == "built-in"
+
     def factory(self, name: str) -> Any:
         """The class (or instance) registered as `name`, or loaded from a `module:attr` / `file.py:attr` reference."""
         if name not in self._entries:

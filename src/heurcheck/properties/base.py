@@ -179,7 +179,9 @@ class Call:
     def __init__(self, estimator: Any, exact: bool | None = None, reseed: Any = None, seed: int = 0,
                  timeout: float | None = 10.0) -> None:
         self.estimator = estimator
-        self.timeout = timeout  # seconds per estimator call (main thread only), None for no limit
+        # seconds per estimator call, None for no limit: by SIGALRM in the main thread; an isolated
+        # estimator (heurcheck.isolation) also has its worker killed after its own timeout, in any thread
+        self.timeout = timeout
         self.exact = bool(getattr(estimator, "traceable", False)) if exact is None else exact
         self.calls = 0
         self.seconds = 0.0
@@ -205,6 +207,10 @@ class Call:
         return bool(getattr(self.estimator, "traceable", False))
 
     def __call__(self, instance: Any, arguments: Arguments) -> Estimate:
+        from ..interrupt import checkpoint
+        from ..isolation import IsolatedFailure
+
+        checkpoint()  # a stop requested by a signal whose KeyboardInterrupt Python swallowed
         symbolic = not all(_is_concrete(v) for v in _parameters(instance, arguments))
         if symbolic and not self.traceable:
             raise TypeError("symbolic parameters need a traceable estimator")  # a property bug, not the estimator's
@@ -223,6 +229,10 @@ class Call:
             raise NotApplicable(str(exc)) from None
         except _CallTimeout:
             raise EstimatorFailure("timeout", f"no answer within {self.timeout:g} s", instance, arguments) from None
+        except IsolatedFailure as exc:  # in its worker process: it raised, timed out, ran out of memory or died
+            raise EstimatorFailure(exc.kind, str(exc), instance, arguments) from None
+        except MemoryError as exc:
+            raise EstimatorFailure("memory", f"{exc.__class__.__name__}: {exc}", instance, arguments) from None
         except (Exception, SystemExit) as exc:  # the estimator under test failed: a finding, not a crash
             raise EstimatorFailure("raised", f"{exc.__class__.__name__}: {exc}", instance, arguments) from exc
         finally:
@@ -296,7 +306,7 @@ def tolerance(params: Mapping[str, Any], *scale: Any) -> float:
 def equality(params: Mapping[str, Any], lhs: Estimate, rhs: Estimate, *scale: Any,
              rhs_stderr: float | None = None, route: str | None = None, detail: str = "") -> Outcome:
     """The outcome of `lhs = rhs` under the tolerance model (stderr-scaled when either side is random)."""
-    if is_symbolic(lhs.value, rhs.value):
+    if is_symbolic(lhs.value, rhs.value, *scale):
         return Outcome(lhs.value, rhs.value, math.nan, 0.0, "=", route=route, detail=detail)
     stderr = _combined(lhs.stderr, rhs_stderr if rhs_stderr is not None else rhs.stderr)
     gap = abs(to_float(lhs.value - rhs.value)) if _both_exact(lhs.value, rhs.value) else \
