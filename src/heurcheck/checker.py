@@ -13,7 +13,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from .engines import ENGINES
 from .engines.random import CaseGenerationError, RandomEngine, SearchResult
+from .errors import InvalidOption
 from .estimators.registry import Registry
 from .findings import Finding, Verdict
 from .properties.base import Call, Case, EstimatorFailure, Outcome
@@ -37,6 +39,12 @@ class CheckSettings:
     # in-process), "always" or "never"; see heurcheck.isolation
     isolate: str = "plugins"
     memory_limit: int | None = 2 * 2**30  # bytes an isolated estimator may allocate (isolation.DEFAULT_MEMORY_LIMIT)
+
+    def __post_init__(self) -> None:
+        if self.engine not in ENGINES:
+            raise InvalidOption(f"engine={self.engine!r}: expected one of {', '.join(ENGINES)}")
+        if self.max_nodes < 1:
+            raise InvalidOption(f"max_nodes={self.max_nodes!r}: expected a number of nodes >= 1")
 
 
 @dataclass(frozen=True)

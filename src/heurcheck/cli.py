@@ -15,6 +15,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from .engines import ENGINES
 from .errors import HeurcheckError
 
 USAGE_ERROR = 2
@@ -274,7 +275,7 @@ def _verdict_line(f: Any) -> str:
               show_default=True, help="Folder where each counterexample is saved the moment it is found.")
 @click.option("--json", "json_file", type=click.Path(dir_okay=False), default=None,
               help="Also write every verdict to this JSON file.")
-@click.option("--engine", type=click.Choice(["random", "exhaustive", "symbolic", "smt", "auto"]), default="random",
+@click.option("--engine", type=click.Choice(ENGINES), default="random",
               show_default=True,
               help="random search; exhaustive enumeration of a property's finite domain; symbolic (sympy) or smt "
                    "(z3): decide each circuit structure for all parameter values; auto: per property, exhaustive "
