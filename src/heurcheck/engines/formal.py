@@ -118,7 +118,12 @@ def decide(prop: Any, case: Case, engine: str, traced: Call, replay: Call, seed:
         out = prop.evaluate(case, traced)
     except NotApplicable as exc:
         return Decision("not-applicable", str(exc))
-    except EstimatorFailure as exc:
+    except EstimatorFailure as exc:  # it may fail on numbers too: then that is the finding
+        space = space_of(case)
+        point = {s: Fraction(1, 2) if s in space.probabilities else Fraction(1) for s in space.symbols}
+        tried = _replay(prop, case, point, replay, "the estimator failed on symbolic parameters")
+        if tried.status in ("failed", "violated"):
+            return tried
         return Decision("inconclusive", f"the estimator did not run on symbolic parameters ({exc})")
     except (HeurcheckError, TypeError, ValueError, ArithmeticError) as exc:
         return Decision("inconclusive", f"the case could not be traced symbolically ({exc.__class__.__name__}: {exc})")
