@@ -1,21 +1,32 @@
-"""How fast the checker finds the planted faults, against plain Hypothesis; and the checker's overhead.
+"""How fast the checker finds the planted faults, per engine, against plain Hypothesis; and its overhead.
 
-Run: python benchmarks/bench_checker.py [--quick] [--seeds N] [--cap S] [--only NAME ...] [--no-baseline]
+Run: python benchmarks/bench_checker.py [--quick] [--seeds N] [--cap S] [--only NAME ...]
+                                        [--engines NAME ...] [--no-baseline] [--no-faults] [--no-overhead]
 
 Part 1. For each planted fault of tests/quality/test_planted_faults.py (estimator, property, domain,
-parameters), `heurcheck.checker.check` with budget = cap (30 s) and seeds 0..N-1: median wall time to
-the verdict, median witness size, seeds that found it. Baseline, same seeds and cap: a plain
-Hypothesis `@given` test over a naive strategy (the default `circuits()` / boolean `instances()`,
-no `recent`, no op weighting, uniform argument sets), evaluating the same property's relation
-(`prop.evaluate`, same tolerance), failing on the first violation (for randomised estimators:
-|z| > 3.29, a two-sided 1e-3 test per case) and shrunk by Hypothesis itself; time to the first
-failure, total time with shrinking, and the size of the shrunk example. Properties whose case is a
-whole distribution (accuracy) or a symmetrisation (unpredictable-errors) and set-semantics (whose
-own strategy is already naive) use the property's own strategy in the baseline.
+parameters) and each engine of ENGINES, `heurcheck.checker.check` with budget = cap (30 s), the
+engine, and seeds 0..N-1 (default settings otherwise, so a `file.py:Class` estimator runs in an
+isolated worker process, as it would for a user): `t1`, the median time to the first
+counterexample (when the checker saves its first finding, which it does the moment it sees one),
+`tall`, the median time to the verdict (search and shrinking), the median size of the witness,
+and how many seeds gave the expected verdict. An engine that `CheckSettings` rejects is reported
+as not available, one whose check says it does not apply (verdict not-applicable) as such;
+adding a name to ENGINES adds its rows.
+Baseline, same seeds and cap: a plain Hypothesis `@given` test over a naive strategy (the default
+`circuits()` / boolean `instances()`, no `recent`, no op weighting, uniform argument sets),
+evaluating the same property's relation (`prop.evaluate`, same tolerance), failing on the first
+violation (for randomised estimators: |z| > 3.29, a two-sided 1e-3 test per case, not corrected
+for the number of cases) and shrunk by Hypothesis itself. Properties whose case is a whole
+distribution (accuracy) or a symmetrisation (unpredictable-errors) and set-semantics (whose own
+strategy is already naive) use the property's own strategy in the baseline.
+Target: every planted fault found within 10 s median (judged on the default engine, random).
 
-Part 2. Overhead of the search: a correct estimator made slow (`mean`, 2 ms of sleep per call),
-`RandomEngine(max_examples).run(...)` on a property it satisfies; overhead = (wall - time inside the
-estimator) / wall, from `Call.seconds`.
+Part 2. Overhead of the search: a correct estimator made slow (`mean` with 1 ms or 2 ms of sleep per
+call), `RandomEngine(max_examples).run(...)` on two properties it satisfies; overhead = (wall -
+time inside the estimator) / wall, the inside time from `Call.seconds`; the wall time is split
+further into evaluation around the estimator, case generation and the search itself (see
+`TimedProperty`).
+Target: overhead at most 30% for estimators that take over a millisecond per call.
 
 The script re-executes itself with PYTHONHASHSEED=0, as the quality suite pins it for FirstAtomOnly.
 """
@@ -27,7 +38,10 @@ import os
 import platform
 import statistics
 import sys
+import tempfile
+import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -43,10 +57,12 @@ from hypothesis import HealthCheck, Phase, Verbosity, given, settings  # noqa: E
 from hypothesis import seed as hseed  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
+import heurcheck.checker  # noqa: E402
 from heurcheck import Registry  # noqa: E402
 from heurcheck.checker import CheckRequest, CheckSettings, check  # noqa: E402
 from heurcheck.domains.circuit import Circuit, Gate, circuits  # noqa: E402
 from heurcheck.engines.random import RandomEngine  # noqa: E402
+from heurcheck.findings import Verdict  # noqa: E402
 from heurcheck.properties.base import Call, Case, EstimatorFailure, NotApplicable  # noqa: E402
 from heurcheck.properties.registry import create  # noqa: E402
 from heurcheck.properties.strategies import boolean_arguments, circuit_arguments  # noqa: E402
@@ -54,6 +70,11 @@ from heurcheck.properties.strategies import boolean_arguments, circuit_arguments
 import faulty  # noqa: E402,F401  (importable with tests/quality on sys.path)
 from test_planted_faults import PLANTED  # noqa: E402
 
+ENGINES = ("random", "exhaustive", "symbolic", "smt")  # one row per planted fault and engine
+DEFAULT_ENGINE = "random"  # the engine the "found within 10 s" target is judged on
+FOUND_WITHIN = 10.0  # seconds, median over the seeds: the target for every planted fault
+OVERHEAD_TARGET = 0.30  # the largest share of a check's wall time spent outside the estimator
+QUICK_FAULTS = ("AbsScaleMean", "RowOverNormalised", "SqrtRoundTrip")  # fast ones, for a smoke run
 Z_CRITICAL = 3.29  # two-sided 1e-3 per case, for the baseline on randomised estimators
 
 
@@ -156,13 +177,65 @@ def plain_hypothesis(planted: Any, seed: int, cap: float) -> dict[str, Any]:
             "label": label}
 
 
-def heurcheck_check(planted: Any, seed: int, cap: float) -> dict[str, Any]:
+# --------------------------------------------------------------------------- the checker, per engine
+
+
+def engine_unavailable(engine: str) -> str | None:
+    """Why this engine cannot be asked for (CheckSettings rejects it, or heurcheck.checker lists its
+    engines and this is not one), or None when it can."""
+    try:
+        CheckSettings(engine=engine)
+    except Exception as exc:  # whatever the settings raise for a name they do not take
+        return f"CheckSettings rejects it ({exc.__class__.__name__}: {exc})"
+    known = getattr(heurcheck.checker, "ENGINES", None)
+    if known is not None and engine not in known:
+        return f"not one of heurcheck.checker.ENGINES {tuple(known)}"
+    return None
+
+
+class FirstFindingClock:
+    """The time at which the first finding file appears in a directory: the checker saves a finding
+    the moment it sees its first violation (and replaces it by the shrunk one at the end)."""
+
+    POLL = 0.005  # seconds
+
+    def __init__(self, directory: Path, start: float) -> None:
+        self.directory, self.start = directory, start
+        self.first: float | None = None
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._watch, daemon=True)
+        self.thread.start()
+
+    def _watch(self) -> None:
+        while not self.done.is_set():
+            if any(self.directory.iterdir()):
+                self.first = time.perf_counter() - self.start
+                return
+            self.done.wait(self.POLL)
+
+    def stop(self) -> float | None:
+        self.done.set()
+        self.thread.join()
+        return self.first
+
+
+def heurcheck_check(planted: Any, engine: str, seed: int, cap: float) -> dict[str, Any]:
+    """One check of a planted fault with one engine: the verdict, the two times and the witness size."""
     ref = f"{QUALITY / 'faulty.py'}:{planted.estimator}"
     request = CheckRequest(ref, {}, (planted.property,), {planted.property: planted.parameters}, planted.domain)
-    start = time.perf_counter()
-    (finding,) = check(request, CheckSettings(budget=cap, findings_dir=None, seed=seed))
-    seconds = time.perf_counter() - start
-    return {"found": finding.verdict is planted.verdict, "verdict": finding.verdict.value, "total": seconds,
+    with tempfile.TemporaryDirectory(prefix="bench-findings-") as tmp:
+        start = time.perf_counter()
+        clock = FirstFindingClock(Path(tmp), start)
+        try:
+            (finding,) = check(request, CheckSettings(budget=cap, findings_dir=Path(tmp), seed=seed, engine=engine))
+        except Exception as exc:  # an engine being changed by someone else must not end the whole benchmark
+            clock.stop()
+            return {"error": f"{exc.__class__.__name__}: {exc}"}
+        total = time.perf_counter() - start
+        first = clock.stop()
+    found = finding.verdict is planted.verdict
+    return {"found": found, "verdict": finding.verdict.value, "message": finding.message, "total": total,
+            "cases": finding.cases, "first": first if first is not None and found else None,
             "size": (finding.observed or {}).get("size")}
 
 
@@ -176,83 +249,195 @@ def _median_size(xs: list[Any]) -> str:
     return f"{statistics.median(xs):g}" if xs else "-"
 
 
-def bench_faults(seeds: int, cap: float, only: list[str], baseline: bool) -> None:
-    print(f"planted faults: check(budget={cap:g}) vs plain Hypothesis (cap {cap:g} s), seeds 0..{seeds - 1}; "
-          "times are medians over the seeds that found it, sizes medians of witness sizes")
-    print(f"{'estimator':<18}{'property':<21}{'found':>6}{'t (s)':>7}{'size':>6}  |{'found':>6}{'t1 (s)':>8}"
-          f"{'tall (s)':>9}{'size':>6}  baseline strategy")
+@dataclass(frozen=True)
+class EngineRow:
+    """One engine on one planted fault: the printed row; when the engine did not run, why (`skipped`);
+    otherwise the median time to the verdict when every seed found the fault (None if one did not)."""
+
+    line: str
+    skipped: str | None = None
+    median_total: float | None = None
+
+
+def engine_row(planted: Any, engine: str, seeds: int, cap: float) -> EngineRow:
+    label = f"{planted.estimator:<18}{planted.property:<21}{engine:<11}"
+    unavailable = engine_unavailable(engine)
+    if unavailable is not None:
+        return EngineRow(f"{label}  not available", skipped=f"engine not available: {unavailable}")
+    runs = []
+    for seed in range(seeds):
+        run = heurcheck_check(planted, engine, seed, cap)
+        if "error" in run:
+            return EngineRow(f"{label}  not available",
+                             skipped=f"engine not available: the check raised {run['error']}")
+        declined = run["verdict"] == Verdict.INCONCLUSIVE.value and run["cases"] == 0 and run["total"] < cap
+        if run["verdict"] == Verdict.NOT_APPLICABLE.value or declined:
+            # decided by the property, estimator and engine, not by the seed; an engine that declines
+            # an estimator (no case tried, budget not spent: the formal engines with estimators they
+            # cannot trace) says so with an inconclusive verdict
+            return EngineRow(f"{label}  does not apply", skipped=f"engine does not apply: {run['message']}")
+        runs.append(run)
+    found = [r for r in runs if r["found"]]
+    line = (f"{label}{len(found):>4}/{seeds}{_median([r['first'] for r in found]):>8}"
+            f"{_median([r['total'] for r in found]):>9}{_median_size([r['size'] for r in found]):>6}")
+    missed = sorted({r["verdict"] for r in runs if not r["found"]})
+    if missed:
+        line += f"  (misses: {', '.join(missed)})"
+    every_seed = len(found) == seeds
+    return EngineRow(line, median_total=statistics.median(r["total"] for r in found) if every_seed else None)
+
+
+def bench_faults(seeds: int, cap: float, only: list[str], engines: list[str], baseline: bool) -> None:
+    print(f"planted faults: check(budget={cap:g}, engine=...) and plain Hypothesis (cap {cap:g} s), seeds "
+          f"0..{seeds - 1}; times are medians over the seeds that found it, sizes medians of witness sizes")
+    print(f"{'estimator':<18}{'property':<21}{'engine':<11}{'found':>6}{'t1 (s)':>8}{'tall (s)':>9}{'size':>6}")
+    applies: dict[str, list[str]] = {engine: [] for engine in engines}  # engine -> faults it ran on
+    late: dict[str, list[str]] = {engine: [] for engine in engines}  # ... of which not found in time on every seed
+    skipped: dict[str, list[str]] = {}  # why an engine did not run -> the (engine, fault) pairs
     for planted in PLANTED.values():
         if only and planted.estimator not in only:
             continue
-        hc = [heurcheck_check(planted, s, cap) for s in range(seeds)]
-        found = [r for r in hc if r["found"]]
-        line = (f"{planted.estimator:<18}{planted.property:<21}{len(found):>4}/{seeds}"
-                f"{_median([r['total'] for r in found]):>7}{_median_size([r['size'] for r in found]):>6}  |")
+        fault = f"{planted.estimator} {planted.property}"
+        for engine in engines:
+            row = engine_row(planted, engine, seeds, cap)
+            print(row.line, flush=True)
+            if row.skipped is not None:
+                skipped.setdefault(row.skipped, []).append(f"{engine} on {fault}")
+                continue
+            applies[engine].append(fault)
+            if row.median_total is None or row.median_total > FOUND_WITHIN:
+                late[engine].append(fault)
         if baseline:
             hy = [plain_hypothesis(planted, s, cap) for s in range(seeds)]
             hf = [r for r in hy if r["found"]]
-            line += (f"{len(hf):>4}/{seeds}{_median([r['first'] for r in hf]):>8}{_median([r['total'] for r in hf]):>9}"
-                     f"{_median_size([r['size'] for r in hf]):>6}  {hy[0]['label']}")
-        missed = sorted({r["verdict"] for r in hc if not r["found"]})
-        if missed:
-            line += f"  (checker misses: {', '.join(missed)})"
-        print(line, flush=True)
+            print(f"{planted.estimator:<18}{planted.property:<21}{'baseline':<11}{len(hf):>4}/{seeds}"
+                  f"{_median([r['first'] for r in hf]):>8}{_median([r['total'] for r in hf]):>9}"
+                  f"{_median_size([r['size'] for r in hf]):>6}  plain Hypothesis, {hy[0]['label']}", flush=True)
+    for why, where in skipped.items():
+        print(f"- {why}\n    ({'; '.join(where)})")
+    print(f"target: every planted fault found on every seed with a median time to the verdict <= {FOUND_WITHIN:g} s")
+    for engine in engines:
+        judged = " (the target's engine)" if engine == DEFAULT_ENGINE else ""
+        if not applies[engine]:
+            print(f"  {engine}{judged}: applies to none of these faults")
+            continue
+        verdict = "met" if not late[engine] else f"NOT MET for: {', '.join(late[engine])}"
+        print(f"  {engine}{judged}: {len(applies[engine]) - len(late[engine])} of the {len(applies[engine])} "
+              f"faults it applies to: {verdict}")
 
 
 # --------------------------------------------------------------------------- overhead
 
 
 class SlowMean:
-    """`mean` (MeanPropagation) with 2 ms of sleep per call: a correct, deliberately slow estimator."""
+    """`mean` (MeanPropagation) with a sleep per call: a correct, deliberately slow estimator."""
 
-    def __init__(self) -> None:
+    def __init__(self, delay: float) -> None:
         self.inner = Registry.default().create("mean")
+        self.delay = delay
         self.name = "slow-mean"
         for attr in ("domains", "randomised", "traceable", "options"):
             setattr(self, attr, getattr(self.inner, attr))
 
     def estimate(self, instance: Any, arguments: Any) -> Any:
-        time.sleep(0.002)
+        time.sleep(self.delay)
         return self.inner.estimate(instance, arguments)
 
 
-def bench_overhead(max_examples: int, seeds: int) -> None:
-    print(f"\noverhead: RandomEngine(max_examples={max_examples}) on `mean` + 2 ms sleep per call, circuit domain; "
-          "target overhead <= 30%")
-    print(f"{'property':<26}{'seed':>5}{'cases':>7}{'calls':>7}{'wall (s)':>10}{'inside (s)':>12}{'overhead':>10}"
-          f"{'verdict':>10}")
-    for name, params in (("linearity", {"form": "combination"}), ("set-semantics", {})):
-        for seed in range(seeds):
-            prop = create(name, **params)
-            call = Call(SlowMean(), seed=seed)
-            engine = RandomEngine(max_examples, 600.0, seed)
+class TimedProperty:
+    """A property whose case generation (its strategy's draws, Hypothesis's choices included) and
+    evaluation are timed, to split a search's wall time: inside the estimator, evaluation around it
+    (the property and `Call`), case generation, and the rest (Hypothesis's engine and the search loop)."""
+
+    def __init__(self, prop: Any) -> None:
+        self.prop = prop
+        self.generation = 0.0
+        self.evaluation = 0.0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.prop, name)
+
+    def cases(self, domain: str, estimator: Any) -> Any:
+        inner = self.prop.cases(domain, estimator)
+
+        @st.composite
+        def timed(draw: Any) -> Case:
             start = time.perf_counter()
-            result = engine.run(prop, call, "circuit", on_violation=lambda *a: None)
-            wall = time.perf_counter() - start
-            verdict = "violated" if result.witness or result.failure else "holds"
-            print(f"{name + ' ' + ','.join(f'{k}={v}' for k, v in params.items()):<26}{seed:>5}{result.cases:>7}"
-                  f"{call.calls:>7}{wall:>10.2f}{call.seconds:>12.2f}{(wall - call.seconds) / wall:>10.1%}"
-                  f"{verdict:>10}", flush=True)
+            try:
+                return draw(inner)
+            finally:
+                self.generation += time.perf_counter() - start
+
+        return timed()
+
+    def evaluate(self, case: Case, call: Call) -> Any:
+        start = time.perf_counter()
+        try:
+            return self.prop.evaluate(case, call)
+        finally:
+            self.evaluation += time.perf_counter() - start
+
+
+def bench_overhead(max_examples: int, seeds: int, delays: tuple[float, ...],
+                   properties: tuple[tuple[str, dict[str, Any]], ...]) -> None:
+    print(f"\noverhead: RandomEngine(max_examples={max_examples}) on `mean` + a sleep per call, circuit domain; "
+          f"target overhead <= {OVERHEAD_TARGET:.0%}")
+    print("the wall time split: inside the estimator, evaluation around it (property and Call), case generation "
+          "(strategy draws), search (Hypothesis's engine and the search loop: the rest)")
+    print(f"{'property':<26}{'sleep':>7}{'seed':>5}{'cases':>7}{'calls':>7}{'ms/call':>8}{'wall (s)':>10}"
+          f"{'inside':>8}{'eval.':>7}{'gen.':>7}{'search':>8}{'overhead':>10}{'verdict':>10}")
+    largest = 0.0
+    for name, params in properties:
+        for delay in delays:
+            for seed in range(seeds):
+                prop = TimedProperty(create(name, **params))
+                call = Call(SlowMean(delay), seed=seed)
+                engine = RandomEngine(max_examples, 600.0, seed)
+                start = time.perf_counter()
+                result = engine.run(prop, call, "circuit", on_violation=lambda *a: None)
+                wall = time.perf_counter() - start
+                overhead = (wall - call.seconds) / wall
+                largest = max(largest, overhead)
+                around = prop.evaluation - call.seconds
+                search = wall - prop.evaluation - prop.generation
+                verdict = "violated" if result.witness or result.failure else "holds"
+                shown = name + " " + ",".join(f"{k}={v}" for k, v in params.items())
+                print(f"{shown:<26}{1e3 * delay:>5.0f}ms{seed:>5}{result.cases:>7}{call.calls:>7}"
+                      f"{1e3 * call.seconds / max(1, call.calls):>8.2f}{wall:>10.2f}{call.seconds / wall:>8.0%}"
+                      f"{around / wall:>7.0%}{prop.generation / wall:>7.0%}{search / wall:>8.0%}"
+                      f"{overhead:>10.1%}{verdict:>10}", flush=True)
+    verdict = "met" if largest <= OVERHEAD_TARGET else "NOT MET"
+    print(f"target: overhead <= {OVERHEAD_TARGET:.0%} on estimators over 1 ms per call: {verdict} "
+          f"(largest {largest:.1%})")
+
+
+OVERHEAD_PROPERTIES = (("linearity", {"form": "combination"}), ("set-semantics", {}))
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="3 seeds, 10 s cap, 200 examples for the overhead")
-    parser.add_argument("--seeds", type=int, default=None)
-    parser.add_argument("--cap", type=float, default=None)
-    parser.add_argument("--only", nargs="*", default=[])
-    parser.add_argument("--no-baseline", action="store_true")
-    parser.add_argument("--no-overhead", action="store_true")
-    parser.add_argument("--no-faults", action="store_true")
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true",
+                        help=f"a smoke run: {', '.join(QUICK_FAULTS)} only, 1 seed, 5 s cap, a short overhead run")
+    parser.add_argument("--seeds", type=int, default=None, help="seeds per check (default 5)")
+    parser.add_argument("--cap", type=float, default=None, help="budget per check, seconds (default 30)")
+    parser.add_argument("--only", nargs="*", default=[], help="planted faults (estimator class names) to run")
+    parser.add_argument("--engines", nargs="*", default=list(ENGINES), help=f"engines (default {' '.join(ENGINES)})")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the plain Hypothesis baseline")
+    parser.add_argument("--no-overhead", action="store_true", help="skip part 2")
+    parser.add_argument("--no-faults", action="store_true", help="skip part 1")
     args = parser.parse_args()
-    seeds = args.seeds or (3 if args.quick else 5)
-    cap = args.cap or (10.0 if args.quick else 30.0)
+    seeds = args.seeds or (1 if args.quick else 5)
+    cap = args.cap or (5.0 if args.quick else 30.0)
+    only = args.only or (list(QUICK_FAULTS) if args.quick else [])
     print(f"machine: {platform.machine()}, {platform.python_implementation()} {platform.python_version()}, "
           f"PYTHONHASHSEED={os.environ.get('PYTHONHASHSEED')}")
     if not args.no_faults:
-        bench_faults(seeds, cap, args.only, not args.no_baseline)
+        bench_faults(seeds, cap, only, args.engines, not args.no_baseline)
     if not args.no_overhead:
-        bench_overhead(200 if args.quick else 500, 2 if args.quick else 3)
+        if args.quick:
+            bench_overhead(60, 1, (0.001,), OVERHEAD_PROPERTIES[:1])
+        else:
+            bench_overhead(500, 3, (0.001, 0.002), OVERHEAD_PROPERTIES)
 
 
 if __name__ == "__main__":

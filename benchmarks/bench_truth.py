@@ -4,7 +4,9 @@ Run: python benchmarks/bench_truth.py [--quick]
 
 Baselines:
 - permanent: the naive sum over all permutations (itertools.permutations, Python ints), n <= 8;
-- hafnian: brute force over all perfect matchings (recursive, Python ints), n <= 12;
+- hafnian: brute force over all perfect matchings (recursive, Python ints), n <= 12; and sympy's
+  own expectation machinery, `sympy.stats.E` of Z_1 ... Z_n for Z ~ `sympy.stats.MultivariateNormal`
+  (0, Sigma), in a forked subprocess capped at a timeout, for the smallest n;
 - circuit expansion: sympy's own expectation machinery, `sympy.stats.E`, on the same polynomial
   built from the circuit's gates with `sympy.stats.Normal` inputs (expressions constructed
   programmatically, never parsed), in a forked subprocess capped at a timeout: "> T s" where it
@@ -96,18 +98,36 @@ def sympy_expectation(c: Circuit) -> Any:
     return sympy.simplify(E(wires[c.output]))
 
 
-def _child(conn: Any, gates: int, width: int, seed: int) -> None:
-    c = layered_circuit(gates, width=width, seed=seed)
+def sympy_gaussian_moment(rows: list[list[int]]) -> Any:
+    """E[Z_1 ... Z_n] for Z ~ N(0, Sigma) by sympy.stats.E on a MultivariateNormal: the hafnian of Sigma."""
+    import sympy
+    from sympy.stats import E, MultivariateNormal
+
+    n = len(rows)
+    z = MultivariateNormal("Z", [0] * n, sympy.Matrix(rows))
+    product = sympy.Integer(1)
+    for i in range(n):
+        product = product * z[i]
+    return sympy.simplify(E(product))
+
+
+def circuit_expectation(gates: int, width: int, seed: int) -> Any:
+    """The sympy baseline on `layered_circuit(gates, width, seed)`, built in the child process."""
+    return sympy_expectation(layered_circuit(gates, width=width, seed=seed))
+
+
+def _child(conn: Any, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
     start = time.perf_counter()
-    value = sympy_expectation(c)
+    value = fn(*args)
     conn.send((time.perf_counter() - start, str(value)))
 
 
-def timed_sympy(gates: int, width: int, seed: int, timeout: float) -> tuple[float | None, str | None]:
-    """(seconds, value as text) of the sympy baseline in a forked process, or (None, None) past the timeout."""
+def timed_sympy(fn: Callable[..., Any], args: tuple[Any, ...], timeout: float) -> tuple[float | None, str | None]:
+    """(seconds, value as text) of a sympy baseline `fn(*args)` in a forked process, or (None, None)
+    past the timeout (the process is then killed)."""
     ctx = mp.get_context("fork")
     recv, send = ctx.Pipe(duplex=False)
-    p = ctx.Process(target=_child, args=(send, gates, width, seed))
+    p = ctx.Process(target=_child, args=(send, fn, args))
     p.start()
     ready = recv.poll(timeout)
     if not ready:
@@ -169,7 +189,7 @@ def bench_circuit(repeat: int, sizes: list[tuple[int, int]], timeout: float) -> 
     for gates, width in sizes:
         c = layered_circuit(gates, width=width, seed=2)
         t, value = best_of(lambda: truth(c), repeat)
-        ts, text = timed_sympy(gates, width, 2, timeout)
+        ts, text = timed_sympy(circuit_expectation, (gates, width, 2), timeout)
         if ts is None:
             print(f"{len(c.gates):>6}{width:>7}{t:11.5f}{'> ' + format(timeout, 'g') + ' s':>11}"
                   f"{'< ' + format(t / timeout, '.1e'):>10}  truth = {value} (sympy did not finish)")
@@ -180,16 +200,37 @@ def bench_circuit(repeat: int, sizes: list[tuple[int, int]], timeout: float) -> 
         print(f"{len(c.gates):>6}{width:>7}{t:11.5f}{ts:11.3f}{t / ts:10.1e}  truth = {value} = sympy: ok")
 
 
+def bench_hafnian_sympy(sizes: list[int], timeout: float) -> None:
+    import sympy
+
+    rng = np.random.default_rng(7)  # a seed whose first three matrices have non-zero hafnians
+    print(f"\nhafnian against sympy.stats.E of Z_1...Z_n, Z ~ MultivariateNormal(0, Sigma) "
+          f"(sympy {sympy.__version__}, {timeout:g} s cap), Sigma = B B^T, B in {{-1,0,1}}^(n x n)")
+    print(f"{'n':>3}{'hafnian (s)':>13}{'sympy (s)':>11}{'ratio':>10}  check")
+    for n in sizes:
+        b = rng.integers(-1, 2, size=(n, n))
+        rows = [[int(v) for v in r] for r in b @ b.T]
+        th, vh = best_of(lambda: hafnian(rows), 5)
+        ts, text = timed_sympy(sympy_gaussian_moment, (rows,), timeout)
+        if ts is None:
+            print(f"{n:>3}{th:13.5f}{'> ' + format(timeout, 'g') + ' s':>11}{'< ' + format(th / timeout, '.1e'):>10}"
+                  f"  haf = {vh} (sympy did not finish)")
+            continue
+        assert sympy.Integer(text) == vh, (vh, text)
+        print(f"{n:>3}{th:13.5f}{ts:11.3f}{th / ts:10.1e}  haf = {vh} = sympy: ok")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="smaller sizes, fewer repeats")
+    parser.add_argument("--quick", action="store_true", help="a smoke run: smaller sizes, one circuit, fewer repeats")
     args = parser.parse_args()
     repeat = 2 if args.quick else 5
     print(f"machine: {platform.machine()}, {platform.python_implementation()} {platform.python_version()}")
     bench_permanent(repeat, [4, 6, 8, 10] if args.quick else [4, 5, 6, 7, 8, 10, 12])
     bench_hafnian(repeat, [4, 8, 12, 16] if args.quick else [4, 6, 8, 10, 12, 14, 16])
-    circuit_sizes = [(4, 2), (8, 2), (12, 3), (20, 3), (30, 4), (40, 4)]
-    bench_circuit(repeat, circuit_sizes, 5.0 if args.quick else 20.0)
+    bench_hafnian_sympy([2] if args.quick else [2, 4, 6], 10.0 if args.quick else 20.0)
+    circuit_sizes = [(12, 3)] if args.quick else [(4, 2), (8, 2), (12, 3), (20, 3), (30, 4), (40, 4)]
+    bench_circuit(repeat, circuit_sizes, 10.0 if args.quick else 20.0)
 
 
 if __name__ == "__main__":

@@ -13,8 +13,11 @@ Hypothesis finishes promptly with the smallest failing case found so far.
 Randomised estimators are judged statistically: each case gives z = (lhs - rhs) / stderr. A case
 with |z| above 3 is re-estimated with fresh seeds and pooled (a group-sequential test); the case
 is a violation when the pooled |z| exceeds the Bonferroni bound for alpha / 2 over the cases and
-rounds. Over all distinct cases, the mean of the z's is tested at alpha / 2 (systematic bias).
-The family-wise error rate of a `violated` verdict is at most alpha, under the normal approximation.
+rounds. The mean of the z's over distinct cases (systematic bias, invisible in any single case)
+is tested sequentially with the other alpha / 2, at a schedule of looks fixed before the search
+(see `PooledBiasTest`), so a biased estimator is reported as soon as the evidence suffices instead
+of when the budget runs out. The family-wise error rate of a `violated` verdict is at most alpha,
+under the normal approximation.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from statistics import NormalDist
-from typing import Any
+from typing import Any, ClassVar
 
 from ..properties.base import Call, Case, EstimatorFailure, NotApplicable, Outcome
 
@@ -47,6 +50,11 @@ class _Failing(Exception):
 class _Deadline(BaseException):
     """Raised by a timer when the budget (plus a grace second) is spent. A BaseException, so
     Hypothesis lets it through at once instead of treating it as a failing test."""
+
+
+class _Decided(BaseException):
+    """Ends a Hypothesis run once the pooled bias test has rejected: nothing is left to search or
+    shrink (a BaseException, so Hypothesis lets it through at once)."""
 
 
 class CaseGenerationError(Exception):
@@ -70,6 +78,55 @@ class SearchResult:
 
 
 @dataclass
+class PooledBiasTest:
+    """The sequential test for systematic bias of a randomised estimator, with its alpha spent over looks.
+
+    Statistic: over the first n distinct cases, Z_n = (z_1 + ... + z_n) / sqrt(n) with z_i the signed
+    standardised difference of case i; under the null hypothesis (no bias) the z_i are independent
+    (each case draws its own seeds) and about N(0, 1), so Z_n is about N(0, 1) at every n.
+
+    Looks: at n = FIRST_LOOK, 2 FIRST_LOOK, 4 FIRST_LOOK, ... up to `max_examples`, a schedule fixed
+    before the search, plus one final look at whatever n the search ends with. Alpha spending:
+    Bonferroni over those L looks (a constant two-sided boundary, as in Pocock's design, with the
+    conservative Bonferroni level instead of Pocock's exact constant), so each look rejects when
+    p_n < alpha / L, and the chance that any look rejects under the null is at most alpha whatever
+    the correlation between looks. Doubling keeps L logarithmic in max_examples (10 looks for
+    5,000 examples: |Z| > 4.06 at alpha = 5e-4), so stopping early costs little power at the end;
+    a bias of b standard errors per case is found at the first look with n > (4.06 / b)^2 or so.
+    """
+
+    alpha: float  # the family error rate given to this test
+    looks: tuple[int, ...]  # the scheduled case counts; the final look is one more
+    smallest_p: float = 1.0  # the smallest two-sided p-value seen at any look
+
+    FIRST_LOOK: ClassVar[int] = 16
+
+    @classmethod
+    def for_search(cls, alpha: float, max_examples: int) -> PooledBiasTest:
+        looks, n = [], cls.FIRST_LOOK
+        while n <= max_examples:
+            looks.append(n)
+            n *= 2
+        return cls(alpha, tuple(looks))
+
+    @property
+    def alpha_per_look(self) -> float:
+        return self.alpha / (len(self.looks) + 1)
+
+    @property
+    def adjusted_p(self) -> float:
+        """The smallest p-value over the looks, Bonferroni-adjusted for their number."""
+        return min(1.0, self.smallest_p * (len(self.looks) + 1))
+
+    def look(self, zs: list[float]) -> tuple[float, float, bool]:
+        """(Z_n, its two-sided p-value, whether this look rejects) over the z's given."""
+        z = abs(sum(zs)) / math.sqrt(len(zs))
+        p = 2 * (1 - _NORMAL.cdf(z))
+        self.smallest_p = min(self.smallest_p, p)
+        return z, p, p < self.alpha_per_look
+
+
+@dataclass
 class RandomEngine:
     max_examples: int
     budget: float
@@ -87,6 +144,7 @@ class RandomEngine:
         result = SearchResult()
         statistical = call.randomised
         critical = _NORMAL.inv_cdf(1 - self.alpha / (4 * max(1, self.max_examples) * RESAMPLE_ROUNDS))
+        bias_test = PooledBiasTest.for_search(self.alpha / 2, self.max_examples)
         failing: dict[str, Outcome | EstimatorFailure] = {}  # repr(case) -> why it fails
         passed: set[str] = set()  # cases that passed: they keep passing when replayed after the deadline
         stopped: set[str] = set()  # new cases met after the deadline: they keep stopping
@@ -140,6 +198,8 @@ class RandomEngine:
                     result.zs[key] = _signed_z(out)  # a repeated case is one observation, not many
                     if result.largest_z is None or out.ratio > result.largest_z[1].ratio:
                         result.largest_z = (case, out)
+                    if not failing and len(result.zs) in bias_test.looks and self._pooled(result, bias_test):
+                        raise _Decided()
             _target(out.ratio, out.score)
             if not self._violates(out, critical, statistical):
                 return
@@ -155,6 +215,9 @@ class RandomEngine:
                 self._hypothesis(strategy, body, phases=("generate", "target", "shrink"))
             except _Deadline:
                 result.budget_spent = True
+            except _Decided:
+                result.p_value = self._family_p(result, bias_test)
+                return result
         if last:
             case, found = last[-1]  # Hypothesis replays the minimal failing case last
             if isinstance(found, EstimatorFailure):
@@ -169,8 +232,9 @@ class RandomEngine:
             result.message = (f"violations stayed below the shrink margin of {self.margin:g} tolerances; "
                               "the witness is the worst case, unshrunk")
             return result
-        if statistical and result.zs:  # valid over the cases seen, whether or not the budget ran out
-            self._pooled(result)
+        if statistical and result.zs:  # the final look, valid whether or not the budget ran out
+            self._pooled(result, bias_test)
+            result.p_value = self._family_p(result, bias_test)
         return result
 
     def _violates(self, out: Outcome, critical: float, statistical: bool) -> bool:
@@ -201,19 +265,28 @@ class RandomEngine:
         return Outcome(lhs, rhs, gap, out.tolerance, out.relation, stderr, out.applicable, out.route,
                        f"pooled over {len(sides)} seeds" + (f"; {out.detail}" if out.detail else ""), out.score)
 
-    def _pooled(self, result: SearchResult) -> None:
-        """The mean of the standardised differences over all cases: a test for systematic bias."""
+    def _pooled(self, result: SearchResult, bias_test: PooledBiasTest) -> bool:
+        """One look of the pooled bias test over the distinct cases so far; True (and the result
+        says so) when it rejects."""
         zs = list(result.zs.values())
         n = len(zs)
-        z = abs(sum(zs)) / math.sqrt(n)
-        p_pooled = 2 * (1 - _NORMAL.cdf(z))
-        p_single = 2 * (1 - _NORMAL.cdf(max(abs(v) for v in zs))) * n * RESAMPLE_ROUNDS
-        result.p_value = min(1.0, 2 * min(p_pooled, p_single))
-        if p_pooled < self.alpha / 2:
+        z, p, rejects = bias_test.look(zs)
+        if rejects:
             result.biased = True
             result.witness = result.largest_z
             result.message = (f"systematic difference: the mean standardised difference over {n} cases is "
-                              f"{sum(zs) / n:+.3g} (z = {z:.2f}, p = {p_pooled:.2g} < alpha/2 = {self.alpha / 2:g})")
+                              f"{sum(zs) / n:+.3g} (z = {z:.2f}, p = {p:.2g} < {bias_test.alpha_per_look:.2g}: "
+                              f"alpha/2 = {bias_test.alpha:g} spread over {len(bias_test.looks) + 1} looks)")
+        return rejects
+
+    @staticmethod
+    def _family_p(result: SearchResult, bias_test: PooledBiasTest) -> float:
+        """The p-value of the whole family: the smaller of the pooled test's (Bonferroni over its looks)
+        and the largest single case's (Bonferroni over the cases and resampling rounds), each tested
+        at alpha / 2, so doubled."""
+        largest = max(abs(v) for v in result.zs.values())
+        single = 2 * (1 - _NORMAL.cdf(largest)) * len(result.zs) * RESAMPLE_ROUNDS
+        return min(1.0, 2 * min(bias_test.adjusted_p, single))
 
     def _hypothesis(self, strategy: Any, body: Callable[[Case], None], phases: tuple[str, ...]) -> None:
         from hypothesis import HealthCheck, Phase, Verbosity, given, settings
