@@ -380,6 +380,7 @@ class _Demand:
         self.program = array("i")
         self.weights: list[int] = []
         self.weight_index: dict[int, int] = {}
+        self.split_cache: dict[tuple[int, ...], tuple[tuple[Getter, Getter, int], ...]] = {}
         self.factors: list[Any] = []
         self.discovered = array("i")
         self.discovered_end = array("q")
@@ -413,6 +414,15 @@ class _Demand:
             index = self.weight_index[value] = len(self.weights)
             self.weights.append(value)
         return index
+
+    def splits(self, rest: tuple[int, ...]) -> tuple[tuple[Getter, Getter, int], ...]:
+        """`_split_getters` for the sorted multiset `rest`, with each weight as its index in `weights`."""
+        runs = _runs(rest)
+        found = self.split_cache.get(runs)
+        if found is None:
+            found = tuple((left, right, self.weight(w)) for left, right, w in _split_getters(runs))
+            self.split_cache[runs] = found
+        return found
 
     def known_zero(self, node: int) -> bool:
         """True when the node's value is known before the forward pass (truncated or a leaf) and is zero."""
@@ -488,14 +498,14 @@ class _Demand:
 
         first = child(tuple(sorted(wires)))
         terms: list[int] = []
-        for take_left, take_right, weight in _split_getters(_runs(rest)):
+        for take_left, take_right, weight in self.splits(rest):
             ka = child(tuple(sorted(take_left(wires))) if take_left else (a,))
             if self.known_zero(ka):
                 continue
             kb = child(tuple(sorted(take_right(wires))) if take_right else (b,))
             if self.known_zero(kb):
                 continue
-            terms += (self.weight(weight), ka, kb)
+            terms += (weight, ka, kb)
         self.program.extend((_PRODUCT, first, len(terms) // 3))
         self.program.extend(terms)
 
