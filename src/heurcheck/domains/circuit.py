@@ -692,11 +692,15 @@ def circuits(
     dist = st.one_of(*[by_kind[k] for k in dists])
     gate = st.tuples(st.sampled_from(ops), st.integers(0, 63), st.integers(0, 63), small)
 
+    # every strategy is built once here, not inside each draw (Hypothesis validates a new one each time)
+    sizes, factor_entry = st.integers(1, max_inputs), st.integers(-2, 2)
+    input_laws, gate_lists = st.lists(dist, min_size=1, max_size=max_inputs), st.lists(gate, max_size=max_gates)
+
     @st.composite
     def build(draw: Any) -> Circuit:
         if joint:
-            n = draw(st.integers(1, max_inputs))
-            factor = [[draw(st.integers(-2, 2)) for _ in range(n)] for _ in range(n)]
+            n = draw(sizes)
+            factor = [[draw(factor_entry) for _ in range(n)] for _ in range(n)]
             cov = tuple(
                 tuple(Fraction(sum(factor[i][k] * factor[j][k] for k in range(n))) for j in range(n)) for i in range(n)
             )
@@ -704,12 +708,12 @@ def circuits(
             inputs = tuple(Input(f"x{i}") for i in range(n))
             law: JointGaussian | None = JointGaussian(mean, cov)
         else:
-            ds = draw(st.lists(dist, min_size=1, max_size=max_inputs))
+            ds = draw(input_laws)
             inputs = tuple(Input(f"x{i}", d) for i, d in enumerate(ds))
             law = None
         wires = [i.id for i in inputs]
         gates = []
-        for k, (op, a, b, value) in enumerate(draw(st.lists(gate, max_size=max_gates))):
+        for k, (op, a, b, value) in enumerate(draw(gate_lists)):
             if op == "square":
                 op, b = "mul", a
             arity = OPS[op]

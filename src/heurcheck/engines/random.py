@@ -22,8 +22,10 @@ under the normal approximation.
 
 from __future__ import annotations
 
+import gc
 import math
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -315,15 +317,36 @@ def _hard_stop(seconds: float) -> Iterator[None]:
         return
 
     def alarm(signum: int, frame: Any) -> None:
+        # an exception raised inside a gc callback (Hypothesis times the collector) is swallowed, and
+        # a signal that arrives during a collection is handled there: wait until the callback is done
+        if _in_gc_callback(frame):
+            signal.setitimer(signal.ITIMER_REAL, 0.005)
+            return
         raise _Deadline()
 
+    def unraisable(report: Any) -> None:
+        if not isinstance(report.exc_value, _Deadline):
+            previous_hook(report)
+
     previous = signal.signal(signal.SIGALRM, alarm)
+    previous_hook, sys.unraisablehook = sys.unraisablehook, unraisable
     signal.setitimer(signal.ITIMER_REAL, max(seconds, 0.01))
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        sys.unraisablehook = previous_hook
+
+
+def _in_gc_callback(frame: Any) -> bool:
+    """True when `frame` runs inside one of the garbage collector's callbacks."""
+    codes = {getattr(callback, "__code__", None) for callback in gc.callbacks}
+    while frame is not None:
+        if frame.f_code in codes:
+            return True
+        frame = frame.f_back
+    return False
 
 
 def _sides(out: Outcome) -> tuple[float, float]:
