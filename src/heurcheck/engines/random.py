@@ -212,14 +212,20 @@ class RandomEngine:
             if result.failure is None and (statistical or out.ratio >= self.margin):
                 fail(case, key, out)
 
-        with _hard_stop(self.budget + 1.0):  # Hypothesis can optimise targets without calling `body`
-            try:
-                self._hypothesis(strategy, body, phases=("generate", "target", "shrink"))
-            except _Deadline:
-                result.budget_spent = True
-            except _Decided:
-                result.p_value = self._family_p(result, bias_test)
-                return result
+        decided = False
+        try:
+            with _hard_stop(self.budget + 1.0):  # Hypothesis can optimise targets without calling `body`
+                try:
+                    self._hypothesis(strategy, body, phases=("generate", "target", "shrink"))
+                except _Deadline:
+                    result.budget_spent = True
+                except _Decided:
+                    decided = True
+        except _Deadline:  # the alarm fired as the block was being left, before it was disarmed
+            result.budget_spent = True
+        if decided:
+            result.p_value = self._family_p(result, bias_test)
+            return result
         if last:
             case, found = last[-1]  # Hypothesis replays the minimal failing case last
             if isinstance(found, EstimatorFailure):
