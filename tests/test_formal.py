@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
-import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -91,13 +90,16 @@ def test_a_violation_too_small_to_show_in_floats_is_tiny_not_a_witness() -> None
     assert answer.status == "tiny"
 
 
-def test_a_solver_that_overruns_its_time_is_stopped_hard() -> None:
-    xs = [symbol(f"v{i}") for i in range(8)]
-    poly = sum((xs[i] ** 3 * xs[(i + 1) % 8] ** 2 - xs[(i + 3) % 8] * 7 for i in range(8)), sympy.Integer(0))
+def test_a_solver_that_overruns_its_time_is_stopped_hard(monkeypatch: pytest.MonkeyPatch) -> None:
+    def never_answers(*job: Any) -> Any:  # the forked child inherits this stand-in for z3's solve
+        time.sleep(3600)
+
+    monkeypatch.setattr(smt, "_solve", never_answers)
+    m = symbol("x.mean")
     start = time.perf_counter()
-    answer = smt.find_violation(poly * poly + 1, poly ** 3 + poly * xs[0] ** 5, ">=", Space(tuple(xs), frozenset(), frozenset()), 0.2)
-    assert time.perf_counter() - start < 3.0
-    assert answer.status in ("sat", "unsat", "unknown", "timeout", "tiny")
+    answer = smt.find_violation(m * m, 0, ">=", Space((m,), frozenset(), frozenset()), 0.2)
+    assert answer.status == "timeout" and "stopped" in answer.detail
+    assert time.perf_counter() - start < 0.2 + 1.0 + 1.0  # the timeout, the grace second, and slack
 
 
 def test_non_polynomial_sides_are_refused_with_the_expression_named() -> None:
@@ -182,7 +184,7 @@ def test_cumulant_order_3_respect_for_proofs_smt_witness_replays_in_floats() -> 
 
 def test_a_property_without_an_enumeration_is_decided_on_proposed_structures_without_claiming_a_proof() -> None:
     finding = run("mean", "irrelevant-arguments", "smt", budget=5)
-    assert finding.verdict in (Verdict.NOT_REFUTED, Verdict.INCONCLUSIVE), finding.message
+    assert finding.verdict is Verdict.NOT_REFUTED, finding.message
     assert "proposed by Hypothesis" in finding.message
 
 

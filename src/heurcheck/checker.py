@@ -295,11 +295,15 @@ def _enumerate(prop: Any, estimator: Any, domain: str, base: Finding, settings: 
 FORMAL_ENGINES = ("symbolic", "smt")
 
 
+def _traceable(estimator: Any) -> bool:
+    """Whether the formal engines can run the estimator on symbolic parameters (deterministic and traceable)."""
+    return bool(getattr(estimator, "traceable", False)) and not getattr(estimator, "randomised", False)
+
+
 def _formal_fits(prop: Any, estimator: Any, domain: str) -> bool:
     from .engines.formal import scope_of
 
-    return bool(getattr(estimator, "traceable", False)) and not getattr(estimator, "randomised", False) and \
-        scope_of(prop, domain, 1) is not None
+    return _traceable(estimator) and scope_of(prop, domain, 1) is not None
 
 
 def _formal(prop: Any, estimator: Any, domain: str, base: Finding, settings: CheckSettings, engine: str,
@@ -307,7 +311,7 @@ def _formal(prop: Any, estimator: Any, domain: str, base: Finding, settings: Che
     from .engines.formal import run_formal, scope_of
 
     base = replace(base, engine=engine)
-    if not getattr(estimator, "traceable", False) or getattr(estimator, "randomised", False):
+    if not _traceable(estimator):
         return replace(base, verdict=Verdict.INCONCLUSIVE,
                        message=f"the {engine} engine runs the estimator on symbolic parameters, which needs a "
                                f"deterministic traceable estimator; {estimator.name} is not (use --engine random)")
@@ -340,7 +344,7 @@ def _formal(prop: Any, estimator: Any, domain: str, base: Finding, settings: Che
         finding = _conclude(base, *result.failure, None, SearchResult(cases=base.cases))
     elif result.witness is not None:
         finding = _conclude(base, *result.witness, None, SearchResult(cases=base.cases))
-        finding = replace(finding, message=f"{result.notes[0]}; replayed in floats: {finding.message}")
+        finding = replace(finding, message=f"{result.found_by}; replayed in floats: {finding.message}")
     elif result.proved_up_to > 0:
         return replace(base, verdict=Verdict.PROVED, message=f"proved for {scope} ({counts})")
     elif result.structures + result.proposed == result.not_applicable and result.not_applicable:

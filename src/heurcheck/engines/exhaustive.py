@@ -83,27 +83,13 @@ def finite_support_circuits(n_inputs: int, max_gates: int) -> Iterator[Any]:
     support, fewer nodes first: each input Rademacher (+-1) or Bernoulli(1/2) (each multiset of
     laws once), gates add or mul of an unordered pair of earlier wires (repeats allowed) or neg of
     one, the output the last wire. No constants, so the domain is finite and exactly enumerable."""
-    from itertools import combinations_with_replacement
+    from ..domains.circuit import Bernoulli, Rademacher
+    from .structures import circuits_by_size
 
-    from ..domains.circuit import Bernoulli, Circuit, Gate, Input, Rademacher
-
-    laws = {"rademacher": Rademacher(), "bernoulli": Bernoulli(Fraction(1, 2))}
-    for size in range(1, n_inputs + max_gates + 1):
-        for n in range(1, min(n_inputs, size) + 1):
-            if size - n > max_gates:
-                continue
-            for kinds in combinations_with_replacement(sorted(laws), n):
-                inputs = tuple(Input(f"x{i}", laws[k]) for i, k in enumerate(kinds))
-                ids = [f"g{j}" for j in range(1, size - n + 1)]
-                wires = [i.id for i in inputs]
-                choices = []
-                for j, gid in enumerate(ids):
-                    before = wires + ids[:j]
-                    options = [Gate(gid, op, pair) for op in ("add", "mul")
-                               for pair in combinations_with_replacement(before, 2)]
-                    choices.append(options + [Gate(gid, "neg", (w,)) for w in before])
-                for gates in product(*choices):
-                    yield Circuit(inputs, tuple(gates), ids[-1] if ids else wires[-1])
+    laws = {"bernoulli": lambda wire: Bernoulli(Fraction(1, 2)), "rademacher": lambda wire: Rademacher()}
+    ids = tuple(f"x{i}" for i in range(n_inputs))
+    for _, c in circuits_by_size(laws, ids, n_inputs + max_gates, max_gates=max_gates, valued=False):
+        yield c
 
 
 def finite_restriction_cases(n_inputs: int, max_gates: int) -> Iterator[Case]:
@@ -115,14 +101,21 @@ def finite_restriction_cases(n_inputs: int, max_gates: int) -> Iterator[Case]:
             yield Case((("Y", c),), (("Pi", empty),), (("input", i),))
 
 
+SIGN_VALUES = {"pm1": (Fraction(1), Fraction(-1)), "01": (Fraction(0), Fraction(1))}
+
+
+def sign_rows(n: int, entries: str = "pm1") -> Iterator[tuple[Fraction, ...]]:
+    """Every row of length n with entries in {1, -1} ("pm1") or {0, 1} ("01")."""
+    return product(SIGN_VALUES[entries], repeat=n)
+
+
 def sign_matrices(max_n: int, entries: str = "pm1") -> Iterator[Any]:
     """Every n x n matrix with entries in {1, -1} ("pm1") or {0, 1} ("01"), n = 1..max_n, smaller
     first (2 + 16 + 512 + 65536 matrices up to n = 4)."""
     from ..domains.permanent import Matrix
 
-    values = {"pm1": (Fraction(1), Fraction(-1)), "01": (Fraction(0), Fraction(1))}[entries]
     for n in range(1, max_n + 1):
-        for flat in product(values, repeat=n * n):
+        for flat in sign_rows(n * n, entries):
             yield Matrix(tuple(tuple(flat[i * n:(i + 1) * n]) for i in range(n)))
 
 

@@ -65,6 +65,7 @@ class FormalResult:
     witness: tuple[Case, Outcome] | None = None
     failure: tuple[Case, EstimatorFailure] | None = None
     notes: list[str] = field(default_factory=list)  # the first reasons for inconclusive structures
+    found_by: str = ""  # how the violation or failure was found (z3's point, a rational point, ...)
     budget_spent: bool = False
     first_seconds: float | None = None  # time to the first violation or failure
 
@@ -114,12 +115,12 @@ class FormalResult:
 def decide(prop: Any, case: Case, engine: str, traced: Call, replay: Call, seed: int, timeout: float) -> Decision:
     """Decide `case` (symbolic parameters) for every value of its parameters."""
     traced.begin(case, key=canonical_key(case))
+    space = space_of(case)
     try:
         out = prop.evaluate(case, traced)
     except NotApplicable as exc:
         return Decision("not-applicable", str(exc))
     except EstimatorFailure as exc:  # it may fail on numbers too: then that is the finding
-        space = space_of(case)
         point = {s: Fraction(1, 2) if s in space.probabilities else Fraction(1) for s in space.symbols}
         tried = _replay(prop, case, point, replay, "the estimator failed on symbolic parameters")
         if tried.status in ("failed", "violated"):
@@ -129,7 +130,6 @@ def decide(prop: Any, case: Case, engine: str, traced: Call, replay: Call, seed:
         return Decision("inconclusive", f"the case could not be traced symbolically ({exc.__class__.__name__}: {exc})")
     if not out.applicable:
         return Decision("not-applicable", out.detail)
-    space = space_of(case)
     try:
         residual = _expand(out.lhs - out.rhs)
     except TypeError as exc:
@@ -138,14 +138,15 @@ def decide(prop: Any, case: Case, engine: str, traced: Call, replay: Call, seed:
         holds = residual == 0 if out.relation == "=" else (residual >= 0 if out.relation == ">=" else residual <= 0)
         if bool(holds):
             return Decision("proved", "the two sides agree identically" if out.relation == "=" else "a constant margin")
-        return _replay(prop, case, {s: Fraction(0) for s in space.symbols}, replay, "the two sides differ by a constant: a violation at every parameter value")
+        return _replay(prop, case, {s: Fraction(0) for s in space.symbols}, replay,
+                       "the two sides differ by a constant: a violation at every parameter value")
     if engine == "smt":
         return _by_smt(prop, case, out, space, replay, timeout)
-    if out.relation == "=":
-        found = _search_points(prop, case, space, replay, seed)
-        return found or Decision("inconclusive", "a nonzero residual that no rational point tried made visible")
     found = _search_points(prop, case, space, replay, seed)
-    return found or Decision("inconclusive", "an inequality between polynomials: --engine smt decides those")
+    if found is not None:
+        return found
+    return Decision("inconclusive", "a nonzero residual that no rational point tried made visible" if out.relation == "="
+                    else "an inequality between polynomials: --engine smt decides those")
 
 
 def _expand(value: Any) -> Any:
@@ -227,8 +228,7 @@ def run_formal(prop: Any, estimator: Any, domain: str, engine: str, budget: floa
             if decision.status in ("violated", "failed"):
                 result.witness, result.failure = decision.witness, decision.failure
                 result.first_seconds = time.perf_counter() - start
-                if decision.witness is not None:
-                    result.notes.insert(0, decision.detail)
+                result.found_by = decision.detail
                 if on_violation is not None:
                     on_violation(*(decision.witness or decision.failure))  # type: ignore[misc]
                 return True

@@ -150,7 +150,7 @@ def _value(model: Any, term: Any) -> Fraction:
     """A model's value of `term` as a rational (algebraic numbers rounded to 20 decimals)."""
     import z3
 
-    v = model.eval(term, model_completion=True)
+    v = model.evaluate(term, model_completion=True)
     if z3.is_algebraic_value(v):
         v = v.approx(20)
     return Fraction(v.as_fraction())

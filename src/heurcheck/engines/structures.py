@@ -29,14 +29,26 @@ def circuit_structures(max_nodes: int, max_inputs: int = 2,
     interchangeable, so each multiset of laws appears once). Gate j is `gj`: add or mul of two
     earlier wires (an unordered pair, repeats allowed), neg or scale (symbolic factor) of one, or
     a const (symbolic value); the output is the last wire. With w wires before a gate there are
-    w (w + 1) + 2 w + 1 choices: 5, 11, 19, 29 for w = 1..4. Counts with one Gaussian law and up
-    to 2 inputs: 2 structures of size 1... see `count_structures`.
+    w (w + 1) + 2 w + 1 choices: 5, 11, 19, 29 for w = 1..4. With one Gaussian law and up to 2
+    inputs that makes 1, 6, 66 and 1,254 structures of sizes 1 to 4.
     """
+    laws = {kind: lambda wire, kind=kind: _law(wire, kind) for kind in dists}
+    yield from circuits_by_size(laws, INPUT_IDS[:max_inputs], max_nodes, valued=True)
+
+
+def circuits_by_size(laws: dict[str, Any], input_ids: tuple[str, ...], max_nodes: int, max_gates: int | None = None,
+                     valued: bool = True) -> Iterator[tuple[int, Circuit]]:
+    """(size, circuit) for every circuit of 1..max_nodes nodes over inputs named from `input_ids`,
+    each input's law made by `laws[kind](wire)` (each multiset of kinds once), at most `max_gates`
+    gates; gates add/mul of an unordered pair of earlier wires, neg of one, and with `valued` also
+    scale and const with symbolic values. The output is the last wire."""
     for size in range(1, max_nodes + 1):
-        for n in range(1, min(max_inputs, size) + 1):
-            for laws in combinations_with_replacement(dists, n):
-                inputs = tuple(Input(i, _law(i, law)) for i, law in zip(INPUT_IDS, laws))
-                for gates in _gate_lists(tuple(i.id for i in inputs), size - n):
+        for n in range(1, min(len(input_ids), size) + 1):
+            if max_gates is not None and size - n > max_gates:
+                continue
+            for kinds in combinations_with_replacement(sorted(laws), n):
+                inputs = tuple(Input(i, laws[kind](i)) for i, kind in zip(input_ids, kinds))
+                for gates in _gate_lists(tuple(i.id for i in inputs), size - n, valued):
                     yield size, Circuit(inputs, gates, gates[-1].id if gates else inputs[-1].id)
 
 
@@ -55,20 +67,21 @@ def _law(wire: str, kind: str) -> Any:
     raise ValueError(f"dists: expected gaussian or bernoulli, got {kind!r}")
 
 
-def _gate_lists(inputs: tuple[str, ...], count: int) -> Iterator[tuple[Gate, ...]]:
+def _gate_lists(inputs: tuple[str, ...], count: int, valued: bool) -> Iterator[tuple[Gate, ...]]:
     ids = [f"g{j}" for j in range(1, count + 1)]
-    choices = [_gate_choices(list(inputs) + ids[:j], ids[j]) for j in range(count)]
+    choices = [_gate_choices(list(inputs) + ids[:j], ids[j], valued) for j in range(count)]
     for picked in product(*choices):
         yield tuple(picked)
 
 
-def _gate_choices(wires: list[str], gid: str) -> list[Gate]:
+def _gate_choices(wires: list[str], gid: str, valued: bool) -> list[Gate]:
     out = []
     for op in ("add", "mul"):
         out += [Gate(gid, op, (a, b)) for a, b in combinations_with_replacement(wires, 2)]
     out += [Gate(gid, "neg", (a,)) for a in wires]
-    out += [Gate(gid, "scale", (a,), symbol(f"{gid}.value")) for a in wires]
-    out.append(Gate(gid, "const", (), symbol(f"{gid}.value")))
+    if valued:
+        out += [Gate(gid, "scale", (a,), symbol(f"{gid}.value")) for a in wires]
+        out.append(Gate(gid, "const", (), symbol(f"{gid}.value")))
     return out
 
 

@@ -31,7 +31,7 @@ def symbol(name: str) -> Any:
 
 def lift_circuit(c: Any, prefix: str = "") -> Any:
     """The circuit with every numeric parameter replaced by a symbol named after its role."""
-    from ..domains.circuit import Bernoulli, Circuit, Gate, Gaussian, Input, JointGaussian, Uniform
+    from ..domains.circuit import Bernoulli, Circuit, Gate, Gaussian, Input, Uniform
 
     def dist(i: Any) -> Any:
         d, p = i.dist, f"{prefix}{i.id}"
@@ -85,9 +85,6 @@ class Space:
     symbols: tuple[Any, ...]
     nonneg: frozenset[Any]
     probabilities: frozenset[Any]
-
-    def describe(self) -> str:
-        return ", ".join(str(s) for s in self.symbols)
 
 
 def case_numbers(case: Case) -> list[Any]:

@@ -23,6 +23,8 @@ import numpy as np
 from ..arguments import Arguments, arguments_from_json
 from ..domains import get_domain, instance_from_json, instance_to_json
 from ..errors import OutsideDomain
+from ..interrupt import checkpoint
+from ..isolation import IsolatedFailure
 from ..estimators.base import Estimate, as_estimate
 from ..jsonio import Node, number_to_json
 from ..numbers import to_float
@@ -207,9 +209,6 @@ class Call:
         return bool(getattr(self.estimator, "traceable", False))
 
     def __call__(self, instance: Any, arguments: Arguments) -> Estimate:
-        from ..interrupt import checkpoint
-        from ..isolation import IsolatedFailure
-
         checkpoint()  # a stop requested by a signal whose KeyboardInterrupt Python swallowed
         symbolic = not all(_is_concrete(v) for v in _parameters(instance, arguments))
         if symbolic and not self.traceable:

@@ -90,7 +90,7 @@ class Linearity(PropertyBase):
             return None
         from ..arguments import Arguments
         from ..domains.permanent import ColSums, EntryMultiset, Matrix, RowSums, TotalSum
-        from ..engines.exhaustive import sign_matrices
+        from ..engines.exhaustive import sign_matrices, sign_rows
 
         n_max, kind = self.params["exhaustive_n"], self.params["exhaustive_entries"]
         facts = [Arguments()] + [Arguments([f]) for f in (RowSums(), ColSums(), TotalSum(), EntryMultiset())]
@@ -98,7 +98,7 @@ class Linearity(PropertyBase):
 
         def generate() -> Any:
             for m in sign_matrices(n_max, kind):
-                replacements = list(_rows(m.n, kind))
+                replacements = list(sign_rows(m.n, kind))
                 for i in range(m.n):
                     for u in replacements:
                         x, y, z = (Matrix(m.entries[:i] + (row,) + m.entries[i + 1:])
@@ -196,13 +196,6 @@ class Linearity(PropertyBase):
         gx, gy, gz = call(names["X"], pi), call(names["Y"], pi), call(names["Z"], pi)
         rhs = Estimate(a * gx.value + b * gy.value, _combine(a, gx.stderr, b, gy.stderr))
         return equality(self.params, gz, rhs, a * gx.value, b * gy.value, detail="G(aX + bY | Pi) = a G(X | Pi) + b G(Y | Pi)")
-
-
-def _rows(n: int, kind: str) -> Any:
-    from itertools import product
-
-    values = (Fraction(1), Fraction(-1)) if kind == "pm1" else (Fraction(0), Fraction(1))
-    return product(values, repeat=n)
 
 
 def _combination(c: Circuit, u: str, v: str, a: Any, b: Any) -> tuple[Circuit, Circuit, Circuit]:
