@@ -22,7 +22,7 @@ strategy is already naive) use the property's own strategy in the baseline.
 Target: every planted fault found within 10 s median (judged on the default engine, random).
 
 Part 2. Overhead of the search: a correct estimator made slow (`mean` with 1 ms or 2 ms of sleep per
-call), `RandomEngine(max_examples).run(...)` on two properties it satisfies; overhead = (wall -
+call), `RandomEngine(...).search(...)` on two properties it satisfies; overhead = (wall -
 time inside the estimator) / wall, the inside time from `Call.seconds`; the wall time is split
 further into evaluation around the estimator, case generation and the search itself (see
 `TimedProperty`).
@@ -61,7 +61,9 @@ import heurcheck.checker  # noqa: E402
 from heurcheck import Registry  # noqa: E402
 from heurcheck.checker import CheckRequest, CheckSettings, check  # noqa: E402
 from heurcheck.domains.circuit import Circuit, Gate, circuits  # noqa: E402
+from heurcheck.engines.base import SearchOptions  # noqa: E402
 from heurcheck.engines.random import RandomEngine  # noqa: E402
+from heurcheck.properties.space import CaseSpace  # noqa: E402
 from heurcheck.findings import Verdict  # noqa: E402
 from heurcheck.properties.base import Call, Case, EstimatorFailure, NotApplicable  # noqa: E402
 from heurcheck.properties.registry import create  # noqa: E402
@@ -112,7 +114,11 @@ def naive_cases(prop: Any, domain: str, estimator: Any) -> tuple[Any, str]:
             c = draw(instances())
             return Case((("Y", c),), (("Pi", draw(boolean_arguments(c))),))
         return bnd(), "instances() + uniform args"
-    return prop.cases(domain, estimator), "property's own"
+    space = prop.space(domain, estimator)
+    if space.draw is not None:
+        return space.draw(), "property's own"
+    assert space.finite is not None
+    return st.sampled_from([case for _, case in space.finite.cases()]), "property's own (its finite domain)"
 
 
 class _Deadline(BaseException):
@@ -357,6 +363,9 @@ class TimedProperty:
     def __getattr__(self, name: str) -> Any:
         return getattr(self.prop, name)
 
+    def space(self, domain: str, estimator: Any) -> CaseSpace:
+        return CaseSpace(domain, draw=lambda: self.cases(domain, estimator))
+
     def cases(self, domain: str, estimator: Any) -> Any:
         inner = self.prop.cases(domain, estimator)
 
@@ -392,9 +401,9 @@ def bench_overhead(max_examples: int, seeds: int, delays: tuple[float, ...],
             for seed in range(seeds):
                 prop = TimedProperty(create(name, **params))
                 call = Call(SlowMean(delay), seed=seed)
-                engine = RandomEngine(max_examples, 600.0, seed)
+                engine = RandomEngine(SearchOptions(seed=seed, max_examples=max_examples, margin=10.0))
                 start = time.perf_counter()
-                result = engine.run(prop, call, "circuit", on_violation=lambda *a: None)
+                result = engine.search(prop, prop.space("circuit", call.estimator), call, 600.0, lambda *a: None)
                 wall = time.perf_counter() - start
                 overhead = (wall - call.seconds) / wall
                 largest = max(largest, overhead)

@@ -13,7 +13,6 @@ import pytest
 from heurcheck import InvalidOption, Registry
 from heurcheck.checker import CheckRequest, CheckSettings, check
 from heurcheck.domains.permanent import naive_permanent
-from heurcheck.engines.random import RandomEngine
 from heurcheck.estimators.permanent import RowEstimator
 from heurcheck.findings import Finding, Verdict
 from heurcheck.properties.accuracy import Accuracy, parse_atoms
@@ -174,18 +173,25 @@ def test_a_boolean_family_is_decided_exactly_and_is_the_same_for_the_same_seed()
     assert first.observed == again.observed
 
 
-def test_without_the_exhaustive_route_the_one_case_is_all_of_d_and_never_proved() -> None:
+def test_the_space_is_one_case_for_all_of_d_decided_exactly_whatever_the_engine() -> None:
     prop = Accuracy(n=2)
     call = Call(Registry.default().create("perm-sum"))
-    decided = prop.exhaustive("permanent", call.estimator, call)
-    assert decided is not None
-    case, outcome, count = decided
-    assert prop.evaluate(case, call).report == outcome.report  # type: ignore[attr-defined]
-    assert json.loads(json.dumps(case.to_json()))["numbers"] == {"n": 2, "low": -1, "instances": 16} and count == 16
-    result = RandomEngine(5, 10.0, 0).run(prop, call, "permanent", lambda case, found: None)
-    assert result.witness is not None and result.witness[1].report["mean_error"]["exact"] == "-1/2"  # type: ignore
-    quiet = RandomEngine(5, 10.0, 0).run(Accuracy(n=2), Call(RowEstimator()), "permanent", lambda c, f: None)
-    assert quiet.witness is None and quiet.applicable == 1
+    space = prop.space("permanent", call.estimator)
+    assert space.draw is None and space.finite is not None and space.finite.instances == 16
+    [(_, case)] = list(space.finite.cases())
+    assert json.loads(json.dumps(case.to_json()))["numbers"] == {"n": 2, "low": -1, "instances": 16}
+    outcome = prop.evaluate(case, call)
+    assert outcome.violates and outcome.report["mean_error"]["exact"] == "-1/2"  # type: ignore[attr-defined]
+    assert outcome.witness is not None and outcome.witness.instances[0][0] == "largest-error"
+    assert prop.evaluate(outcome.witness, call).report == outcome.report  # type: ignore[attr-defined]
+    for engine in ("random", "auto", "exhaustive"):
+        found = run("perm-sum", n=2, settings=CheckSettings(findings_dir=None, engine=engine))
+        assert found.verdict is Verdict.VIOLATED and found.engine == "exhaustive" and found.cases == 16
+        assert found.witness is not None and "largest-error" in found.witness["instances"]
+    row = Call(RowEstimator())
+    [(_, row_case)] = list(prop.space("permanent", row.estimator).finite.cases())  # type: ignore[union-attr]
+    quiet = prop.evaluate(row_case, row)
+    assert not quiet.violates and quiet.applicable
 
 
 def test_argument_texts_keep_commas_inside_payloads() -> None:

@@ -16,7 +16,7 @@ from heurcheck.checker import CheckRequest, CheckSettings, check
 from heurcheck.domains.circuit import Circuit, Gate, Gaussian, Input, circuits
 from heurcheck.domains.lifting import lifted
 from heurcheck.engines import smt
-from heurcheck.engines.formal import decide, run_formal
+from heurcheck.engines.formal import decide_structure, run_formal
 from heurcheck.engines.structures import circuit_structures, count_structures
 from heurcheck.engines.symbolic_space import Space, is_symbolic_case, space_of, substitute, symbol
 from heurcheck.estimators.propagation import MeanPropagation
@@ -137,7 +137,7 @@ def test_mean_propagation_is_proved_to_respect_the_sign_of_a_square_with_z3() ->
     x = Input("x", Gaussian(symbol("x.mean"), symbol("x.var")))
     case = _proof_case(Circuit((x,), (Gate("g1", "scale", ("x",), symbol("g1.value")),), "g1"))
     est = MeanPropagation()
-    decision = decide(create("respect-for-proofs"), case, "smt", Call(est), Call(est, exact=False), 0, 5)
+    decision = decide_structure(create("respect-for-proofs"), case, "smt", Call(est), Call(est, exact=False), 0, 5)
     assert decision.status == "proved", decision.detail
 
 
@@ -149,7 +149,7 @@ def test_a_point_that_does_not_violate_in_floats_is_counted_not_reported() -> No
     a, b = symbol("a"), symbol("b")
     case = _combination_case(*_combination(c, "x", "x", a, b), Arguments(), a, b)
     est = TraceDiffers()
-    decision = decide(create("linearity"), case, "smt", Call(est), Call(est, exact=False), 0, 5)
+    decision = decide_structure(create("linearity"), case, "smt", Call(est), Call(est, exact=False), 0, 5)
     assert decision.status == "not-reproduced", decision
     assert "float replay stays within tolerance" in decision.detail and decision.witness is None
 
@@ -202,6 +202,7 @@ def test_auto_proves_small_structures_then_searches_beyond_them() -> None:
 
 
 def test_run_formal_reports_how_far_the_enumeration_got() -> None:
-    result = run_formal(create("linearity"), MeanPropagation(), "circuit", "symbolic", 20, max_nodes=2, propose=False)
+    prop, est = create("linearity"), MeanPropagation()
+    result = run_formal(prop, prop.space("circuit", est), Call(est), "symbolic", 20, max_nodes=2, propose=False)
     assert result.proved_up_to == 2 and result.witness is None
     assert sum(result.proved.values()) == result.structures

@@ -11,14 +11,18 @@ from __future__ import annotations
 import string
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from itertools import product
-from typing import Any
+from typing import Any, ClassVar
 
 from ..arguments import Arguments
 from ..domains.boolean import BitInput, BoolGate, BooleanCircuit
-from ..properties.base import Call, Case, EstimatorFailure, NotApplicable, Outcome
+from ..estimators.base import Estimator
+from ..findings import Verdict
+from ..properties.base import Call, Case, EstimatorFailure, NotApplicable, Outcome, Property
+from ..properties.space import CaseSpace
+from .base import Decision, OnFinding, SearchOptions, violation_text
 
 # The enumeration order within a size: the op, then its arguments in wire order.
 OPS: tuple[tuple[str, int], ...] = (("and", 2), ("or", 2), ("xor", 2), ("not", 1))
@@ -128,10 +132,54 @@ class ExhaustiveResult:
     failure: tuple[Case, EstimatorFailure] | None
     seconds: float
     not_applicable: int = 0  # cases the estimator declared outside its domain (skipped)
+    last: tuple[Case, Outcome] | None = field(default=None, compare=False)  # the last case evaluated, its outcome
 
     @property
     def holds(self) -> bool:
         return self.witness is None and self.failure is None
+
+
+@dataclass(frozen=True)
+class ExhaustiveEngine:
+    """Every case of the space's finite enumeration, in order: PROVED over it, the first violation in
+    size order, or INCONCLUSIVE when the budget ends the enumeration (which then proves nothing)."""
+
+    options: SearchOptions = SearchOptions()
+    name: ClassVar[str] = "exhaustive"
+
+    def fits(self, space: CaseSpace, estimator: Estimator) -> str | None:
+        if space.finite is None:
+            return f"the property offers no finite domain to enumerate on the {space.domain} domain"
+        return None
+
+    def decide(self, prop: Property, space: CaseSpace, call: Call, budget: float, on_finding: OnFinding) -> Decision:
+        finite = space.finite
+        assert finite is not None, "fits() refuses a space with no finite enumeration"
+        scope = finite.scope
+        result = run_exhaustive(prop, call, (case for _, case in finite.cases()), budget)
+        if result is None:
+            return Decision(Verdict.INCONCLUSIVE, self.name, 0,
+                            f"the budget ended the enumeration of {scope}: an unfinished enumeration proves nothing")
+        population = finite.instances  # one case standing for a whole population: its outcome says it all
+        cases = result.cases if population is None else population
+        if result.failure is not None:
+            return Decision.of_witness(self.name, cases, *result.failure)
+        if result.witness is not None:
+            case, out = result.witness
+            said = out.detail if population is not None else \
+                f"first violation in size order over {scope}: {violation_text(out)}"
+            return Decision.of_witness(self.name, cases, out.witness or case, out, said, route=out.route)
+        if population is not None and result.last is not None:
+            case, out = result.last
+            if not out.applicable:
+                return Decision(Verdict.NOT_APPLICABLE, self.name, 0, out.detail)
+            return Decision(Verdict.PROVED, self.name, cases, out.detail, witness=None, found=out, scope=scope,
+                            route=out.route)
+        applicable = result.cases - result.not_applicable
+        if applicable == 0:
+            return Decision(Verdict.VACUOUS, self.name, result.cases, f"no case of {scope} was in the estimator's domain")
+        return Decision(Verdict.PROVED, self.name, result.cases, f"holds over {scope}: {applicable} cases, exactly",
+                        scope=scope)
 
 
 def run_exhaustive(prop: Any, call: Call, cases: Iterable[Case], budget: float) -> ExhaustiveResult | None:
@@ -146,6 +194,7 @@ def run_exhaustive(prop: Any, call: Call, cases: Iterable[Case], budget: float) 
     count = skipped = 0
     witness: tuple[Case, Outcome] | None = None
     failure: tuple[Case, EstimatorFailure] | None = None
+    last: tuple[Case, Outcome] | None = None
     for case in cases:
         if time.perf_counter() > deadline:
             return None
@@ -159,7 +208,8 @@ def run_exhaustive(prop: Any, call: Call, cases: Iterable[Case], budget: float) 
         except EstimatorFailure as exc:
             failure = (case, exc)
             break
+        last = (case, out)
         if out.violates:
             witness = (case, out)
             break
-    return ExhaustiveResult(count, witness, failure, time.perf_counter() - start, skipped)
+    return ExhaustiveResult(count, witness, failure, time.perf_counter() - start, skipped, last)

@@ -15,7 +15,7 @@ Every violation is *replayed*: the parameters are substituted by the rationals f
 ordinary case is evaluated again with the estimator on floats, as any other check would. Only a
 replay that violates is reported; a point that does not reproduce is counted, never reported.
 
-Structures come from the property's own enumeration (`prop.structures(domain, max_nodes)`,
+Structures come from the property's own enumeration (`space.structures(max_nodes)`,
 smallest first, which makes `proved` a statement about every structure up to a size), or else
 from Hypothesis proposals: the property's usual cases with each drawn instance's numbers lifted
 to symbols, deduplicated and decided smallest first (counterexample-guided search: proofs then
@@ -32,8 +32,12 @@ from fractions import Fraction
 from typing import Any
 
 from ..errors import HeurcheckError
-from ..properties.base import Call, Case, EstimatorFailure, NotApplicable, Outcome
+from ..estimators.base import Estimator
+from ..findings import Verdict
+from ..properties.base import Call, Case, EstimatorFailure, NotApplicable, Outcome, Property
+from ..properties.space import CaseSpace
 from . import smt
+from .base import Decision, OnFinding, SearchOptions, deterministic_traceable, violation_text
 from .symbolic_space import Space, canonical_key, space_of, substitute
 
 ENGINES = ("symbolic", "smt")
@@ -41,7 +45,7 @@ STRUCTURE_TIMEOUT = 10.0  # seconds of z3 per structure at most
 
 
 @dataclass(frozen=True)
-class Decision:
+class Answer:
     """One structure decided: proved, violated (with its replayed case), or why not."""
 
     status: str  # proved | violated | failed | inconclusive | not-reproduced | not-applicable
@@ -90,7 +94,7 @@ class FormalResult:
             best = size
         return best
 
-    def record(self, size: int, decision: Decision, enumerated: bool = True) -> None:
+    def record(self, size: int, decision: Answer, enumerated: bool = True) -> None:
         if enumerated:
             self.seen[size] = self.seen.get(size, 0) + 1
         else:
@@ -112,32 +116,32 @@ class FormalResult:
                 self.skipped[size] = self.skipped.get(size, 0) + 1
 
 
-def decide(prop: Any, case: Case, engine: str, traced: Call, replay: Call, seed: int, timeout: float) -> Decision:
+def decide_structure(prop: Property, case: Case, engine: str, traced: Call, replay: Call, seed: int, timeout: float) -> Answer:
     """Decide `case` (symbolic parameters) for every value of its parameters."""
     traced.begin(case, key=canonical_key(case))
     space = space_of(case)
     try:
         out = prop.evaluate(case, traced)
     except NotApplicable as exc:
-        return Decision("not-applicable", str(exc))
+        return Answer("not-applicable", str(exc))
     except EstimatorFailure as exc:  # it may fail on numbers too: then that is the finding
         point = {s: Fraction(1, 2) if s in space.probabilities else Fraction(1) for s in space.symbols}
         tried = _replay(prop, case, point, replay, "the estimator failed on symbolic parameters")
         if tried.status in ("failed", "violated"):
             return tried
-        return Decision("inconclusive", f"the estimator did not run on symbolic parameters ({exc})")
+        return Answer("inconclusive", f"the estimator did not run on symbolic parameters ({exc})")
     except (HeurcheckError, TypeError, ValueError, ArithmeticError) as exc:
-        return Decision("inconclusive", f"the case could not be traced symbolically ({exc.__class__.__name__}: {exc})")
+        return Answer("inconclusive", f"the case could not be traced symbolically ({exc.__class__.__name__}: {exc})")
     if not out.applicable:
-        return Decision("not-applicable", out.detail)
+        return Answer("not-applicable", out.detail)
     try:
         residual = _expand(out.lhs - out.rhs)
     except TypeError as exc:
-        return Decision("inconclusive", f"the two sides are not expressions ({exc})")
+        return Answer("inconclusive", f"the two sides are not expressions ({exc})")
     if not getattr(residual, "free_symbols", None):  # a constant: decided on the spot
         holds = residual == 0 if out.relation == "=" else (residual >= 0 if out.relation == ">=" else residual <= 0)
         if bool(holds):
-            return Decision("proved", "the two sides agree identically" if out.relation == "=" else "a constant margin")
+            return Answer("proved", "the two sides agree identically" if out.relation == "=" else "a constant margin")
         return _replay(prop, case, {s: Fraction(0) for s in space.symbols}, replay,
                        "the two sides differ by a constant: a violation at every parameter value")
     if engine == "smt":
@@ -145,7 +149,7 @@ def decide(prop: Any, case: Case, engine: str, traced: Call, replay: Call, seed:
     found = _search_points(prop, case, space, replay, seed)
     if found is not None:
         return found
-    return Decision("inconclusive", "a nonzero residual that no rational point tried made visible" if out.relation == "="
+    return Answer("inconclusive", "a nonzero residual that no rational point tried made visible" if out.relation == "="
                     else "an inequality between polynomials: --engine smt decides those")
 
 
@@ -155,37 +159,37 @@ def _expand(value: Any) -> Any:
     return sympy.expand(value) if hasattr(value, "free_symbols") else value
 
 
-def _by_smt(prop: Any, case: Case, out: Outcome, space: Space, replay: Call, timeout: float) -> Decision:
+def _by_smt(prop: Any, case: Case, out: Outcome, space: Space, replay: Call, timeout: float) -> Answer:
     answer = smt.find_violation(out.lhs, out.rhs, out.relation, space, timeout)
     if answer.status == "unsat":
-        return Decision("proved", answer.detail)
+        return Answer("proved", answer.detail)
     if answer.status != "sat":
-        return Decision("inconclusive", answer.detail)
+        return Answer("inconclusive", answer.detail)
     values = {s: answer.model.get(str(s), Fraction(0)) for s in space.symbols}
     return _replay(prop, case, values, replay, answer.detail)
 
 
-def _replay(prop: Any, case: Case, values: dict[Any, Fraction], replay: Call, how: str) -> Decision:
+def _replay(prop: Any, case: Case, values: dict[Any, Fraction], replay: Call, how: str) -> Answer:
     """Evaluate the case at the point found, on floats, through the ordinary estimator call."""
     try:
         concrete = substitute(case, values)
     except (TypeError, ValueError, ZeroDivisionError) as exc:
-        return Decision("not-reproduced", f"{how}, but the point could not be substituted ({exc})")
+        return Answer("not-reproduced", f"{how}, but the point could not be substituted ({exc})")
     replay.begin(concrete)
     try:
         out = prop.evaluate(concrete, replay)
     except NotApplicable as exc:
-        return Decision("not-reproduced", f"{how}, but the point is outside the estimator's domain ({exc})")
+        return Answer("not-reproduced", f"{how}, but the point is outside the estimator's domain ({exc})")
     except EstimatorFailure as exc:
-        return Decision("failed", f"{how}; the estimator failed on it", failure=(concrete, exc))
+        return Answer("failed", f"{how}; the estimator failed on it", failure=(concrete, exc))
     except HeurcheckError as exc:
-        return Decision("not-reproduced", f"{how}, but the concrete case is not valid ({exc})")
+        return Answer("not-reproduced", f"{how}, but the concrete case is not valid ({exc})")
     if out.violates:
-        return Decision("violated", how, witness=(concrete, out))
-    return Decision("not-reproduced", f"{how}, but the float replay stays within tolerance")
+        return Answer("violated", how, witness=(concrete, out))
+    return Answer("not-reproduced", f"{how}, but the float replay stays within tolerance")
 
 
-def _search_points(prop: Any, case: Case, space: Space, replay: Call, seed: int, tries: int = 24) -> Decision | None:
+def _search_points(prop: Any, case: Case, space: Space, replay: Call, seed: int, tries: int = 24) -> Answer | None:
     """Small rational points of the domain, a few at a time, until one violates in a replay."""
     rng = random.Random(seed)
     free = [Fraction(v) for v in (1, 2, -1, 3, -2)] + [Fraction(1, 2), Fraction(-1, 2)]
@@ -200,18 +204,17 @@ def _search_points(prop: Any, case: Case, space: Space, replay: Call, seed: int,
     return None
 
 
-def run_formal(prop: Any, estimator: Any, domain: str, engine: str, budget: float, *, seed: int = 0,
-               max_nodes: int = 4, call_timeout: float | None = 10.0, propose: bool = True,
-               on_violation: Callable[[Case, Any], None] | None = None) -> FormalResult:
-    """Decide structures smallest first until a violation or the budget: the property's enumeration
-    up to `max_nodes` nodes when it has one (with `propose`, for half the budget at most), then
+def run_formal(prop: Property, space: CaseSpace, call: Call, engine: str, budget: float, *, seed: int = 0,
+               max_nodes: int = 4, propose: bool = True, on_violation: OnFinding | None = None) -> FormalResult:
+    """Decide structures smallest first until a violation or the budget: the space's structures
+    up to `max_nodes` nodes when it has them (with `propose`, for half the budget at most), then
     (with `propose`) Hypothesis proposals, which reach the larger structures enumeration cannot."""
     start = time.perf_counter()
     deadline = start + budget
-    enumerated = prop.structures(domain, max_nodes) if hasattr(prop, "structures") else None
+    enumerated = space.structures(max_nodes) if space.structures is not None else None
     result = FormalResult(engine, "enumeration" if enumerated is not None else "proposals")
-    traced = Call(estimator, timeout=call_timeout)
-    replay = Call(estimator, exact=False, timeout=call_timeout)
+    traced = Call(call.estimator, exact=True, timeout=call.timeout)
+    replay = Call(call.estimator, exact=False, timeout=call.timeout)
 
     def run(structures: Iterator[tuple[int, Case]], enumerating: bool, until: float) -> bool:
         """Decide until the first violation (True) or the end of `structures` or `until`."""
@@ -223,7 +226,7 @@ def run_formal(prop: Any, estimator: Any, domain: str, engine: str, budget: floa
             if enumerating and size > current:
                 result.finished, current = current, size
             timeout = min(STRUCTURE_TIMEOUT, max(0.5, deadline - time.perf_counter()))
-            decision = decide(prop, case, engine, traced, replay, seed, timeout)
+            decision = decide_structure(prop, case, engine, traced, replay, seed, timeout)
             result.record(size, decision, enumerating)
             if decision.status in ("violated", "failed"):
                 result.witness, result.failure = decision.witness, decision.failure
@@ -236,19 +239,14 @@ def run_formal(prop: Any, estimator: Any, domain: str, engine: str, budget: floa
             result.finished = current
         return False
 
-    if enumerated is not None and run(enumerated[1], True, start + budget / 2 if propose else deadline):
+    if enumerated is not None and run(enumerated.cases(), True, start + budget / 2 if propose else deadline):
         return result
-    if propose and time.perf_counter() < deadline:
-        run(proposals(prop, domain, estimator, seed, deadline), False, deadline)
+    if propose and space.draw is not None and time.perf_counter() < deadline:
+        run(proposals(space.draw, seed, deadline), False, deadline)
     return result
 
 
-def scope_of(prop: Any, domain: str, max_nodes: int) -> str | None:
-    enumerated = prop.structures(domain, max_nodes) if hasattr(prop, "structures") else None
-    return None if enumerated is None else enumerated[0]
-
-
-def proposals(prop: Any, domain: str, estimator: Any, seed: int, deadline: float,
+def proposals(draw: Callable[[], Any], seed: int, deadline: float,
               batch: int = 200) -> Iterator[tuple[int, Case]]:
     """Structures proposed by Hypothesis: the property's cases with lifted parameters, deduplicated,
     each batch decided smallest first."""
@@ -264,7 +262,7 @@ def proposals(prop: Any, domain: str, estimator: Any, seed: int, deadline: float
             return
         drawn: list[Case] = []
         with lifted():
-            strategy = prop.cases(domain, estimator)
+            strategy = draw()
 
             @settings(max_examples=batch, database=None, deadline=None, phases=[Phase.generate],
                       suppress_health_check=list(HealthCheck), derandomize=False)
@@ -297,3 +295,62 @@ def _seeded(test: Any, seed: int) -> Any:
     from hypothesis import seed as hypothesis_seed
 
     return hypothesis_seed(seed)(test)
+
+
+@dataclass(frozen=True)
+class FormalEngine:
+    """`symbolic` (sympy) or `smt` (z3): decide structures for every value of their parameters.
+    PROVED is claimed only over the sizes the space's enumeration finished with every structure
+    proved; structures proposed by Hypothesis beyond them give NOT_REFUTED at best."""
+
+    name: str  # "symbolic" or "smt"
+    options: SearchOptions = SearchOptions()
+    propose: bool = True  # after the enumeration (or without one), decide structures Hypothesis proposes
+
+    def fits(self, space: CaseSpace, estimator: Estimator) -> str | None:
+        if not deterministic_traceable(estimator):
+            return (f"the {self.name} engine runs the estimator on symbolic parameters, which needs a deterministic "
+                    f"traceable estimator; {estimator.name} is not (use --engine random)")
+        if space.structures is None and not (self.propose and space.draw is not None):
+            return f"the property offers no structures to decide on the {space.domain} domain"
+        return None
+
+    def decide(self, prop: Property, space: CaseSpace, call: Call, budget: float, on_finding: OnFinding) -> Decision:
+        o = self.options
+        result = run_formal(prop, space, call, self.name, budget, seed=o.seed, max_nodes=o.max_nodes,
+                            propose=self.propose, on_violation=on_finding)
+        enumerated = space.structures(result.proved_up_to) if space.structures is not None else None
+        within = sum(n for size, n in result.seen.items() if size <= result.proved_up_to)
+        beyond = result.structures - within
+        parts = []
+        if result.source == "enumeration":
+            parts.append(f"{within} structures")
+            if beyond:
+                parts.append(f"beyond them {sum(result.proved.values()) - within} of {beyond} enumerated structures "
+                             f"proved before the budget ended")
+        if result.proposed:
+            parts.append(f"{result.proposed_proved} of {result.proposed} structures proposed by Hypothesis proved"
+                         + (" too" if result.source == "enumeration" else ""))
+        if result.inconclusive:
+            parts.append(f"{result.inconclusive} inconclusive")
+        if result.not_reproduced:
+            parts.append(f"{result.not_reproduced} not reproduced in floats")
+        counts = "; ".join(parts) or "no structure decided"
+        cases = result.structures + result.proposed
+        if result.failure is not None:
+            return Decision.of_witness(self.name, cases, *result.failure)
+        if result.witness is not None:
+            case, out = result.witness
+            return Decision.of_witness(self.name, cases, case, out,
+                                       f"{result.found_by}; replayed in floats: {violation_text(out)}")
+        if result.proved_up_to > 0 and enumerated is not None:
+            return Decision(Verdict.PROVED, self.name, cases, f"proved for {enumerated.scope} ({counts})",
+                            scope=enumerated.scope)
+        if cases == result.not_applicable and result.not_applicable:
+            return Decision(Verdict.VACUOUS, self.name, cases, "every structure was outside the estimator's domain")
+        if result.proved or result.proposed_proved:
+            return Decision(Verdict.NOT_REFUTED, self.name, cases,
+                            f"{counts}, each for every parameter value; not a proof for the structures not decided"
+                            + (f" (inconclusive: {result.notes[0]})" if result.notes else ""))
+        why = result.notes[0] if result.notes else "the budget ended before any structure was decided"
+        return Decision(Verdict.INCONCLUSIVE, self.name, cases, f"{counts}: {why}")

@@ -34,7 +34,11 @@ from dataclasses import dataclass, field
 from statistics import NormalDist
 from typing import Any, ClassVar
 
-from ..properties.base import Call, Case, EstimatorFailure, NotApplicable, Outcome
+from ..estimators.base import Estimator
+from ..findings import Verdict
+from ..properties.base import Call, Case, EstimatorFailure, NotApplicable, Outcome, Property
+from ..properties.space import CaseSpace
+from .base import CaseGenerationError, Decision, OnFinding, SearchOptions
 
 _NORMAL = NormalDist()
 RESAMPLE_ROUNDS = 8
@@ -59,10 +63,6 @@ class _Decided(BaseException):
     shrink (a BaseException, so Hypothesis lets it through at once)."""
 
 
-class CaseGenerationError(Exception):
-    """The property's case strategy or evaluation failed outside the estimator (a property bug)."""
-
-
 @dataclass
 class SearchResult:
     cases: int = 0
@@ -77,6 +77,29 @@ class SearchResult:
     biased: bool = False
     largest_z: tuple[Case, Outcome] | None = None
     message: str = ""
+
+    def decision(self, engine: str, options: SearchOptions, randomised: bool) -> Decision:
+        """The verdict this search supports: a witness, or how much evidence there is and how weak."""
+        route = ", ".join(sorted(self.routes)) or None
+        if self.failure is not None:
+            return Decision.of_witness(engine, self.cases, *self.failure, message=self.message, route=route)
+        if self.witness is not None:
+            return Decision.of_witness(engine, self.cases, *self.witness, message=self.message, route=route,
+                                       worst=self.worst)
+        if self.cases == 0:
+            why = "the budget ran out before any case was evaluated" if self.budget_spent else "no case was evaluated"
+            return Decision(Verdict.INCONCLUSIVE, engine, self.cases, why, route=route)
+        if self.applicable == 0:
+            return Decision(Verdict.VACUOUS, engine, self.cases,
+                            f"the precondition held in none of the {self.cases} cases tried", route=route)
+        budget = " (stopped by the budget)" if self.budget_spent else ""
+        if randomised and self.p_value is not None:
+            return Decision(Verdict.STATISTICALLY_CONSISTENT, engine, self.applicable,
+                            f"no significant violation in {self.applicable} cases{budget}; "
+                            f"family p-value {self.p_value:.3g}", route=route, p_value=self.p_value)
+        return Decision(Verdict.NOT_REFUTED, engine, self.applicable,
+                        f"no counterexample in {self.applicable} cases{budget} (seed {options.seed}); not a proof",
+                        route=route)
 
 
 @dataclass
@@ -128,25 +151,29 @@ class PooledBiasTest:
         return z, p, p < self.alpha_per_look
 
 
-@dataclass
+@dataclass(frozen=True)
 class RandomEngine:
-    max_examples: int
-    budget: float
-    seed: int
-    margin: float = 10.0
-    alpha: float = 1e-3
-    resample: Callable[[int], Any] | None = None  # the same estimator built with another seed
+    """Hypothesis search of the space's `draw` strategy (see the module docstring)."""
 
-    name = "random"
+    options: SearchOptions = SearchOptions()
+    name: ClassVar[str] = "random"
 
-    def run(self, prop: Any, call: Call, domain: str,
-            on_violation: Callable[[Case, Outcome | EstimatorFailure], None]) -> SearchResult:
-        deadline = time.monotonic() + self.budget
-        strategy = prop.cases(domain, call.estimator)
+    def fits(self, space: CaseSpace, estimator: Estimator) -> str | None:
+        return None if space.draw is not None else f"the property offers no cases to draw on the {space.domain} domain"
+
+    def decide(self, prop: Property, space: CaseSpace, call: Call, budget: float, on_finding: OnFinding) -> Decision:
+        return self.search(prop, space, call, budget, on_finding).decision(self.name, self.options, call.randomised)
+
+    def search(self, prop: Property, space: CaseSpace, call: Call, budget: float,
+               on_violation: OnFinding) -> SearchResult:
+        assert space.draw is not None, "fits() refuses a space with nothing to draw"
+        max_examples, margin, alpha = self.options.max_examples, self.options.margin, self.options.alpha
+        deadline = time.monotonic() + budget
+        strategy = space.draw()
         result = SearchResult()
         statistical = call.randomised
-        critical = _NORMAL.inv_cdf(1 - self.alpha / (4 * max(1, self.max_examples) * RESAMPLE_ROUNDS))
-        bias_test = PooledBiasTest.for_search(self.alpha / 2, self.max_examples)
+        critical = _NORMAL.inv_cdf(1 - alpha / (4 * max(1, max_examples) * RESAMPLE_ROUNDS))
+        bias_test = PooledBiasTest.for_search(alpha / 2, max_examples)
         failing: dict[str, Outcome | EstimatorFailure] = {}  # repr(case) -> why it fails
         passed: set[str] = set()  # cases that passed: they keep passing when replayed after the deadline
         stopped: set[str] = set()  # new cases met after the deadline: they keep stopping
@@ -195,7 +222,7 @@ class RandomEngine:
                 return
             result.applicable += 1
             if statistical and out.stderr:
-                out = self._sequential(prop, case, out, critical)
+                out = self._sequential(prop, case, out, critical, call)
                 if out.relation == "=":  # only equalities have a difference that should average to zero
                     result.zs[key] = _signed_z(out)  # a repeated case is one observation, not many
                     if result.largest_z is None or out.ratio > result.largest_z[1].ratio:
@@ -209,12 +236,12 @@ class RandomEngine:
                 result.worst = (case, out)
             if result.failure is None and not failing:
                 on_violation(case, out)
-            if result.failure is None and (statistical or out.ratio >= self.margin):
+            if result.failure is None and (statistical or out.ratio >= margin):
                 fail(case, key, out)
 
         decided = False
         try:
-            with _hard_stop(self.budget + 1.0):  # Hypothesis can optimise targets without calling `body`
+            with _hard_stop(budget + 1.0):  # Hypothesis can optimise targets without calling `body`
                 try:
                     self._hypothesis(strategy, body, phases=("generate", "target", "shrink"))
                 except _Deadline:
@@ -237,7 +264,7 @@ class RandomEngine:
             return result
         if result.worst is not None:
             result.witness = result.worst
-            result.message = (f"violations stayed below the shrink margin of {self.margin:g} tolerances; "
+            result.message = (f"violations stayed below the shrink margin of {margin:g} tolerances; "
                               "the witness is the worst case, unshrunk")
             return result
         if statistical and result.zs:  # the final look, valid whether or not the budget ran out
@@ -250,13 +277,13 @@ class RandomEngine:
             return out.violation / out.stderr > critical and out.violation > out.tolerance
         return out.violates
 
-    def _sequential(self, prop: Any, case: Case, out: Outcome, critical: float) -> Outcome:
+    def _sequential(self, prop: Property, case: Case, out: Outcome, critical: float, call: Call) -> Outcome:
         """Re-estimate a suspicious case with fresh seeds and pool the differences."""
-        if self.resample is None or out.violation / out.stderr <= SCREEN_Z:  # type: ignore[operator]
+        if call.reseed is None or out.violation / out.stderr <= SCREEN_Z:  # type: ignore[operator]
             return out
         sides, variances = [_sides(out)], [out.stderr**2]  # type: ignore[operator]
         for k in range(1, RESAMPLE_ROUNDS):
-            fresh = Call(self.resample(0), reseed=self.resample, seed=self.seed + 7919 * k)
+            fresh = Call(call.reseed(0), reseed=call.reseed, seed=self.options.seed + 7919 * k)
             fresh.begin(case)
             again = prop.evaluate(case, fresh)
             if not again.stderr:
@@ -301,10 +328,10 @@ class RandomEngine:
         from hypothesis import seed as hseed
 
         test = settings(
-            max_examples=self.max_examples, deadline=None, database=None, derandomize=False,
+            max_examples=self.options.max_examples, deadline=None, database=None, derandomize=False,
             phases=[getattr(Phase, p) for p in ("explicit",) + phases], suppress_health_check=list(HealthCheck),
             report_multiple_bugs=False, print_blob=False, verbosity=Verbosity.quiet,
-        )(hseed(self.seed)(given(strategy)(body)))
+        )(hseed(self.options.seed)(given(strategy)(body)))
         try:
             test()
         except (_Stop, _Failing):

@@ -46,7 +46,7 @@ import itertools
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any, ClassVar, NamedTuple
 
@@ -57,6 +57,7 @@ from ..domains import get_domain
 from ..errors import InvalidOption
 from ..estimators.base import Estimate
 from ..numbers import to_float
+from .space import CaseSpace, Enumeration
 from .base import TOLERANCE_PARAMETERS, Call, Case, NotApplicable, Outcome, Parameter, PropertyBase, tolerance
 
 FEATURES = ("one", "self", "coarser", "all")
@@ -128,29 +129,27 @@ class Accuracy(PropertyBase):
 
     # ------------------------------------------------------------------ the checker's routes
 
-    def exhaustive(self, domain: str, estimator: Any, call: Call) -> tuple[Case, Outcome, int] | None:
-        """Decide the property over the whole of the finite D: (the case describing D, its exact
-        outcome, |D|). Raises EstimatorFailure when the estimator fails on an instance of D."""
+    def space(self, domain: str, estimator: Any) -> CaseSpace:
+        """One case standing for all of D: decided exactly, in one evaluation, whatever the engine.
+        (The population is drawn here, outside any engine's Hypothesis run.)"""
         pi, pi0 = self._argument_sets(domain, estimator)
         population = self._population(domain)
-        outcome, largest = self._decide(domain, population, pi, pi0, call)
-        witness = self._describe(domain, population, pi, pi0, ("largest-error", largest or population[0]))
-        return witness, outcome, len(population)
-
-    def cases(self, domain: str, estimator: Any) -> Any:
-        """One case: all of D (the population is drawn here, outside any engine's Hypothesis run)."""
-        pi, pi0 = self._argument_sets(domain, estimator)
-        population = self._population(domain)
-        return st.just(self._describe(domain, population, pi, pi0, ("first", population[0])))
+        whole = self._describe(domain, population, pi, pi0, ("first", population[0]))
+        return CaseSpace(domain, finite=Enumeration(self._what(domain, len(population)), lambda: iter([(0, whole)]),
+                                                    instances=len(population)))
 
     def evaluate(self, case: Case, call: Call) -> Outcome:
+        """The exact outcome over D; its witness names D by the instance with the largest |Y - G|."""
         example = case.instances[0][1]
         numbers = dict(case.numbers)
         if "low" in numbers:
             population = _matrices(example.n, numbers["low"])
         else:
             population = [x for _, x in case.instances]
-        return self._decide(example.domain, population, case.args("Pi"), case.args("Pi0"), call)[0]
+        pi, pi0 = case.args("Pi"), case.args("Pi0")
+        outcome, largest = self._decide(example.domain, population, pi, pi0, call)
+        shown = self._describe(example.domain, population, pi, pi0, ("largest-error", largest or population[0]))
+        return replace(outcome, witness=shown)
 
     # ------------------------------------------------------------------ D, Pi and Pi_0
 

@@ -28,6 +28,7 @@ from ..isolation import IsolatedFailure
 from ..estimators.base import Estimate, as_estimate
 from ..jsonio import Node, number_to_json
 from ..numbers import to_float
+from .space import CaseSpace
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,9 @@ class Outcome:
     route: str | None = None
     detail: str = ""
     score: float | None = None  # how close to violating (higher is closer), to guide the search
+    # the case to report as the witness when it is not the one evaluated (the most telling member of a
+    # population that one case stands for)
+    witness: Case | None = field(default=None, compare=False)
 
     @property
     def violates(self) -> bool:
@@ -378,8 +382,8 @@ class Property(Protocol):
         """None if the property applies to this estimator on this domain, else the reason it does not."""
         ...
 
-    def cases(self, domain: str, estimator: Any) -> Any:
-        """A Hypothesis strategy of `Case`s for this domain."""
+    def space(self, domain: str, estimator: Any) -> CaseSpace:
+        """Its cases on this domain, in the forms it can offer the engines (see properties.space)."""
         ...
 
     def evaluate(self, case: Case, call: Call) -> Outcome: ...
@@ -406,6 +410,15 @@ class PropertyBase:
         if domain not in estimator.domains:
             return f"{estimator.name} does not handle the {domain} domain"
         return None
+
+    def space(self, domain: str, estimator: Any) -> CaseSpace:
+        """By default, the cases drawn by `cases` (a property with a finite domain or symbolic
+        structures to offer says so by overriding this)."""
+        return CaseSpace(domain, draw=lambda: self.cases(domain, estimator))
+
+    def cases(self, domain: str, estimator: Any) -> Any:
+        """A Hypothesis strategy of `Case`s for this domain that shrinks structurally."""
+        raise NotImplementedError(f"{type(self).__name__} draws no cases: it overrides space()")
 
     def summary(self) -> str:
         return (self.__doc__ or "").strip().splitlines()[0]

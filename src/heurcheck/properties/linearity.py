@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 from ..domains.circuit import Circuit, Gate, circuits, cone, polynomial
 from ..errors import TruthTooExpensive
 from ..estimators.base import Estimate
+from .space import CaseSpace, Enumeration
 from .base import TOLERANCE_PARAMETERS, Call, Case, Outcome, Parameter, PropertyBase, equality
 from .strategies import circuit_arguments, permanent_arguments
 
@@ -82,7 +83,11 @@ class Linearity(PropertyBase):
         **TOLERANCE_PARAMETERS,
     }
 
-    def finite_cases(self, domain: str) -> tuple[str, Any] | None:
+    def space(self, domain: str, estimator: Any) -> CaseSpace:
+        return CaseSpace(domain, draw=lambda: self.cases(domain, estimator), finite=self._finite(domain),
+                         structures=self._structures if domain == "circuit" and self.params["form"] != "semantic" else None)
+
+    def _finite(self, domain: str) -> Enumeration | None:
         """Permanents: every sign (or 0/1) matrix X up to order `exhaustive_n`, every row i, every
         replacement row u of the same kind (Y), Z = X with row i = r + u (a = b = 1), Pi empty or
         one fact. Circuits have no finite domain here (their parameters are rationals)."""
@@ -104,11 +109,12 @@ class Linearity(PropertyBase):
                         x, y, z = (Matrix(m.entries[:i] + (row,) + m.entries[i + 1:])
                                    for row in (m.entries[i], u, tuple(p + q for p, q in zip(m.entries[i], u))))
                         for pi in facts:
-                            yield Case((("X", x), ("Y", y), ("Z", z)), (("Pi", pi),), (("a", one), ("b", one), ("row", i)))
+                            yield m.n, Case((("X", x), ("Y", y), ("Z", z)), (("Pi", pi),),
+                                            (("a", one), ("b", one), ("row", i)))
 
         entries = "+-1" if kind == "pm1" else "0/1"
-        return (f"every {entries} matrix up to order {n_max}, every row replaced by every {entries} row (a = b = 1), "
-                f"Pi empty or one fact", generate())
+        return Enumeration(f"every {entries} matrix up to order {n_max}, every row replaced by every {entries} row "
+                           f"(a = b = 1), Pi empty or one fact", generate)
 
     def cases(self, domain: str, estimator: Any) -> Any:
         if domain == "permanent":
@@ -134,11 +140,9 @@ class Linearity(PropertyBase):
 
         return build()
 
-    def structures(self, domain: str, max_nodes: int) -> tuple[str, Any] | None:
+    def _structures(self, max_nodes: int) -> Enumeration:
         """Every combination aX + bY of two wires (a, b and every instance parameter symbolic) of
         every circuit structure up to `max_nodes` nodes, under each argument set of the family."""
-        if domain != "circuit" or self.params["form"] == "semantic":
-            return None
         from ..engines.structures import ARGUMENT_FAMILY, argument_family, circuit_structures
         from ..engines.symbolic_space import symbol
 
@@ -152,8 +156,8 @@ class Linearity(PropertyBase):
                         for pi in argument_family(z, keep=(u, v)):
                             yield size, _combination_case(x, y, z, pi, a, b)
 
-        return (f"every circuit of up to {max_nodes} nodes on up to 2 Gaussian inputs (all parameters symbolic), "
-                f"every pair of its wires X, Y with symbolic a, b; {ARGUMENT_FAMILY}", generate())
+        return Enumeration(f"every circuit of up to {max_nodes} nodes on up to 2 Gaussian inputs (all parameters "
+                           f"symbolic), every pair of its wires X, Y with symbolic a, b; {ARGUMENT_FAMILY}", generate)
 
     def _permanent_cases(self) -> Any:
         from ..domains.permanent import Matrix, matrices

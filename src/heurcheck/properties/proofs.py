@@ -28,6 +28,7 @@ from hypothesis import strategies as st
 from ..arguments import Arguments
 from ..domains.circuit import Circuit, Gate, ProvedEqual, ProvedNonNegative, circuits, cone
 from ..estimators.base import Estimate
+from .space import CaseSpace, Enumeration
 from .base import TOLERANCE_PARAMETERS, Call, Case, Outcome, Parameter, PropertyBase, at_least, equality
 from .strategies import boolean_arguments, circuit_arguments
 
@@ -112,12 +113,14 @@ class RespectForProofs(PropertyBase):
 
         return build()
 
-    def structures(self, domain: str, max_nodes: int) -> tuple[str, Any] | None:
+    def space(self, domain: str, estimator: Any) -> CaseSpace:
+        return CaseSpace(domain, draw=lambda: self.cases(domain, estimator),
+                         structures=self._structures if domain == "circuit" else None)
+
+    def _structures(self, max_nodes: int) -> Enumeration:
         """Every proof case of the chosen form built on every circuit structure up to `max_nodes`
         nodes (all parameters symbolic, the constant of exact-value too), under each argument set
         of the family."""
-        if domain != "circuit":
-            return None
         from ..engines.structures import ARGUMENT_FAMILY, argument_family, circuit_structures
         from ..engines.symbolic_space import symbol
 
@@ -148,8 +151,9 @@ class RespectForProofs(PropertyBase):
                                 yield size, Case((("X", x), ("Y", y)), (("Pi", pi | [ProvedNonNegative("s2")]),),
                                                  (("form", 2),))
 
-        return (f"every circuit of up to {max_nodes} nodes on up to 2 Gaussian inputs (all parameters symbolic), "
-                f"every choice of the squared wires ({', '.join(forms)}); {ARGUMENT_FAMILY}", generate())
+        return Enumeration(f"every circuit of up to {max_nodes} nodes on up to 2 Gaussian inputs (all parameters "
+                           f"symbolic), every choice of the squared wires ({', '.join(forms)}); {ARGUMENT_FAMILY}",
+                           generate)
 
     def _boolean_cases(self) -> Any:
         from ..domains.boolean import BoolGate, BooleanCircuit, ProvedConstant, instances

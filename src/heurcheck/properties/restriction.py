@@ -16,6 +16,7 @@ Sources: Neyman, PhD thesis ch. 9 (2024) for D1'; the domain reference for the a
 from __future__ import annotations
 
 from fractions import Fraction
+from collections.abc import Iterator
 from typing import Any, ClassVar
 
 from hypothesis import strategies as st
@@ -23,6 +24,7 @@ from hypothesis import strategies as st
 from ..arguments import Arguments
 from ..domains.circuit import RevealInput, circuits, support
 from ..estimators.base import Estimate
+from .space import CaseSpace, Enumeration
 from .base import TOLERANCE_PARAMETERS, Call, Case, Outcome, Parameter, PropertyBase, equality
 from .strategies import boolean_arguments, circuit_arguments
 
@@ -43,17 +45,21 @@ class RestrictionLinearity(PropertyBase):
         **TOLERANCE_PARAMETERS,
     }
 
-    def finite_cases(self, domain: str) -> tuple[str, Any] | None:
+    def space(self, domain: str, estimator: Any) -> CaseSpace:
+        return CaseSpace(domain, draw=lambda: self.cases(domain, estimator), finite=self._finite(domain))
+
+    def _finite(self, domain: str) -> Enumeration:
         """The finite domain the exhaustive engine enumerates, with its description: boolean circuits,
         or arithmetic circuits over finite-support inputs (reveal form)."""
         from ..engines.exhaustive import finite_restriction_cases, restriction_cases
 
         bits, gates = self.params["exhaustive_bits"], self.params["exhaustive_gates"]
         if domain == "boolean":
-            return (f"every boolean circuit with up to {gates} gates on {bits} bits (p = 1/2), every input restricted",
-                    restriction_cases(bits, gates))
-        return (f"every arithmetic circuit (add, mul, neg) with up to {gates} gates on up to {bits} Rademacher or "
-                f"Bernoulli(1/2) inputs, every input revealed", finite_restriction_cases(bits, gates))
+            return Enumeration(f"every boolean circuit with up to {gates} gates on {bits} bits (p = 1/2), every input "
+                               f"restricted", lambda: _sized(restriction_cases(bits, gates)))
+        return Enumeration(f"every arithmetic circuit (add, mul, neg) with up to {gates} gates on up to {bits} "
+                           f"Rademacher or Bernoulli(1/2) inputs, every input revealed",
+                           lambda: _sized(finite_restriction_cases(bits, gates)))
 
     def cases(self, domain: str, estimator: Any) -> Any:
         if domain == "boolean":
@@ -110,3 +116,7 @@ class RestrictionLinearity(PropertyBase):
             return RevealBit(input_id, int(value))
         return RevealInput(input_id, Fraction(value))
 
+
+
+def _sized(cases: Iterator[Case]) -> Iterator[tuple[int, Case]]:
+    return ((case.size(), case) for case in cases)
