@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, find, given, settings
 from hypothesis import strategies as st
 
-from heurcheck.arguments import EMPTY, Arguments, atom_from_json, parse_atom
-from heurcheck.domains import get_domain, instance_from_json, load_instance
+from heurcheck.arguments import EMPTY, Arguments
+from heurcheck.domains import atom_from_json, get_domain, instance_from_json, load_instance, parse_atom
 from heurcheck.domains.boolean import (
     DOMAIN,
     BitInput,

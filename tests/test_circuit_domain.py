@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from heurcheck.arguments import Arguments, parse_atom
-from heurcheck.domains import get_domain, instance_from_json, load_instance
+from heurcheck.arguments import Arguments
+from heurcheck.domains import get_domain, instance_from_json, load_instance, parse_atom
 from heurcheck.domains.circuit import (
     Bernoulli,
     Circuit,

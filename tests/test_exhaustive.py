@@ -8,7 +8,9 @@ from typing import Any
 
 from heurcheck.arguments import Arguments
 from heurcheck.domains.boolean import BoolGate
-from heurcheck.engines.exhaustive import ExhaustiveResult, boolean_circuits, restriction_cases, run_exhaustive
+from heurcheck.domains.boolean.enumerate import boolean_circuits
+from heurcheck.engines.exhaustive import ExhaustiveResult, run_exhaustive
+from heurcheck.properties.restriction import restriction_cases
 from heurcheck.errors import OutsideDomain
 from heurcheck.estimators.propagation import MeanPropagation
 from heurcheck.estimators.reference import Exact
@@ -180,7 +182,7 @@ def test_auto_says_what_was_proved_and_where_the_search_went_on() -> None:
 
 def test_finite_support_circuits_count_and_laws() -> None:
     from heurcheck.domains.circuit import support
-    from heurcheck.engines.exhaustive import finite_support_circuits
+    from heurcheck.domains.circuit.enumerate import finite_support_circuits
 
     circuits = list(finite_support_circuits(1, 2))
     # one input of each of the 2 laws; a gate over w wires: 2 * w (w + 1) / 2 + w choices (3 for w = 1, 8 for w = 2)
@@ -200,7 +202,7 @@ def test_restriction_linearity_on_finite_support_circuits_is_decided_exactly() -
 
 
 def test_sign_matrices_are_every_matrix_of_the_kind() -> None:
-    from heurcheck.engines.exhaustive import sign_matrices
+    from heurcheck.domains.permanent.enumerate import sign_matrices
 
     pm1 = list(sign_matrices(3))
     assert len(pm1) == 2 + 16 + 512 and len(set(pm1)) == len(pm1)

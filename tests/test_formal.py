@@ -17,7 +17,7 @@ from heurcheck.domains.circuit import Circuit, Gate, Gaussian, Input, circuits
 from heurcheck.domains.lifting import lifted
 from heurcheck.engines import smt
 from heurcheck.engines.formal import decide_structure, run_formal
-from heurcheck.engines.structures import circuit_structures, count_structures
+from heurcheck.domains.circuit.enumerate import circuit_structures, count_structures
 from heurcheck.engines.symbolic_space import Space, is_symbolic_case, space_of, substitute, symbol
 from heurcheck.estimators.propagation import MeanPropagation
 from heurcheck.findings import Verdict

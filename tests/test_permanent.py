@@ -13,8 +13,8 @@ import sympy
 from hypothesis import find, given, settings
 from hypothesis import strategies as st
 
-from heurcheck.arguments import Arguments, arguments_from_json, parse_atom
-from heurcheck.domains import instance_from_json, instance_to_json, load_instance
+from heurcheck.arguments import Arguments
+from heurcheck.domains import arguments_from_json, instance_from_json, instance_to_json, load_instance, parse_atom
 from heurcheck.domains.circuit import truth as circuit_truth
 from heurcheck.domains.permanent import (
     HAFNIAN,

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from heurcheck.arguments import Arguments, parse_atom
+from heurcheck.arguments import Arguments
+from heurcheck.domains import parse_atom
 from heurcheck.domains.circuit import (
     Circuit,
     Gate,

@@ -25,11 +25,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from heurcheck import jsonio
-from heurcheck.arguments import arguments_from_json, parse_atom
 from heurcheck.checker import CheckRequest, CheckSettings, check
 from heurcheck.cli import main
 from heurcheck.diff import load_card
-from heurcheck.domains import domain_names, load_instance
+from heurcheck.domains import arguments_from_json, domain_names, load_instance, parse_atom
 from heurcheck.errors import HeurcheckError
 from heurcheck.findings import Verdict, finding_from_json
 from heurcheck.jsonio import Node

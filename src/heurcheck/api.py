@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from .arguments import EMPTY, Arguments, parse_atom
-from .domains import get_domain
+from .arguments import EMPTY, Arguments
+from .domains import get_domain, parse_atom
 from .errors import UnsupportedDomain
 from .estimators.base import Estimate, as_estimate
 

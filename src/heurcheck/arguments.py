@@ -3,7 +3,8 @@
 Each atom belongs to one domain, has a JSON form (an object with a "kind") and a
 one-line text form for the command line (`kind` or `kind:payload`). Certificates
 are checked against the instance by `Arguments.check` before any estimator sees
-them; order and duplicates never matter.
+them; order and duplicates never matter. Reading atoms by domain (`parse_atom`,
+`arguments_from_json`) needs the domain registry, so it lives in `heurcheck.domains.registry`.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol, TypeVar, runtime_checkable
 
 from .errors import InvalidArgument
-from .jsonio import Node
 
 A = TypeVar("A")
 
@@ -86,33 +86,3 @@ class Arguments:
 
 
 EMPTY = Arguments()
-
-
-def atom_kinds(domain: str) -> dict[str, Any]:
-    """The atom classes of one domain, by kind."""
-    from .domains import get_domain
-
-    return {cls.kind: cls for cls in get_domain(domain).atom_types}
-
-
-def parse_atom(domain: str, text: str) -> Any:
-    """Parse the command-line form `kind` or `kind:payload` of an atom of `domain`."""
-    from .errors import UnknownName
-
-    kind, _, payload = text.strip().partition(":")
-    kinds = atom_kinds(domain)
-    if kind not in kinds:
-        raise InvalidArgument(str(UnknownName(f"{domain} argument kind", kind, kinds)))
-    return kinds[kind].from_text(payload.strip())
-
-
-def atom_from_json(domain: str, node: Node) -> Any:
-    node = Node(node.value, node.path, InvalidArgument)
-    kinds = atom_kinds(domain)
-    kind = node["kind"].string(tuple(sorted(kinds)))
-    return kinds[kind].from_json(node)
-
-
-def arguments_from_json(domain: str, node: Node) -> Arguments:
-    node = Node(node.value, node.path, InvalidArgument)
-    return Arguments(atom_from_json(domain, item) for item in node.items())

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 from ..arguments import Arguments
 from ..jsonio import Node
@@ -19,12 +20,26 @@ class MonteCarlo:
     seed: int
 
 
+class Instance(Protocol):
+    """One instance of a domain: a frozen, hashable dataclass naming its domain."""
+
+    domain: ClassVar[str]
+
+    def map_numbers(self, f: Callable[[Any], Any]) -> Any:
+        """A copy with every numeric parameter replaced by `f(value)` (floats, Fractions, sympy or z3 values)."""
+        ...
+
+    def parameters(self) -> list[Any]:
+        """Every numeric parameter, in a fixed order."""
+        ...
+
+
 class Domain(Protocol):
     """A family of quantities Y: its instance type, file format, ground truths, strategies and argument atoms.
 
-    Instances are frozen dataclasses with a `domain` class attribute naming the domain and
-    `map_numbers(f)` returning a copy with every numeric parameter replaced by `f(value)`
-    (used to run traceable estimators on floats, Fractions, sympy or z3 values).
+    Instances follow the `Instance` protocol: frozen dataclasses with a `domain` class attribute
+    naming the domain and `map_numbers(f)` returning a copy with every numeric parameter replaced
+    by `f(value)` (used to run traceable estimators on floats, Fractions, sympy or z3 values).
     """
 
     name: str
@@ -49,3 +64,17 @@ class Domain(Protocol):
     def instances(self, **limits: Any) -> Any:
         """A Hypothesis strategy of instances that shrinks structurally."""
         ...
+
+    def size(self, instance: Any) -> int:
+        """How big an instance is (a witness's size: smaller is simpler)."""
+        ...
+
+    def lift(self, instance: Any, prefix: str = "") -> Any:
+        """The instance with its numeric parameters as sympy symbols whose names start with `prefix`
+        (for the formal engines); a domain without a symbolic form returns the instance unchanged."""
+        ...
+
+
+# The names a Domain object must provide, checked when a third-party domain is loaded.
+DOMAIN_ATTRIBUTES = ("name", "summary", "instance_type", "atom_types")
+DOMAIN_METHODS = ("from_json", "to_json", "truth", "monte_carlo", "instances", "size", "lift")

@@ -9,73 +9,20 @@ by construction) and substitutes concrete rationals back to make an ordinary cas
 Symbol names carry their role: `x.mean`, `x.var`, `x.p`, `x.v0` (a uniform input's values),
 `g.value` (a const or scale gate), `L.i.j` (a joint-Gaussian factor entry), `m.i` (a joint mean),
 `a.i.j` (a matrix entry). A prefix `s<k>:` keeps the parameters of separately drawn instances apart.
+Lifting itself belongs to each domain (`Domain.lift`); `lift` and `symbol` are re-exported here.
 """
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields, is_dataclass, replace
 from fractions import Fraction
 from typing import Any
 
 from ..arguments import Arguments
+from ..domains.lifting import lift
 from ..properties.base import Case
-
-
-def symbol(name: str) -> Any:
-    import sympy
-
-    return sympy.Symbol(name, real=True)
-
-
-def lift_circuit(c: Any, prefix: str = "") -> Any:
-    """The circuit with every numeric parameter replaced by a symbol named after its role."""
-    from ..domains.circuit import Bernoulli, Circuit, Gate, Gaussian, Input, Uniform
-
-    def dist(i: Any) -> Any:
-        d, p = i.dist, f"{prefix}{i.id}"
-        if isinstance(d, Gaussian):
-            return Gaussian(symbol(f"{p}.mean"), symbol(f"{p}.var"))
-        if isinstance(d, Bernoulli):
-            return Bernoulli(symbol(f"{p}.p"))
-        if isinstance(d, Uniform):
-            return Uniform(tuple(symbol(f"{p}.v{k}") for k in range(len(d.values))))
-        return d
-
-    inputs = tuple(Input(i.id, dist(i)) for i in c.inputs)
-    gates = tuple(Gate(g.id, g.op, g.args, None if g.value is None else symbol(f"{prefix}{g.id}.value"))
-                  for g in c.gates)
-    joint = None if c.joint is None else joint_law(len(c.inputs), prefix)
-    return Circuit(inputs, gates, c.output, joint)
-
-
-def joint_law(n: int, prefix: str = "") -> Any:
-    """A symbolic joint Gaussian law on n inputs: free means, covariance L L^T (PSD for every L)."""
-    from ..domains.circuit import JointGaussian
-
-    factor = [[symbol(f"{prefix}L.{i}.{j}") if j <= i else 0 for j in range(n)] for i in range(n)]
-    cov = tuple(tuple(sum((factor[i][k] * factor[j][k] for k in range(n)), 0) for j in range(n)) for i in range(n))
-    return JointGaussian(tuple(symbol(f"{prefix}m.{i}") for i in range(n)), cov)
-
-
-def lift_matrix(m: Any, prefix: str = "") -> Any:
-    from ..domains.permanent import Matrix
-
-    return Matrix(tuple(tuple(symbol(f"{prefix}a.{i}.{j}") for j in range(m.n)) for i in range(m.n)))
-
-
-_COUNTER = itertools.count()
-
-
-def lift(instance: Any) -> Any:
-    """A fresh symbolic copy of a drawn instance (its own prefix, so separate draws never share)."""
-    prefix = f"s{next(_COUNTER)}:"
-    if instance.domain == "circuit":
-        return lift_circuit(instance, prefix)
-    if instance.domain == "permanent" and type(instance).__name__ == "Matrix":
-        return lift_matrix(instance, prefix)
-    return instance
+from ..symbols import symbol
 
 
 @dataclass(frozen=True)
@@ -160,3 +107,6 @@ def _map_atom(atom: Any, f: Any) -> Any:
     if is_dataclass(atom) and any(x.name == "value" for x in fields(atom)) and hasattr(atom.value, "free_symbols"):
         return replace(atom, value=f(atom.value))
     return atom
+
+
+__all__ = ["Space", "canonical_key", "case_numbers", "is_symbolic_case", "lift", "space_of", "substitute", "symbol"]

@@ -52,8 +52,8 @@ from typing import Any, ClassVar, NamedTuple
 
 from hypothesis import strategies as st
 
-from ..arguments import EMPTY, Arguments, atom_kinds, parse_atom
-from ..domains import get_domain
+from ..arguments import EMPTY, Arguments
+from ..domains import atom_kinds, get_domain, parse_atom
 from ..errors import InvalidOption
 from ..estimators.base import Estimate
 from ..numbers import to_float

@@ -20,8 +20,8 @@ from typing import Any, ClassVar, Protocol
 
 import numpy as np
 
-from ..arguments import Arguments, arguments_from_json
-from ..domains import get_domain, instance_from_json, instance_to_json
+from ..arguments import Arguments
+from ..domains import arguments_from_json, get_domain, instance_from_json, instance_to_json
 from ..errors import OutsideDomain
 from ..interrupt import checkpoint
 from ..isolation import IsolatedFailure
@@ -93,9 +93,7 @@ def _members(node: Node) -> list[tuple[str, Node]]:
 
 
 def instance_size(x: Any) -> int:
-    if x.domain in ("circuit", "boolean"):
-        return len(x.inputs) + len(x.gates)
-    return int(x.n)
+    return get_domain(x.domain).size(x)
 
 
 @dataclass(frozen=True)

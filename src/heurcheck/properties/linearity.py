@@ -95,7 +95,7 @@ class Linearity(PropertyBase):
             return None
         from ..arguments import Arguments
         from ..domains.permanent import ColSums, EntryMultiset, Matrix, RowSums, TotalSum
-        from ..engines.exhaustive import sign_matrices, sign_rows
+        from ..domains.permanent.enumerate import sign_matrices, sign_rows
 
         n_max, kind = self.params["exhaustive_n"], self.params["exhaustive_entries"]
         facts = [Arguments()] + [Arguments([f]) for f in (RowSums(), ColSums(), TotalSum(), EntryMultiset())]
@@ -143,8 +143,8 @@ class Linearity(PropertyBase):
     def _structures(self, max_nodes: int) -> Enumeration:
         """Every combination aX + bY of two wires (a, b and every instance parameter symbolic) of
         every circuit structure up to `max_nodes` nodes, under each argument set of the family."""
-        from ..engines.structures import ARGUMENT_FAMILY, argument_family, circuit_structures
-        from ..engines.symbolic_space import symbol
+        from ..domains.circuit.enumerate import ARGUMENT_FAMILY, argument_family, circuit_structures
+        from ..symbols import symbol
 
         def generate() -> Any:
             a, b = symbol("a"), symbol("b")

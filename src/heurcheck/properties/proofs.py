@@ -121,8 +121,8 @@ class RespectForProofs(PropertyBase):
         """Every proof case of the chosen form built on every circuit structure up to `max_nodes`
         nodes (all parameters symbolic, the constant of exact-value too), under each argument set
         of the family."""
-        from ..engines.structures import ARGUMENT_FAMILY, argument_family, circuit_structures
-        from ..engines.symbolic_space import symbol
+        from ..domains.circuit.enumerate import ARGUMENT_FAMILY, argument_family, circuit_structures
+        from ..symbols import symbol
 
         form = self.params["form"]
         forms = ("sign", "exact-value", "monotonicity") if form == "all" else (form,)

@@ -22,7 +22,9 @@ from typing import Any, ClassVar
 from hypothesis import strategies as st
 
 from ..arguments import Arguments
+from ..domains.boolean.enumerate import boolean_circuits
 from ..domains.circuit import RevealInput, circuits, support
+from ..domains.circuit.enumerate import finite_support_circuits
 from ..estimators.base import Estimate
 from .space import CaseSpace, Enumeration
 from .base import TOLERANCE_PARAMETERS, Call, Case, Outcome, Parameter, PropertyBase, equality
@@ -51,8 +53,6 @@ class RestrictionLinearity(PropertyBase):
     def _finite(self, domain: str) -> Enumeration:
         """The finite domain the exhaustive engine enumerates, with its description: boolean circuits,
         or arithmetic circuits over finite-support inputs (reveal form)."""
-        from ..engines.exhaustive import finite_restriction_cases, restriction_cases
-
         bits, gates = self.params["exhaustive_bits"], self.params["exhaustive_gates"]
         if domain == "boolean":
             return Enumeration(f"every boolean circuit with up to {gates} gates on {bits} bits (p = 1/2), every input "
@@ -120,3 +120,20 @@ class RestrictionLinearity(PropertyBase):
 
 def _sized(cases: Iterator[Case]) -> Iterator[tuple[int, Case]]:
     return ((case.size(), case) for case in cases)
+
+
+def restriction_cases(n_bits: int, max_gates: int, *, canonical: bool = False) -> Iterator[Case]:
+    """Every circuit of `boolean_circuits` (in its order), and for each every input index, with Pi empty."""
+    empty = Arguments()
+    for c in boolean_circuits(n_bits, max_gates, canonical=canonical):
+        for i in range(len(c.inputs)):
+            yield Case((("Y", c),), (("Pi", empty),), (("input", i),))
+
+
+def finite_restriction_cases(n_inputs: int, max_gates: int) -> Iterator[Case]:
+    """The reveal form on arithmetic circuits: every circuit of `finite_support_circuits`, every
+    input revealed, Pi empty."""
+    empty = Arguments()
+    for c in finite_support_circuits(n_inputs, max_gates):
+        for i in range(len(c.inputs)):
+            yield Case((("Y", c),), (("Pi", empty),), (("input", i),))

@@ -1,4 +1,5 @@
-"""Every small circuit structure, with symbolic parameters, for the formal engines.
+"""Enumerators of circuits, smallest first: every small structure with symbolic parameters (for the
+formal engines), and every finite-support circuit without constants (for the exhaustive engine).
 
 A structure is a circuit whose shape (inputs, ops, wiring) is fixed and whose numbers (input
 means, variances and probabilities, const and scale values) are symbols. Deciding a property for
@@ -9,12 +10,14 @@ size decides it for every circuit up to that size.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from fractions import Fraction
 from itertools import combinations_with_replacement, product
 from typing import Any
 
-from ..arguments import Arguments
-from ..domains.circuit import Bernoulli, Circuit, CumulantOrder, Gate, Gaussian, Input, KeepCumulant, RevealInput
-from .symbolic_space import symbol
+from ...arguments import Arguments
+from ...symbols import symbol
+from .atoms import CumulantOrder, KeepCumulant, RevealInput
+from .model import Bernoulli, Circuit, Gate, Gaussian, Input, Rademacher
 
 INPUT_IDS = ("x", "y", "z")
 ORDERS = (1, 2, 3)
@@ -99,3 +102,14 @@ def argument_family(c: Circuit, keep: tuple[str, ...] = ()) -> list[Arguments]:
 
 
 ARGUMENT_FAMILY = "Pi = none, order:1..3, reveal of each input at a symbolic value, or keep of the wires compared"
+
+
+def finite_support_circuits(n_inputs: int, max_gates: int) -> Iterator[Circuit]:
+    """Every arithmetic circuit with up to `max_gates` gates over 1..n_inputs inputs of finite
+    support, fewer nodes first: each input Rademacher (+-1) or Bernoulli(1/2) (each multiset of
+    laws once), gates add or mul of an unordered pair of earlier wires (repeats allowed) or neg of
+    one, the output the last wire. No constants, so the domain is finite and exactly enumerable."""
+    laws = {"bernoulli": lambda wire: Bernoulli(Fraction(1, 2)), "rademacher": lambda wire: Rademacher()}
+    ids = tuple(f"x{i}" for i in range(n_inputs))
+    for _, c in circuits_by_size(laws, ids, n_inputs + max_gates, max_gates=max_gates, valued=False):
+        yield c

@@ -1,0 +1,108 @@
+"""Generators of circuits: the Hypothesis strategy `circuits` and the random `layered_circuit` of the benchmarks."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from ..lifting import maybe_lifted
+from .model import OPS, Bernoulli, Circuit, Gate, Gaussian, Input, JointGaussian, Rademacher, Uniform, cone
+
+
+def circuits(
+    max_inputs: int = 3,
+    max_gates: int = 6,
+    dists: tuple[str, ...] = ("rademacher", "bernoulli", "gaussian", "uniform"),
+    joint: bool = False,
+    ops: tuple[str, ...] = ("add", "mul", "scale", "neg", "const"),
+    recent: bool = False,
+) -> Any:
+    """Hypothesis strategy of circuits with exact rational parameters.
+
+    Shrinks structurally: fewer gates and inputs (lists), the first op and distribution in the
+    given orders, arguments towards the first wires (with `recent`, towards the newest wires, which
+    makes deep chains likely), parameters towards 0 and 1. Repeating an op in `ops` weights it;
+    the pseudo-op "square" draws a product of one wire with itself.
+    Gates the output does not depend on are dropped, so every gate of a shrunk circuit matters.
+    """
+    from hypothesis import strategies as st  # lazy: hypothesis takes a noticeable time to import
+
+    small = st.builds(Fraction, st.integers(-3, 3), st.sampled_from([1, 2, 3]))
+    nonneg = st.builds(Fraction, st.integers(0, 3), st.sampled_from([1, 2]))
+    by_kind = {
+        "rademacher": st.just(Rademacher()),
+        "bernoulli": st.sampled_from([Fraction(1, 2), Fraction(1, 3), Fraction(3, 4), Fraction(0), Fraction(1)]).map(
+            Bernoulli
+        ),
+        "gaussian": st.builds(Gaussian, small, nonneg),
+        "uniform": st.lists(small, min_size=1, max_size=3).map(lambda v: Uniform(tuple(v))),
+    }
+    dist = st.one_of(*[by_kind[k] for k in dists])
+    gate = st.tuples(st.sampled_from(ops), st.integers(0, 63), st.integers(0, 63), small)
+
+    # every strategy is built once here, not inside each draw (Hypothesis validates a new one each time)
+    sizes, factor_entry = st.integers(1, max_inputs), st.integers(-2, 2)
+    input_laws, gate_lists = st.lists(dist, min_size=1, max_size=max_inputs), st.lists(gate, max_size=max_gates)
+
+    @st.composite
+    def build(draw: Any) -> Circuit:
+        if joint:
+            n = draw(sizes)
+            factor = [[draw(factor_entry) for _ in range(n)] for _ in range(n)]
+            cov = tuple(
+                tuple(Fraction(sum(factor[i][k] * factor[j][k] for k in range(n))) for j in range(n)) for i in range(n)
+            )
+            mean = tuple(draw(small) for _ in range(n))
+            inputs = tuple(Input(f"x{i}") for i in range(n))
+            law: JointGaussian | None = JointGaussian(mean, cov)
+        else:
+            ds = draw(input_laws)
+            inputs = tuple(Input(f"x{i}", d) for i, d in enumerate(ds))
+            law = None
+        wires = [i.id for i in inputs]
+        gates = []
+        for k, (op, a, b, value) in enumerate(draw(gate_lists)):
+            if op == "square":
+                op, b = "mul", a
+            arity = OPS[op]
+            pick = (lambda x: wires[-1 - x % len(wires)]) if recent else (lambda x: wires[x % len(wires)])
+            args = tuple(pick(x) for x in (a, b)[:arity])
+            gates.append(Gate(f"g{k}", op, args, value if op in ("const", "scale") else None))
+            wires.append(f"g{k}")
+        # keep only what the output depends on, so shrinking never carries dead gates
+        return cone(Circuit(inputs, tuple(gates), wires[-1], law), wires[-1])
+
+    return maybe_lifted(build())
+
+
+def layered_circuit(gates: int, width: int = 32, seed: int = 0, mul_share: float = 0.3) -> Circuit:
+    """A random layered circuit with `gates` gates over `width` Gaussian inputs: each gate reads two
+    wires of the previous layer, so the live frontier stays near 2 * width (used by benchmarks)."""
+    rng = np.random.default_rng(seed)
+    inputs = tuple(
+        Input(f"x{i}", Gaussian(Fraction(int(rng.integers(-2, 3)), 4), Fraction(int(rng.integers(1, 3)), 8)))
+        for i in range(width)
+    )
+    layer = [i.id for i in inputs]
+    out: list[Gate] = []
+    while len(out) < gates:
+        nxt = []
+        for _ in range(min(width, gates - len(out))):
+            a, b = (layer[int(j)] for j in rng.integers(0, len(layer), size=2))
+            gid = f"g{len(out)}"
+            if rng.random() < mul_share:
+                out.append(Gate(gid, "mul", (a, b)))
+            elif rng.random() < 0.5:
+                out.append(Gate(gid, "add", (a, b)))
+            else:
+                out.append(Gate(gid, "scale", (a,), Fraction(int(rng.choice([-1, 1])), 2)))
+            nxt.append(gid)
+        layer = nxt
+    # one sum of the last layer as the output keeps every gate of it alive
+    acc = layer[0]
+    for k, w in enumerate(layer[1:]):
+        out.append(Gate(f"s{k}", "add", (acc, w)))
+        acc = f"s{k}"
+    return Circuit(inputs, tuple(out), acc)

@@ -1,0 +1,48 @@
+"""Square matrices of numbers, shared by the permanent and hafnian domains: shape checks, the JSON
+form of a matrix (rows of numbers), and the standard error of Monte Carlo samples."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from ..errors import InvalidInstance
+from ..jsonio import Node, number_to_json
+
+Rows = Sequence[Sequence[Any]]
+
+
+def check_square(rows: Rows, field: str, max_n: int) -> None:
+    n = len(rows)
+    if not 1 <= n <= max_n:
+        raise InvalidInstance(f"field {field}: expected 1 to {max_n} rows, got {n}")
+    for i, row in enumerate(rows):
+        if len(row) != n:
+            raise InvalidInstance(f"field {field}[{i}]: expected {n} entries (a square matrix), got {len(row)}")
+
+
+def matrix_from_json(node: Node, max_n: int) -> tuple[tuple[Fraction, ...], ...]:
+    rows = list(node.items(1, max_n))
+    n = len(rows)
+    out = []
+    for row in rows:
+        if not isinstance(row.value, list):
+            row.fail(f"a row of {n} numbers")
+        if len(row.value) != n:
+            raise InvalidInstance(
+                f"field {row.path}: expected {n} entries (the matrix must be square, {n}x{n}), got {len(row.value)}"
+            )
+        out.append(tuple(v.number() for v in row.items()))
+    return tuple(out)
+
+
+def matrix_to_json(rows: Rows) -> list[list[Any]]:
+    return [[number_to_json(v) for v in r] for r in rows]
+
+
+def sample_stderr(values: np.ndarray) -> float:
+    return float(values.std(ddof=1) / math.sqrt(len(values))) if len(values) > 1 else math.inf
