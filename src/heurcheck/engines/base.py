@@ -69,7 +69,8 @@ class Decision:
 class Engine(Protocol):
     """A way to decide a property: random search, exhaustion, a symbolic or SMT proof, or a chain."""
 
-    name: str
+    @property
+    def name(self) -> str: ...
 
     def fits(self, space: CaseSpace, estimator: Estimator) -> str | None:
         """None when this engine can decide `space` for `estimator`, else the reason it cannot."""

@@ -16,11 +16,15 @@ from .random import RandomEngine
 
 ENTRY_POINT_GROUP = "heurcheck.engines"
 
+def _formal(name: str) -> Callable[[SearchOptions], Engine]:
+    return lambda options: FormalEngine(name, options)
+
+
 BUILTIN: dict[str, Callable[[SearchOptions], Engine]] = {
     "random": RandomEngine,
     "exhaustive": ExhaustiveEngine,
-    "symbolic": lambda options: FormalEngine("symbolic", options),
-    "smt": lambda options: FormalEngine("smt", options),
+    "symbolic": _formal("symbolic"),
+    "smt": _formal("smt"),
     "auto": AutoEngine,
 }
 
@@ -47,4 +51,5 @@ def create_engine(name: str, options: SearchOptions) -> Engine:
     if missing:
         raise PluginError(f"engine entry point {name} = {references[name]}: the object it makes has no "
                           f"{', '.join(missing)} (expected the Engine protocol: name, fits, decide)")
-    return engine  # type: ignore[no-any-return]
+    engine_: Engine = engine
+    return engine_
