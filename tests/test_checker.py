@@ -151,7 +151,7 @@ def test_the_budget_stops_a_long_search_within_seconds() -> None:
 
     start = time.monotonic()
     f = one("cumulant", "exactness", "circuit", {"order": "3"}, settings=CheckSettings(budget=2, findings_dir=None))
-    assert time.monotonic() - start < 10
+    assert time.monotonic() - start < 3 * 2 + 15  # several budgets and slack (unbounded, it runs about 30 s)
     assert f.verdict in (Verdict.NOT_REFUTED, Verdict.INCONCLUSIVE)
     assert "budget" in f.message
 

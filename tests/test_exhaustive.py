@@ -6,6 +6,8 @@ import time
 from collections import Counter
 from typing import Any
 
+import pytest
+
 from heurcheck.arguments import Arguments
 from heurcheck.domains.boolean import BoolGate
 from heurcheck.domains.boolean.enumerate import boolean_circuits
@@ -169,6 +171,7 @@ def test_the_exhaustive_engine_proves_restriction_linearity_of_the_exact_estimat
     assert "up to 2 gates on 2 bits" in f.message
 
 
+@pytest.mark.slow
 def test_auto_says_what_was_proved_and_where_the_search_went_on() -> None:
     from heurcheck.findings import Verdict
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from fractions import Fraction
+from itertools import islice
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -15,9 +16,9 @@ from heurcheck.arguments import Arguments
 from heurcheck.checker import CheckRequest, CheckSettings, check
 from heurcheck.domains.circuit import Circuit, Gate, Gaussian, Input, circuits
 from heurcheck.domains.lifting import lifted
-from heurcheck.engines import smt
-from heurcheck.engines.formal import decide_structure, run_formal
 from heurcheck.domains.circuit.enumerate import circuit_structures, count_structures
+from heurcheck.engines import formal, smt
+from heurcheck.engines.formal import decide_structure, run_formal
 from heurcheck.engines.symbolic_space import Space, is_symbolic_case, space_of, substitute, symbol
 from heurcheck.estimators.propagation import MeanPropagation
 from heurcheck.findings import Verdict
@@ -99,7 +100,9 @@ def test_a_solver_that_overruns_its_time_is_stopped_hard(monkeypatch: pytest.Mon
     start = time.perf_counter()
     answer = smt.find_violation(m * m, 0, ">=", Space((m,), frozenset(), frozenset()), 0.2)
     assert answer.status == "timeout" and "stopped" in answer.detail
-    assert time.perf_counter() - start < 0.2 + 1.0 + 1.0  # the timeout, the grace second, and slack
+    # no tight bound on a loaded machine: several times the timeout and the grace second, plus slack (the
+    # stand-in sleeps an hour, so a solver that was not stopped still fails this)
+    assert time.perf_counter() - start < 5 * (0.2 + 1.0) + 10
 
 
 def test_non_polynomial_sides_are_refused_with_the_expression_named() -> None:
@@ -157,17 +160,26 @@ def test_a_point_that_does_not_violate_in_floats_is_counted_not_reported() -> No
 # --------------------------------------------------------------------------- the engines end to end
 
 
+def few_proposals(monkeypatch: pytest.MonkeyPatch, n: int) -> None:
+    """Hypothesis proposes `n` structures and no more, so their count, not the budget, ends a formal run."""
+    real = formal.proposals
+    monkeypatch.setattr(formal, "proposals", lambda *a, **k: islice(real(*a, **k), n))
+
+
 @pytest.mark.parametrize("engine", ["symbolic", "smt"])
-def test_mean_linearity_is_proved_for_every_structure_up_to_the_stated_size(engine: str) -> None:
-    finding = run("mean", "linearity", engine, budget=6, max_nodes=2)  # the enumeration takes about 1 s
+def test_mean_linearity_is_proved_for_every_structure_up_to_the_stated_size(engine: str,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    few_proposals(monkeypatch, 20)  # the enumeration is finite: with a generous budget, counts end the run
+    finding = run("mean", "linearity", engine, budget=120, max_nodes=2)
     assert finding.verdict is Verdict.PROVED, finding.message
     assert finding.engine == engine
     assert "proved for every circuit of up to 2 nodes" in finding.message
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("engine", ["symbolic", "smt"])
 def test_a_deep_sign_fault_is_found_and_replays_in_floats(engine: str) -> None:
-    finding = run(f"{FAULTY}:DeepSignCumulant", "respect-for-proofs", engine, budget=40, max_nodes=2)
+    finding = run(f"{FAULTY}:DeepSignCumulant", "respect-for-proofs", engine, budget=120, max_nodes=2)
     assert finding.verdict is Verdict.VIOLATED, finding.message
     assert "replayed in floats" in finding.message
     assert finding.observed["violation"] > 1000 * finding.observed["tolerance"]
@@ -176,16 +188,19 @@ def test_a_deep_sign_fault_is_found_and_replays_in_floats(engine: str) -> None:
     assert replay(finding).still_fails
 
 
+@pytest.mark.slow
 def test_cumulant_order_3_respect_for_proofs_smt_witness_replays_in_floats() -> None:
-    finding = run("cumulant", "respect-for-proofs", "smt", budget=60, max_nodes=1, order=3)
+    finding = run("cumulant", "respect-for-proofs", "smt", budget=120, max_nodes=1, order=3)
     assert finding.verdict is Verdict.VIOLATED, finding.message
     assert "replayed in floats" in finding.message
 
 
-def test_a_property_without_an_enumeration_is_decided_on_proposed_structures_without_claiming_a_proof() -> None:
-    finding = run("mean", "irrelevant-arguments", "smt", budget=5)
+def test_a_property_without_an_enumeration_is_decided_on_proposed_structures_without_claiming_a_proof(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    few_proposals(monkeypatch, 10)  # ten structures decided, however long they take (the budget is generous)
+    finding = run("mean", "irrelevant-arguments", "smt", budget=120)
     assert finding.verdict is Verdict.NOT_REFUTED, finding.message
-    assert "proposed by Hypothesis" in finding.message
+    assert finding.cases == 10 and "10 structures proposed by Hypothesis proved" in finding.message
 
 
 def test_formal_engines_refuse_an_estimator_they_cannot_trace() -> None:
@@ -195,10 +210,12 @@ def test_formal_engines_refuse_an_estimator_they_cannot_trace() -> None:
 
 
 def test_auto_proves_small_structures_then_searches_beyond_them() -> None:
-    finding = run("mean", "linearity", "auto", budget=6, max_nodes=2)
+    request = CheckRequest("mean", {}, ("linearity",), {}, "circuit")  # the search beyond ends at its case count
+    (finding,) = check(request, CheckSettings(max_examples=200, budget=120, engine="auto", findings_dir=None,
+                                              max_nodes=2))
     assert finding.engine == "smt+random", finding
     assert finding.verdict is Verdict.NOT_REFUTED
-    assert finding.message.startswith("proved for every circuit of up to")
+    assert finding.message.startswith("proved for every circuit of up to 2 nodes")  # the budget did not cut it short
 
 
 def test_run_formal_reports_how_far_the_enumeration_got() -> None:

@@ -35,6 +35,8 @@ from heurcheck.jsonio import Node
 from heurcheck.pytest_plugin import load_baseline
 from heurcheck.replay import load_finding, replay
 
+pytestmark = pytest.mark.slow  # the slow tier: `pytest -m "not slow"` leaves this module out
+
 INSTANCES = sorted((Path(__file__).resolve().parent.parent / "examples" / "instances").glob("*.json"))
 FUZZ = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", 60)), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -31,6 +33,8 @@ from heurcheck.matrix import MatrixSettings, run_matrix
 from heurcheck.properties.base import Call
 
 import robustness_faults as faults  # the test estimators (tests/ is on sys.path, see conftest.py)
+
+pytestmark = pytest.mark.slow  # the slow tier: `pytest -m "not slow"` leaves this module out
 
 HERE = Path(__file__).resolve().parent
 FAULTS = str(HERE / "robustness_faults.py")
@@ -63,9 +67,10 @@ def test_the_same_seed_gives_the_same_verdicts_and_witnesses_in_every_process(tm
     reports = []
     for hash_seed in ("1", "2"):
         report = tmp_path / f"report-{hash_seed}.json"
-        process = heurcheck(*args, "--seed", "5", "--budget", "60", "--json", str(report),
+        # the case counts end both runs, never the (generous) budget: a slower run gets the same cases
+        process = heurcheck(*args, "--seed", "5", "--budget", "600", "--json", str(report),
                             "--findings", str(tmp_path / hash_seed), hash_seed=hash_seed)
-        code, _, err = finished(process, 120)
+        code, _, err = finished(process, 900)
         assert code in (0, 1), err
         reports.append(json.loads(report.read_text()))
     first, second = reports
@@ -85,7 +90,9 @@ def test_the_budget_is_honoured_within_seconds_by_a_plugin_hanging_in_c_code(tmp
                         "--call-timeout", "600", "--json", str(tmp_path / "report.json"),
                         "--findings", str(tmp_path / "findings"))
     code, _, err = finished(process, 60)
-    assert time.monotonic() - start < 2 + 6, err  # the budget, the grace second and interpreter start-up
+    # the budget, the grace second and interpreter start-up, several times over on a loaded machine (the
+    # regular expression backtracks for longer than the age of the universe: a budget not honoured fails)
+    assert time.monotonic() - start < 3 * (2 + 1) + 20, err
     [f] = json.loads((tmp_path / "report.json").read_text())["findings"]
     assert code == 0 and f["verdict"] == "inconclusive" and "budget" in f["message"]
 
@@ -94,7 +101,7 @@ def test_the_budget_stops_an_in_process_hang_too() -> None:
     start = time.monotonic()
     [f] = check(CheckRequest(f"{FAULTS}:Hangs", {}, ("linearity",), {}, "circuit"),
                 CheckSettings(budget=1, findings_dir=None, call_timeout=600, isolate="never"))
-    assert time.monotonic() - start < 1 + 3
+    assert time.monotonic() - start < 3 * 1 + 10  # several budgets and slack; the hang alone lasts an hour
     assert f.verdict is Verdict.INCONCLUSIVE
 
 
@@ -115,13 +122,18 @@ def test_a_signal_during_check_leaves_a_partial_report_with_every_finding_so_far
     report, findings = tmp_path / "report.json", tmp_path / "findings"
     process = heurcheck("check", "mean", "-p", "restriction-linearity", "-p", "linearity", "--budget", "60",
                         "--json", str(report), "--findings", str(findings))
+    lines: list[str] = []  # the verdicts as they are printed, each once its check (shrinking included) is over
+    reader = threading.Thread(target=lambda: lines.extend(process.stdout or ()), daemon=True)
+    reader.start()
     # restriction-linearity fails at once on both domains; linearity then searches for a minute
-    _wait_for(lambda: len(list(findings.glob("restriction-linearity--*.json"))) >= 2, process, 60)
+    _wait_for(lambda: any(re.search(r"restriction-linearity\s+circuit", line) for line in lines), process, 120)
     time.sleep(1.0)
     process.send_signal(signum)
     start = time.monotonic()
-    code, out, err = finished(process, 30)
-    assert time.monotonic() - start < 5
+    code = process.wait(60)
+    assert time.monotonic() - start < 20  # the stop is prompt: the linearity search had most of a minute left
+    reader.join(60)
+    out, err = "".join(lines), (process.stderr.read() if process.stderr else "")
     assert code == 130 and "Traceback" not in err, err
     doc = json.loads(report.read_text())
     assert doc["partial"] is True and doc["seed"] == 0
@@ -144,7 +156,7 @@ def test_a_signal_during_matrix_leaves_a_partial_card_with_every_finding_so_far(
     process.send_signal(signum)
     start = time.monotonic()
     code, _, err = finished(process, 30)
-    assert time.monotonic() - start < 8  # the checks' grace period, and the workers stopped
+    assert time.monotonic() - start < 3 * 3.0 + 15  # the checks' grace period (3 s) and the workers stopped, with slack
     assert code == 130 and "Traceback" not in err, err
     doc = json.loads(card.read_text())
     assert doc["partial"] is True and doc["seed"] == 0
@@ -192,9 +204,11 @@ def test_a_card_over_50_estimators_some_slow_some_faulty_ends_within_its_budget_
             if base not in (faults.Correct, faults.Slow):
                 faulty.add(name)
     assert len(registry.names()) == 50
-    budget = 20.0
+    # 20 cases end each check, not its share of the budget, which is generous so that a loaded machine gets
+    # the same verdicts; a call timeout of 2 s stops the hangs and leaves a healthy call ample time
+    budget = 300.0
     settings = MatrixSettings(budget=budget, max_examples=20, properties=("boundedness",), findings_dir=tmp_path,
-                              call_timeout=0.5, memory_limit=256 * 2**20)
+                              call_timeout=2.0, memory_limit=256 * 2**20)
     start = time.monotonic()
     card = run_matrix(settings, registry)
     assert time.monotonic() - start < budget + 5
@@ -203,3 +217,4 @@ def test_a_card_over_50_estimators_some_slow_some_faulty_ends_within_its_budget_
         [finding] = cell.findings
         expected = Verdict.ESTIMATOR_ERROR if name in faulty else Verdict.NOT_REFUTED
         assert finding.verdict is expected, (name, finding.message)
+        assert name in faulty or "budget" not in finding.message, (name, finding.message)  # ended by its count

@@ -276,6 +276,7 @@ def test_without_the_option_the_fixture_is_none_and_nothing_is_replayed(inner: p
 # --------------------------------------------------------------------------- the regression example
 
 
+@pytest.mark.slow
 def test_the_regression_example_passes_as_a_researcher_would_run_it(inner: pytest.Pytester) -> None:
     shutil.copytree(EXAMPLES / "plugins", inner.path / "plugins")
     (inner.path / "regression").mkdir()

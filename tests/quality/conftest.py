@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,3 +27,11 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         terminalreporter.write_line(f"{m.estimator:22} {m.property:22} {m.domain:9} {m.verdict:24} "
                                     f"{m.seconds:6.1f}s  cases {m.cases:5}  witness size {size}")
     terminalreporter.write_line(f"total time in checks: {sum(m.seconds for m in MEASURED):.1f}s")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The whole quality suite is in the slow tier: `pytest -m "not slow"` leaves it out."""
+    here = Path(__file__).resolve().parent
+    for item in items:
+        if here in Path(item.path).resolve().parents:
+            item.add_marker(pytest.mark.slow)
