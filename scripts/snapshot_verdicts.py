@@ -40,7 +40,7 @@ def main(out: str, seeds: str, max_examples: int, engines: str, only: tuple[str,
             for name in only or registry.names():
                 est = registry.create(name)
                 for prop in available():
-                    for domain in sorted(property_class(prop).domains & set(est.domains)):
+                    for domain in sorted(property_class(prop).defined_on() & set(est.domains)):
                         for f in check(CheckRequest(name, properties=(prop,), domain=domain), settings, registry):
                             rows.append({"seed": seed, "engine": engine, "estimator": name, "property": prop,
                                          "domain": domain, "verdict": f.verdict.value, "cases": f.cases,

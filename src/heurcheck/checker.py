@@ -86,8 +86,8 @@ def check(request: CheckRequest, settings: CheckSettings = CheckSettings(), regi
     try:
         for name in names:
             prop = create(name, **request.parameters.get(name, {}))
-            domains = [request.domain] if request.domain else sorted(set(prop.domains) & set(estimator.domains)) or \
-                sorted(prop.domains)[:1]
+            domains = [request.domain] if request.domain else sorted(prop.defined_on() & set(estimator.domains)) or \
+                sorted(prop.defined_on())[:1]
             for domain in domains:
                 before = snapshot(settings.findings_dir)
                 try:

@@ -107,7 +107,7 @@ def list_command(what: str, as_json: bool) -> None:
             from .properties.registry import property_class
 
             data["properties"] = [
-                {"name": n, "code": property_class(n).code, "domains": sorted(property_class(n).domains),
+                {"name": n, "code": property_class(n).code, "domains": sorted(property_class(n).defined_on()),
                  "summary": (property_class(n).__doc__ or "").strip().splitlines()[0],
                  "parameters": {k: {"default": p.default, "help": p.help}
                                 for k, p in property_class(n).parameters.items()}}
@@ -450,7 +450,7 @@ def explain_command(property_name: str) -> None:
     with _input_errors():
         cls = property_class(property_name)
     console = Console()
-    console.print(f"[bold]{cls.name}[/bold] ({cls.code}); domains: {', '.join(sorted(cls.domains))}")
+    console.print(f"[bold]{cls.name}[/bold] ({cls.code}); domains: {', '.join(sorted(cls.defined_on()))}")
     click.echo((importlib.import_module(cls.__module__).__doc__ or "").strip())
     table = Table(title="parameters (-P KEY=VALUE)")
     for col in ("name", "default", "meaning"):

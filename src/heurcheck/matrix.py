@@ -99,7 +99,7 @@ def _plan(registry: Registry, settings: MatrixSettings) -> tuple[list[str], list
     for e in estimators:
         domains = set(registry.factory(e).domains)
         for p in properties:
-            for d in sorted(domains & set(property_class(p).domains)):
+            for d in sorted(domains & property_class(p).defined_on()):
                 checks.append((e, p, d))
     return estimators, properties, checks
 

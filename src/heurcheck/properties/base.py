@@ -28,6 +28,7 @@ from ..isolation import IsolatedFailure
 from ..estimators.base import Estimate, as_estimate
 from ..jsonio import Node, number_to_json
 from ..numbers import to_float
+from .facets import facet, facet_domains
 from .space import CaseSpace
 
 
@@ -380,6 +381,11 @@ class Property(Protocol):
         """None if the property applies to this estimator on this domain, else the reason it does not."""
         ...
 
+    @classmethod
+    def defined_on(cls) -> frozenset[str]:
+        """The domains this property is defined on."""
+        ...
+
     def space(self, domain: str, estimator: Any) -> CaseSpace:
         """Its cases on this domain, in the forms it can offer the engines (see properties.space)."""
         ...
@@ -402,9 +408,23 @@ class PropertyBase:
 
         self.params = convert_parameters(self, params)
 
+    @classmethod
+    def defined_on(cls) -> frozenset[str]:
+        """The domains this property is defined on: those offering a facet of it (see properties.facets),
+        and those whose cases the property still builds itself (`domains`)."""
+        return cls.domains | facet_domains(cls.name)
+
+    def facet(self, domain: str) -> Any:
+        """This property's facet on `domain` (what is particular to the domain, see properties.facets)."""
+        found = facet(self.name, domain)
+        if found is None:
+            raise NotApplicable(f"{self.name} has no facet on the {domain} domain")
+        return found
+
     def applies(self, estimator: Any, domain: str) -> str | None:
-        if domain not in self.domains:
-            return f"{self.name} is not defined on the {domain} domain (it is on: {', '.join(sorted(self.domains))})"
+        defined = self.defined_on()
+        if domain not in defined:
+            return f"{self.name} is not defined on the {domain} domain (it is on: {', '.join(sorted(defined))})"
         if domain not in estimator.domains:
             return f"{estimator.name} does not handle the {domain} domain"
         return None

@@ -1,0 +1,61 @@
+"""Facets: a property on one domain.
+
+A property states its law once: the relation between estimates and how one case is evaluated.
+What differs between domains (how its cases are built there, which operation stands for "fix an
+input" or "combine two quantities") is a *facet*: an object registered for (property, domain)
+whose methods the property calls. A property finds its facet here and never compares domain
+names; a domain gains a property by registering a facet for it, built in (`BUILTIN`) or from a
+third party through the `heurcheck.facets` entry-point group, each entry named
+`PROPERTY@DOMAIN` with the value `module:attr` (the facet object). What a facet must offer is the
+Protocol its property module declares (for example `linearity.LinearityFacet`).
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+from functools import cache
+from typing import Any
+
+from ..errors import PluginError
+
+ENTRY_POINT_GROUP = "heurcheck.facets"
+
+# property name -> domain name -> "module:attr" of the facet object
+BUILTIN: dict[str, dict[str, str]] = {}
+
+
+@cache
+def _entry_points() -> dict[str, dict[str, str]]:
+    out: dict[str, dict[str, str]] = {}
+    for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+        prop, sep, domain = ep.name.partition("@")
+        if not sep or not prop or not domain:
+            raise PluginError(f"facet entry point {ep.name} = {ep.value} (group {ENTRY_POINT_GROUP}): expected a "
+                              f"name PROPERTY@DOMAIN")
+        if domain not in BUILTIN.get(prop, {}):
+            out.setdefault(prop, {})[domain] = ep.value
+    return out
+
+
+def _references(prop: str) -> dict[str, str]:
+    return {**_entry_points().get(prop, {}), **BUILTIN.get(prop, {})}
+
+
+def facet_domains(prop: str) -> frozenset[str]:
+    """The domains that offer a facet of property `prop`."""
+    return frozenset(_references(prop))
+
+
+@cache
+def facet(prop: str, domain: str) -> Any | None:
+    """The facet of property `prop` on `domain`, or None when the domain offers none."""
+    reference = _references(prop).get(domain)
+    if reference is None:
+        return None
+    module, sep, attr = reference.partition(":")
+    try:
+        return getattr(importlib.import_module(module), attr)
+    except (ImportError, AttributeError) as exc:
+        raise PluginError(f"facet of property {prop!r} on domain {domain!r} ({reference}): cannot load it: "
+                          f"{exc!r}") from exc
