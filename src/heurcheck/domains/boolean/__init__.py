@@ -31,11 +31,12 @@ from .atoms import MAX_CERTIFICATE_INPUTS, ProvedConstant, RevealBit
 from .domain import DOMAIN, BooleanDomain
 from .jsonform import from_json, to_json
 from .model import ARITY, HALF, BitInput, BoolGate, BooleanCircuit
-from .strategies import instances
+from .strategies import boolean_arguments, instances
 from .transform import restrict, to_circuit
 from .truth import MAX_TRUTH_INPUTS, monte_carlo, truth
 
 __all__ = [
+    "boolean_arguments",
     "DOMAIN",
     "BitInput",
     "BoolGate",

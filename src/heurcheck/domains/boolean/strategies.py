@@ -6,6 +6,8 @@ import string
 from typing import Any
 
 from ...errors import InvalidOption
+from ...arguments import Arguments
+from .atoms import RevealBit
 from .model import ARITY, HALF, BitInput, BoolGate, BooleanCircuit
 
 # Hypothesis shrinks `sampled_from` towards the first choice: the plain product gate first, the
@@ -51,3 +53,12 @@ def instances(max_inputs: int = 4, max_gates: int = 6, probabilities: str = "hal
         return BooleanCircuit(inputs, tuple(gates), wires[-1])
 
     return circuits()
+
+
+def boolean_arguments(c: Any, max_atoms: int = 2, min_atoms: int = 0) -> Any:
+    from hypothesis import strategies as st  # lazy: hypothesis takes a noticeable time to import
+
+    ids = [i.id for i in c.inputs]
+    reveal = st.tuples(st.sampled_from(ids), st.sampled_from([0, 1])).map(lambda t: RevealBit(*t))
+    most = min(max(max_atoms, min_atoms), len(ids))
+    return st.lists(reveal, min_size=min(min_atoms, most), max_size=most, unique_by=lambda a: a.input).map(Arguments)

@@ -76,9 +76,10 @@ from .moments import (
     truth,
     truth_by_enumeration,
 )
-from .strategies import circuits, layered_circuit
+from .strategies import circuit_arguments, circuit_atoms, circuits, layered_circuit, reveal_values
 
 __all__ = [
+    "circuit_arguments", "circuit_atoms", "reveal_values",
     "DOMAIN", "MAX_ENUMERATION", "MAX_MONOMIALS", "OPS", "Bernoulli", "Circuit", "CircuitDomain", "CumulantOrder",
     "Distribution", "Gate", "Gaussian", "Input", "JointGaussian", "KeepCumulant", "Poly", "ProvedEqual",
     "ProvedNonNegative", "Rademacher", "RevealInput", "Uniform", "certified_nonnegative", "circuit_from_json",

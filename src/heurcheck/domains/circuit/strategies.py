@@ -8,7 +8,10 @@ from typing import Any
 import numpy as np
 
 from ..lifting import maybe_lifted
+from ...arguments import Arguments
+from .atoms import CumulantOrder, KeepCumulant, RevealInput
 from .model import OPS, Bernoulli, Circuit, Gate, Gaussian, Input, JointGaussian, Rademacher, Uniform, cone
+from .moments import support
 
 
 def circuits(
@@ -106,3 +109,52 @@ def layered_circuit(gates: int, width: int = 32, seed: int = 0, mul_share: float
         out.append(Gate(f"s{k}", "add", (acc, w)))
         acc = f"s{k}"
     return Circuit(inputs, tuple(out), acc)
+
+
+# ---- argument sets drawn to fit a circuit (they shrink to the empty set)
+
+
+def reveal_values(c: Circuit, input_id: str) -> Any:
+    """Values an input can be revealed to have: its support, or small rationals for a Gaussian."""
+    from hypothesis import strategies as st  # lazy: hypothesis takes a noticeable time to import
+
+    inp = c.inputs[c.wire_index(input_id)]
+    s = support(inp.dist) if inp.dist is not None else None
+    if s is not None:
+        return st.sampled_from(list(dict.fromkeys(s[0])))  # in the law's order (symbols do not sort)
+    return st.builds(Fraction, st.integers(-3, 3), st.sampled_from([1, 2]))
+
+
+def circuit_atoms(c: Circuit, kinds: tuple[str, ...] = ("keep", "order", "reveal")) -> Any:
+    """One argument atom that fits circuit `c`."""
+    from hypothesis import strategies as st  # lazy: hypothesis takes a noticeable time to import
+
+    wires = list(c.wires)
+    options = []
+    if "keep" in kinds and wires:
+        options.append(st.lists(st.sampled_from(wires), min_size=2, max_size=3).map(lambda w: KeepCumulant(tuple(w))))
+    if "order" in kinds:
+        options.append(st.integers(1, 4).map(CumulantOrder))
+    if "reveal" in kinds and c.joint is None:
+        ids = [i.id for i in c.inputs]
+        options.append(st.sampled_from(ids).flatmap(lambda i: reveal_values(c, i).map(lambda v: RevealInput(i, v))))
+    return st.one_of(*options)
+
+
+def circuit_arguments(c: Circuit, max_atoms: int = 3, kinds: tuple[str, ...] = ("keep", "order", "reveal"),
+                      min_atoms: int = 0) -> Any:
+    """An argument set for `c` (at most one reveal per input, so the set is consistent)."""
+    from hypothesis import strategies as st  # lazy: hypothesis takes a noticeable time to import
+
+    def consistent(atoms: list[Any]) -> Arguments:
+        seen: set[str] = set()
+        kept = []
+        for a in atoms:
+            if isinstance(a, RevealInput):
+                if a.input in seen:
+                    continue
+                seen.add(a.input)
+            kept.append(a)
+        return Arguments(kept)
+
+    return st.lists(circuit_atoms(c, kinds), min_size=min_atoms, max_size=max(max_atoms, min_atoms)).map(consistent)

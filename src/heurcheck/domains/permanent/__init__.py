@@ -49,10 +49,11 @@ from ..matrixform import Rows
 from .atoms import ColSums, EntryMultiset, RowSums, TotalSum
 from .domain import DOMAIN, PERMANENT, PermanentDomain
 from .model import MAX_PERMANENT_N, Matrix, permanent_as_hafnian
-from .strategies import matrices
+from .strategies import matrices, permanent_arguments
 from .truth import MAX_PERMANENT_TRUTH_N, glynn, glynn_float, naive_permanent, permanent, ryser
 
 __all__ = [
+    "permanent_arguments",
     "DOMAIN", "HAFNIAN", "MAX_HAFNIAN_N", "MAX_HAFNIAN_TRUTH_N", "MAX_PERMANENT_N", "MAX_PERMANENT_TRUTH_N",
     "PERMANENT", "ColSums", "Covariance", "EntryMultiset", "HafnianDomain", "Matrix", "PermanentDomain", "RowSums",
     "Rows", "TotalSum", "Tree", "balanced_tree", "check_tree", "covariances", "glynn", "glynn_float", "hafnian",

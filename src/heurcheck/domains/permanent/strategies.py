@@ -6,6 +6,8 @@ from fractions import Fraction
 from typing import Any
 
 from ..lifting import maybe_lifted
+from ...arguments import Arguments
+from .atoms import ColSums, EntryMultiset, RowSums, TotalSum
 from .model import Matrix
 
 
@@ -33,3 +35,10 @@ def matrices(max_n: int = 4, entries: str = "pm1") -> Any:
         return Matrix(tuple(tuple(draw(value) for _ in range(n)) for _ in range(n)))
 
     return maybe_lifted(build())
+
+
+def permanent_arguments() -> Any:
+    from hypothesis import strategies as st  # lazy: hypothesis takes a noticeable time to import
+
+    atoms = st.sampled_from([RowSums(), ColSums(), TotalSum(), EntryMultiset()])
+    return st.lists(atoms, max_size=4, unique=True).map(Arguments)
