@@ -27,7 +27,8 @@ RUNS = (("random", 4), ("auto", 2), ("exhaustive", 2), ("smt", 2), ("symbolic", 
 @click.option("--max-examples", default=60, type=int)
 @click.option("--engines", default=",".join(e for e, _ in RUNS))
 @click.option("-e", "--estimator", "only", multiple=True)
-def main(out: str, seeds: str, max_examples: int, engines: str, only: tuple[str, ...]) -> None:
+@click.option("-p", "--property", "props", multiple=True)
+def main(out: str, seeds: str, max_examples: int, engines: str, only: tuple[str, ...], props: tuple[str, ...]) -> None:
     registry = Registry.default()
     rows = []
     wanted = set(engines.split(","))
@@ -39,7 +40,7 @@ def main(out: str, seeds: str, max_examples: int, engines: str, only: tuple[str,
                                      engine=engine, max_nodes=nodes)
             for name in only or registry.names():
                 est = registry.create(name)
-                for prop in available():
+                for prop in props or available():
                     for domain in sorted(property_class(prop).defined_on() & set(est.domains)):
                         for f in check(CheckRequest(name, properties=(prop,), domain=domain), settings, registry):
                             rows.append({"seed": seed, "engine": engine, "estimator": name, "property": prop,

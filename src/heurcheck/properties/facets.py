@@ -22,7 +22,16 @@ from ..errors import PluginError
 ENTRY_POINT_GROUP = "heurcheck.facets"
 
 # property name -> domain name -> "module:attr" of the facet object
-BUILTIN: dict[str, dict[str, str]] = {}
+BUILTIN: dict[str, dict[str, str]] = {
+    "independence": {
+        "circuit": "heurcheck.properties.independence.circuit:FACET",
+        "boolean": "heurcheck.properties.independence.boolean:FACET",
+    },
+    "irrelevant-arguments": {
+        "circuit": "heurcheck.properties.irrelevant.circuit:FACET",
+        "boolean": "heurcheck.properties.irrelevant.boolean:FACET",
+    },
+}
 
 
 @cache

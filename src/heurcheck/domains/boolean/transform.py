@@ -5,7 +5,7 @@ from __future__ import annotations
 from ...arguments import EMPTY, Arguments
 from ..circuit.model import Bernoulli, Circuit, Gate, Input
 from .atoms import RevealBit
-from .model import BoolGate, BooleanCircuit
+from .model import BitInput, BoolGate, BooleanCircuit
 from .truth import _revealed
 
 
@@ -49,3 +49,22 @@ def _arithmetise(g: BoolGate, taken: set[str]) -> list[Gate]:
     ab, total, neg = aux("ab"), aux("sum"), aux("neg")
     correction = Gate(neg, "neg", (ab,)) if g.op == "or" else Gate(neg, "scale", (ab,), -2)
     return [Gate(ab, "mul", g.args), Gate(total, "add", g.args), correction, Gate(g.id, "add", (total, neg))]
+
+
+def renamed(c: BooleanCircuit, prefix: str) -> BooleanCircuit:
+    """The same circuit with every wire id prefixed (so two copies can live side by side)."""
+    return BooleanCircuit(tuple(BitInput(prefix + i.id, i.p) for i in c.inputs),
+                          tuple(BoolGate(prefix + g.id, g.op, tuple(prefix + a for a in g.args), g.value)
+                                for g in c.gates), prefix + c.output)
+
+
+def side_by_side(y: BooleanCircuit, d: BooleanCircuit) -> BooleanCircuit:
+    """One circuit holding both (wire ids disjoint), whose output is Y's."""
+    return BooleanCircuit(y.inputs + d.inputs, y.gates + d.gates, y.output)
+
+
+def product_of(x: BooleanCircuit, y: BooleanCircuit) -> tuple[BooleanCircuit, BooleanCircuit, BooleanCircuit]:
+    """(X, Y, X AND Y) over one shared circuit whose inputs are X's and Y's (wire ids disjoint)."""
+    both = BooleanCircuit(x.inputs + y.inputs, x.gates + y.gates + (BoolGate("XY", "and", (x.output, y.output)),),
+                          "XY")
+    return BooleanCircuit(both.inputs, both.gates, x.output), BooleanCircuit(both.inputs, both.gates, y.output), both

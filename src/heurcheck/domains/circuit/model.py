@@ -229,3 +229,21 @@ def cone(circuit: Circuit, wire: str) -> Circuit:
         if g.id in need:
             need.update(g.args)
     return Circuit(circuit.inputs, tuple(g for g in circuit.gates if g.id in need), wire, circuit.joint)
+
+
+def renamed(c: Circuit, prefix: str) -> Circuit:
+    """The same circuit with every wire id prefixed (so two copies can live side by side)."""
+    return Circuit(tuple(Input(prefix + i.id, i.dist) for i in c.inputs),
+                   tuple(Gate(prefix + g.id, g.op, tuple(prefix + a for a in g.args), g.value) for g in c.gates),
+                   prefix + c.output)
+
+
+def side_by_side(y: Circuit, d: Circuit) -> Circuit:
+    """One circuit holding both (wire ids disjoint), whose output is Y's."""
+    return Circuit(y.inputs + d.inputs, y.gates + d.gates, y.output)
+
+
+def product_of(x: Circuit, y: Circuit) -> tuple[Circuit, Circuit, Circuit]:
+    """(X, Y, XY) over one shared circuit whose inputs are X's and Y's (wire ids disjoint)."""
+    both = Circuit(x.inputs + y.inputs, x.gates + y.gates + (Gate("XY", "mul", (x.output, y.output)),), "XY")
+    return Circuit(both.inputs, both.gates, x.output), Circuit(both.inputs, both.gates, y.output), both

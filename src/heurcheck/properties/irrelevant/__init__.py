@@ -11,18 +11,35 @@ Source: Christiano, Neyman, Xu (2022).
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 from hypothesis import strategies as st
 
-from .base import TOLERANCE_PARAMETERS, Call, Case, Outcome, Parameter, PropertyBase, equality
-from .independence import _renamed
-from .strategies import boolean_arguments, circuit_arguments, circuit_family
+from ..base import TOLERANCE_PARAMETERS, Call, Case, Outcome, Parameter, PropertyBase, equality
 
 
-def side_by_side(y: Any, d: Any) -> Any:
-    """One instance holding both circuits, whose output is Y's."""
-    return type(y)(y.inputs + d.inputs, y.gates + d.gates, y.output)
+class IrrelevantArgumentsFacet(Protocol):
+    """What irrelevant-arguments needs of a domain."""
+
+    def instances(self, max_gates: int) -> Any:
+        """The strategy Y and the unrelated part D are each drawn from."""
+        ...
+
+    def arguments(self, y: Any) -> Any:
+        """A strategy of argument sets about `y` (Pi)."""
+        ...
+
+    def irrelevant_arguments(self, d: Any) -> Any:
+        """A strategy of non-empty argument sets about `d` alone (pi): no atom about the whole instance."""
+        ...
+
+    def renamed(self, x: Any, prefix: str) -> Any:
+        """`x` with every part's name prefixed, so two copies can share one instance."""
+        ...
+
+    def side_by_side(self, y: Any, d: Any) -> Any:
+        """One instance holding both, whose quantity is Y's."""
+        ...
 
 
 class IrrelevantArguments(PropertyBase):
@@ -30,25 +47,20 @@ class IrrelevantArguments(PropertyBase):
 
     name: ClassVar[str] = "irrelevant-arguments"
     code: ClassVar[str] = "D5"
-    domains: ClassVar[frozenset[str]] = frozenset({"circuit", "boolean"})
     parameters: ClassVar[dict[str, Parameter]] = {
         "max_gates": Parameter(int, 5, "largest circuit drawn for Y and for the unrelated part"),
         **TOLERANCE_PARAMETERS,
     }
 
     def cases(self, domain: str, estimator: Any) -> Any:
-        base, _ = circuit_family(domain, 3, self.params["max_gates"])
+        facet: IrrelevantArgumentsFacet = self.facet(domain)
+        base = facet.instances(self.params["max_gates"])
 
         @st.composite
         def build(draw: Any) -> Case:
-            y, d = _renamed(draw(base), "y."), _renamed(draw(base), "d.")
-            whole = side_by_side(y, d)
-            if domain == "boolean":
-                pi, extra = draw(boolean_arguments(y)), draw(boolean_arguments(d, min_atoms=1))
-            else:
-                # an order atom is global, not about D: keep it out of the irrelevant part
-                pi = draw(circuit_arguments(y))
-                extra = draw(circuit_arguments(d, kinds=("keep", "reveal"), min_atoms=1))
+            y, d = facet.renamed(draw(base), "y."), facet.renamed(draw(base), "d.")
+            whole = facet.side_by_side(y, d)
+            pi, extra = draw(facet.arguments(y)), draw(facet.irrelevant_arguments(d))
             return Case((("Y", whole),), (("Pi", pi), ("pi", extra)))
 
         return build()

@@ -11,41 +11,33 @@ Source: Christiano, Neyman, Xu (2022).
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 from hypothesis import strategies as st
 
-from ..arguments import Arguments
-from ..domains.circuit import Circuit, Gate, Input
-from ..estimators.base import Estimate
-from .base import TOLERANCE_PARAMETERS, Call, Case, Outcome, Parameter, PropertyBase, equality
-from .strategies import circuit_family
+from ...arguments import Arguments
+from ...estimators.base import Estimate
+from ..base import TOLERANCE_PARAMETERS, Call, Case, Outcome, Parameter, PropertyBase, equality
 
 
-def _renamed(c: Any, prefix: str) -> Any:
-    """The same circuit with every wire id prefixed (so two copies can live side by side)."""
-    if c.domain == "boolean":
-        from ..domains.boolean import BitInput, BoolGate, BooleanCircuit
+class IndependenceFacet(Protocol):
+    """What independence needs of a domain."""
 
-        return BooleanCircuit(tuple(BitInput(prefix + i.id, i.p) for i in c.inputs),
-                              tuple(BoolGate(prefix + g.id, g.op, tuple(prefix + a for a in g.args), g.value)
-                                    for g in c.gates), prefix + c.output)
-    return Circuit(tuple(Input(prefix + i.id, i.dist) for i in c.inputs),
-                   tuple(Gate(prefix + g.id, g.op, tuple(prefix + a for a in g.args), g.value) for g in c.gates),
-                   prefix + c.output)
+    def instances(self, max_gates: int) -> Any:
+        """The strategy X and Y are each drawn from."""
+        ...
 
+    def arguments(self, x: Any) -> Any:
+        """A strategy of argument sets about `x` alone."""
+        ...
 
-def product_of(x: Any, y: Any) -> tuple[Any, Any, Any]:
-    """(X, Y, XY) over one shared instance whose inputs are X's and Y's, disjoint."""
-    if x.domain == "boolean":
-        from ..domains.boolean import BoolGate
+    def renamed(self, x: Any, prefix: str) -> Any:
+        """`x` with every part's name prefixed, so two copies can share one instance."""
+        ...
 
-        product: Any = BoolGate("XY", "and", (x.output, y.output))
-    else:
-        product = Gate("XY", "mul", (x.output, y.output))
-    make = type(x)  # Circuit and BooleanCircuit share the (inputs, gates, output) constructor
-    both = make(x.inputs + y.inputs, x.gates + y.gates + (product,), "XY")
-    return make(both.inputs, both.gates, x.output), make(both.inputs, both.gates, y.output), both
+    def product_of(self, x: Any, y: Any) -> tuple[Any, Any, Any]:
+        """(X, Y, XY) over one instance whose inputs are X's and Y's, disjoint."""
+        ...
 
 
 class Independence(PropertyBase):
@@ -53,21 +45,21 @@ class Independence(PropertyBase):
 
     name: ClassVar[str] = "independence"
     code: ClassVar[str] = "D4"
-    domains: ClassVar[frozenset[str]] = frozenset({"circuit", "boolean"})
     parameters: ClassVar[dict[str, Parameter]] = {
         "max_gates": Parameter(int, 4, "largest circuit drawn for each side"),
         **TOLERANCE_PARAMETERS,
     }
 
     def cases(self, domain: str, estimator: Any) -> Any:
-        base, args = circuit_family(domain, 2, self.params["max_gates"])
+        facet: IndependenceFacet = self.facet(domain)
+        base = facet.instances(self.params["max_gates"])
 
         @st.composite
         def build(draw: Any) -> Case:
-            x, y = _renamed(draw(base), "x."), _renamed(draw(base), "y.")
-            px, py = draw(args(x)), draw(args(y))
+            x, y = facet.renamed(draw(base), "x."), facet.renamed(draw(base), "y.")
+            px, py = draw(facet.arguments(x)), draw(facet.arguments(y))
             pi = Arguments([a for a in px] + [a for a in py])
-            x, y, xy = product_of(x, y)
+            x, y, xy = facet.product_of(x, y)
             return Case((("X", x), ("Y", y), ("XY", xy)), (("Pi", pi),))
 
         return build()
