@@ -23,7 +23,7 @@ def reveal_values(c: Circuit, input_id: str) -> Any:
 def circuit_atoms(c: Circuit, kinds: tuple[str, ...] = ("keep", "order", "reveal")) -> Any:
     """One argument atom that fits circuit `c`."""
     wires = list(c.wires)
-    options = []
+    options: list[st.SearchStrategy[KeepCumulant | CumulantOrder | RevealInput]] = []
     if "keep" in kinds and wires:
         options.append(st.lists(st.sampled_from(wires), min_size=2, max_size=3).map(lambda w: KeepCumulant(tuple(w))))
     if "order" in kinds:
