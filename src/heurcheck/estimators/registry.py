@@ -10,7 +10,7 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from ..domains import domain_names
 from ..errors import InvalidOption, PluginError, UnknownName
@@ -118,6 +118,13 @@ def convert_option(estimator: str, name: str, option: Option, value: Any) -> Any
     if option.minimum is not None and isinstance(converted, (int, float)) and converted < option.minimum:
         raise InvalidOption(f"option {name}={value!r} of estimator {estimator!r}: expected at least {option.minimum}")
     return converted
+
+
+class EstimatorSource(Protocol):
+    """What builds estimators by name: a `Registry`, or the `IsolatedRegistry` (heurcheck.isolation)
+    that re-creates an isolated estimator on its worker."""
+
+    def create(self, name: str, **options: Any) -> Any: ...
 
 
 class Registry:
