@@ -16,7 +16,7 @@ from typing import Any
 from .engines.base import CaseGenerationError, Decision, SearchOptions, violation_text
 from .engines.registry import create_engine, engine_names
 from .errors import InvalidOption
-from .estimators.registry import Registry
+from .estimators.registry import EstimatorSource, Registry
 from .findings import Finding, Verdict
 from .properties.base import Call, Case, EstimatorFailure, Outcome, Property
 from .properties.registry import available, create
@@ -71,10 +71,11 @@ def check(request: CheckRequest, settings: CheckSettings = CheckSettings(), regi
 
     registry = registry or Registry.default()
     estimator = registry.create(request.estimator, **request.options)
+    source: EstimatorSource = registry  # an IsolatedRegistry when the estimator runs isolated
     isolation = None
     if wanted(settings.isolate, registry, request.estimator):
-        estimator, registry, isolation = isolate(registry, request.estimator, estimator, request.options,
-                                                 IsolationSettings(settings.call_timeout, settings.memory_limit))
+        estimator, source, isolation = isolate(registry, request.estimator, estimator, request.options,
+                                               IsolationSettings(settings.call_timeout, settings.memory_limit))
     names = request.properties or available()
     findings: list[Finding] = []
 
@@ -92,7 +93,7 @@ def check(request: CheckRequest, settings: CheckSettings = CheckSettings(), regi
                 before = snapshot(settings.findings_dir)
                 try:
                     checkpoint()
-                    record(check_one(prop, estimator, request, domain, settings, registry))
+                    record(check_one(prop, estimator, request, domain, settings, source))
                 except KeyboardInterrupt:
                     stopped = Finding(
                         property=prop.name, parameters=dict(prop.params), estimator=request.estimator,
@@ -109,7 +110,7 @@ def check(request: CheckRequest, settings: CheckSettings = CheckSettings(), regi
 
 
 def check_one(prop: Property, estimator: Any, request: CheckRequest, domain: str, settings: CheckSettings,
-              registry: Registry) -> Finding:
+              registry: EstimatorSource) -> Finding:
     """One check: the property's case space on `domain`, decided by the engine asked for."""
     base = Finding(
         property=prop.name, parameters=dict(prop.params), estimator=request.estimator,

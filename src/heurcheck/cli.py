@@ -460,7 +460,7 @@ def explain_command(property_name: str) -> None:
     console.print(table)
 
 
-def run(argv: list[str] | None = None, entry: Callable[..., Any] = main) -> int:
+def run(argv: list[str] | None = None, entry: click.Command = main) -> int:
     """Run the command line in-process (used by tests); returns the exit status."""
     try:
         entry.main(args=argv, prog_name="heurcheck", standalone_mode=False)

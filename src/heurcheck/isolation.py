@@ -26,6 +26,7 @@ import signal
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from multiprocessing.reduction import ForkingPickler
 from pickle import PicklingError
 from typing import Any
@@ -79,7 +80,7 @@ class Isolation:
         self.registry = registry
         self.name = name
         self.settings = settings
-        self._process: Any = None
+        self._process: BaseProcess | None = None
         self._conn: Connection | None = None
 
     def call(self, options: Mapping[str, Any], instance: Any, arguments: Any,
@@ -140,7 +141,7 @@ class Isolation:
         if process.is_alive():
             process.kill()
         process.join(STOP_WAIT)
-        return process.exitcode  # type: ignore[no-any-return]
+        return process.exitcode
 
 
 class IsolatedEstimator:

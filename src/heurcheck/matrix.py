@@ -12,6 +12,7 @@ its findings so far, marked partial (see heurcheck.interrupt); the card takes wh
 
 from __future__ import annotations
 
+import builtins
 import multiprocessing
 import os
 import signal
@@ -57,12 +58,13 @@ class Cell:
     findings: list[Finding] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # domains not run because the pair was decided
 
-    @property
+    # builtins.property: in this class body the name `property` is the field above
+    @builtins.property
     def verdict(self) -> Verdict:
         seen = {f.verdict for f in self.findings}
         return next((v for v in STRENGTH if v in seen), Verdict.NOT_APPLICABLE)
 
-    @property
+    @builtins.property
     def deciding(self) -> Finding | None:
         return next((f for f in self.findings if f.verdict is self.verdict), None)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import HeurcheckError, InvalidFinding, InvalidInstance
-from .estimators.registry import Registry
+from .estimators.registry import EstimatorSource, Registry
 from .findings import Finding, finding_from_json
 from .isolation import IsolationSettings, isolate, wanted
 from .jsonio import Node, load_document
@@ -46,12 +46,13 @@ def replay(finding: Finding, registry: Registry | None = None) -> Replay:
         case = Case.from_json(Node(finding.witness, "$.witness", InvalidFinding))
     except InvalidInstance as exc:
         raise InvalidFinding(f"the witness is not a valid case: {exc}") from None
+    source: EstimatorSource = registry  # an IsolatedRegistry when the estimator runs isolated
     isolation = None
     if wanted("plugins", registry, finding.estimator):
-        estimator, registry, isolation = isolate(registry, finding.estimator, estimator, finding.options,
-                                                 IsolationSettings())
+        estimator, source, isolation = isolate(registry, finding.estimator, estimator, finding.options,
+                                               IsolationSettings())
     def reseed(seed: int) -> Any:
-        return registry.create(finding.estimator, **{**finding.options, "seed": seed})
+        return source.create(finding.estimator, **{**finding.options, "seed": seed})
 
     randomised = "seed" in getattr(estimator, "options", {})
     call = Call(estimator, reseed=reseed if randomised else None, seed=finding.seed)

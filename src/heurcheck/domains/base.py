@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol
 
-from ..arguments import Arguments
+from ..arguments import Arguments, Atom
 from ..jsonio import Node
 
 
@@ -45,7 +45,7 @@ class Domain(Protocol):
     name: str
     summary: str
     instance_type: type
-    atom_types: tuple[type, ...]
+    atom_types: tuple[type[Atom], ...]  # the atom classes, each with its `kind`
 
     def from_json(self, node: Node) -> Any:
         """Build and validate an instance from its JSON form (raise InvalidInstance naming the field)."""

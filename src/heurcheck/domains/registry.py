@@ -55,7 +55,7 @@ def domain_names() -> tuple[str, ...]:
 def get_domain(name: str) -> Domain:
     if name in _BUILTIN:
         module, _, attr = _BUILTIN[name].partition(":")
-        return getattr(importlib.import_module(module), attr)  # type: ignore[no-any-return]
+        return getattr(importlib.import_module(module), attr)
     if name not in _loaded:
         ep = _plugins().get(name)
         if ep is None:
@@ -79,7 +79,7 @@ def _load_entry_point(ep: Any) -> Domain:
         )
     if domain.name != ep.name:
         raise PluginError(f"{where}: expected a Domain named {ep.name!r}, got one named {domain.name!r}")
-    return domain  # type: ignore[no-any-return]
+    return domain
 
 
 def instance_from_json(node: Node) -> Any:

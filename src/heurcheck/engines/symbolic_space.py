@@ -104,8 +104,9 @@ def _atom_values(atom: Any) -> Iterable[Any]:
 
 
 def _map_atom(atom: Any, f: Any) -> Any:
-    if is_dataclass(atom) and any(x.name == "value" for x in fields(atom)) and hasattr(atom.value, "free_symbols"):
-        return replace(atom, value=f(atom.value))
+    for value in _atom_values(atom):
+        if hasattr(value, "free_symbols"):
+            return replace(atom, value=f(value))
     return atom
 
 

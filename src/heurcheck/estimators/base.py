@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
@@ -21,7 +21,7 @@ class Estimate:
 class Option:
     """One keyword option an estimator accepts (`-o name=value` on the command line)."""
 
-    type: type
+    type: Callable[[Any], Any]  # a class (int, float, bool, str) or a converter such as parse_order
     default: Any
     help: str
     choices: tuple[Any, ...] | None = None

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from ..domains import domain_names
 from ..errors import InvalidOption, PluginError, UnknownName
@@ -120,6 +120,13 @@ def convert_option(estimator: str, name: str, option: Option, value: Any) -> Any
     return converted
 
 
+class EstimatorSource(Protocol):
+    """What builds estimators by name: a `Registry`, or the `IsolatedRegistry` (heurcheck.isolation)
+    that re-creates an isolated estimator on its worker."""
+
+    def create(self, name: str, **options: Any) -> Any: ...
+
+
 class Registry:
     """Estimator factories by name. `Registry.default()` holds the built-ins and installed plugins."""
 
@@ -174,21 +181,22 @@ class Registry:
     def create(self, name: str, **options: Any) -> Any:
         """An estimator instance with its options checked and converted (`order="3"` becomes 3)."""
         factory = self.factory(name)
+        declared_name: str = factory.name  # validated: a non-empty string (read before isinstance narrows factory)
         declared: Mapping[str, Option] = getattr(factory, "options", {})
         unknown = [k for k in options if k not in declared]
         if unknown:
-            raise InvalidOption(str(UnknownName(f"option of estimator {factory.name!r}", unknown[0], declared)))
-        converted = {k: convert_option(factory.name, k, declared[k], v) for k, v in options.items()}
+            raise InvalidOption(str(UnknownName(f"option of estimator {declared_name!r}", unknown[0], declared)))
+        converted = {k: convert_option(declared_name, k, declared[k], v) for k, v in options.items()}
         if not isinstance(factory, type):
             if converted:
-                raise InvalidOption(f"estimator {factory.name!r} is an object, not a class: it takes no options")
+                raise InvalidOption(f"estimator {declared_name!r} is an object, not a class: it takes no options")
             return factory
         try:
             return factory(**converted)
         except InvalidOption:
             raise
         except Exception as exc:
-            raise PluginError(f"estimator {factory.name!r}: construction with {converted} failed: {exc!r}") from exc
+            raise PluginError(f"estimator {declared_name!r}: construction with {converted} failed: {exc!r}") from exc
 
     def describe(self, name: str) -> Described:
         f = self.factory(name)

@@ -56,10 +56,10 @@ def symmetrized_permanent(m: Matrix, cells: list[list[tuple[int, int]]]) -> Any:
     block_of = {cell: b for b, block in enumerate(cells) for cell in block}
     counts: Counter[tuple[int, ...]] = Counter()
     for s in permutations(range(n)):
-        m_b = [0] * len(cells)
+        tally = [0] * len(cells)
         for i in range(n):
-            m_b[block_of[(i, s[i])]] += 1
-        counts[tuple(m_b)] += 1
+            tally[block_of[(i, s[i])]] += 1
+        counts[tuple(tally)] += 1
     one, zero = backend.const(1), backend.const(0)
     top = [max(c[b] for c in counts) for b in range(len(cells))]
     e = [

@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 from hypothesis import strategies as st
 
 from ..domains import get_domain
+from ..domains.boolean import to_circuit
 from ..domains.circuit import CumulantOrder, circuits, polynomial
 from ..errors import TruthTooExpensive
 from ..estimators.base import Estimate
@@ -74,7 +75,7 @@ class Exactness(PropertyBase):
         y, pi = case.instance("Y"), case.args("Pi")
         pi.check(y)
         try:
-            arithmetic = y if y.domain == "circuit" else get_domain("boolean").to_circuit(y)
+            arithmetic = y if y.domain == "circuit" else to_circuit(y)
             degree = max((sum(m) for m, c in polynomial(arithmetic).items() if c != 0), default=0)
             truth = get_domain(y.domain).truth(y, pi)
         except TruthTooExpensive as exc:
@@ -88,7 +89,6 @@ class Exactness(PropertyBase):
     def _boolean(self, y: Any, pi: Any, order: int, call: Call, truth: Any) -> Outcome:
         # boolean circuits have no order atom of their own: the estimator is asked through the
         # arithmetisation, which is the same quantity with the same wire ids
-        from ..domains.boolean import to_circuit
         from ..estimators.propagation import boolean_arguments_as_circuit
 
         c = to_circuit(y)

@@ -45,11 +45,9 @@ def rewrite(c: Circuit, where: int, how: int) -> Circuit:
     for kind in kinds:  # the first rewrite that applies to this gate
         if kind == 0 and g.op in ("add", "mul") and g.args[0] != g.args[1]:
             new = [Gate(g.id, g.op, (g.args[1], g.args[0]))]
-        elif kind == 1 and g.op == "mul" and _op(c, g.args[1]) == "mul":
-            inner = c.gate(g.args[1])
+        elif kind == 1 and g.op == "mul" and (inner := c.gate(g.args[1])) is not None and inner.op == "mul":
             new = [Gate(f"{g.id}.t", "mul", (g.args[0], inner.args[0])), Gate(g.id, "mul", (f"{g.id}.t", inner.args[1]))]
-        elif kind == 2 and g.op == "mul" and _op(c, g.args[1]) == "add":
-            inner = c.gate(g.args[1])
+        elif kind == 2 and g.op == "mul" and (inner := c.gate(g.args[1])) is not None and inner.op == "add":
             new = [Gate(f"{g.id}.l", "mul", (g.args[0], inner.args[0])),
                    Gate(f"{g.id}.r", "mul", (g.args[0], inner.args[1])),
                    Gate(g.id, "add", (f"{g.id}.l", f"{g.id}.r"))]
@@ -62,11 +60,6 @@ def rewrite(c: Circuit, where: int, how: int) -> Circuit:
     if not new or any(c.has_wire(x.id) for x in new[:-1]):
         return c
     return Circuit(c.inputs, c.gates[:k] + tuple(new) + c.gates[k + 1 :], c.output, c.joint)
-
-
-def _op(c: Circuit, wire: str) -> str | None:
-    g = c.gate(wire)
-    return None if g is None else g.op
 
 
 class Linearity(PropertyBase):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from ...arguments import Arguments
+from ...arguments import Arguments, Atom
 from ...jsonio import Node
 from ..base import MonteCarlo
 from ..circuit.model import Circuit
@@ -24,7 +24,7 @@ class BooleanDomain:
     name: ClassVar[str] = "boolean"
     summary: ClassVar[str] = "boolean circuits (and, or, xor, not) on independent bits: Y = Pr[C(x) = 1]"
     instance_type: ClassVar[type] = BooleanCircuit
-    atom_types: ClassVar[tuple[type, ...]] = (RevealBit, ProvedConstant)
+    atom_types: ClassVar[tuple[type[Atom], ...]] = (RevealBit, ProvedConstant)
 
     def from_json(self, node: Node) -> BooleanCircuit:
         return from_json(node)

@@ -57,7 +57,8 @@ class BooleanCircuit:
         index: dict[str, int] = {}
         for i, inp in enumerate(self.inputs):
             _new_id(index, inp.id, f"inputs[{i}].id")
-            if isinstance(inp.p, (Rational, float)) and not 0 <= inp.p <= 1:
+            # outside [0, 1], NaN included, asked with the < and <= that numbers.Real declares
+            if isinstance(inp.p, (Rational, float)) and (inp.p < 0 or not inp.p <= 1):
                 raise InvalidInstance(f"field inputs[{i}].p: expected a number in [0, 1], got {inp.p!r}")
         for i, g in enumerate(self.gates):
             where = f"gates[{i}]"

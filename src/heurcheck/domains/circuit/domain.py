@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from ...arguments import Atom
 from ..base import MonteCarlo
 from .atoms import CumulantOrder, KeepCumulant, ProvedEqual, ProvedNonNegative, RevealInput, revealed_values
 from .jsonform import circuit_from_json, circuit_to_json
@@ -23,7 +24,7 @@ class CircuitDomain:
     instance_type = Circuit
 
     @property
-    def atom_types(self) -> tuple[type, ...]:
+    def atom_types(self) -> tuple[type[Atom], ...]:
         return (KeepCumulant, CumulantOrder, RevealInput, ProvedNonNegative, ProvedEqual)
 
     def from_json(self, node: Any) -> Circuit:

@@ -135,7 +135,12 @@ class Circuit:
     def parameters(self) -> list[Any]:
         """Every numeric parameter, in a fixed order."""
         out: list[Any] = []
-        self.map_numbers(lambda v: out.append(v) or v)
+
+        def collect(v: Any) -> Any:
+            out.append(v)
+            return v
+
+        self.map_numbers(collect)
         return out
 
 

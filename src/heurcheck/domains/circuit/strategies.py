@@ -130,7 +130,7 @@ def circuit_atoms(c: Circuit, kinds: tuple[str, ...] = ("keep", "order", "reveal
     from hypothesis import strategies as st  # lazy: hypothesis takes a noticeable time to import
 
     wires = list(c.wires)
-    options = []
+    options: list[Any] = []  # strategies of KeepCumulant, CumulantOrder or RevealInput atoms
     if "keep" in kinds and wires:
         options.append(st.lists(st.sampled_from(wires), min_size=2, max_size=3).map(lambda w: KeepCumulant(tuple(w))))
     if "order" in kinds:

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from ...arguments import Atom
 from ...errors import InvalidInstance
 from ...jsonio import Node
 from ..base import MonteCarlo
@@ -22,7 +23,7 @@ class HafnianDomain:
     name = "hafnian"
     summary = "Y = E[Z_1...Z_n] = haf(Sigma) for Z ~ N(0, Sigma); estimators propagate along a product tree"
     instance_type = Covariance
-    atom_types: tuple[type, ...] = ()
+    atom_types: tuple[type[Atom], ...] = ()
 
     def from_json(self, node: Node) -> Covariance:
         node.object(("domain", "matrix"), ("tree",))

@@ -22,7 +22,8 @@ def covariances(max_n: int = 6, even: bool = True, max_rank: int = 3, trees: boo
     def tree_over(draw: Any, items: tuple[int, ...]) -> Tree:
         if len(items) == 1:
             return items[0]
-        cut = draw(st.integers(1, len(items) - 1).map(lambda k, m=len(items): (k + (m + 1) // 2 - 2) % (m - 1) + 1))
+        m = len(items)
+        cut = draw(st.integers(1, m - 1).map(lambda k: (k + (m + 1) // 2 - 2) % (m - 1) + 1))
         return (draw(tree_over(items[:cut])), draw(tree_over(items[cut:])))
 
     @st.composite

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from ...arguments import Atom
 from ...jsonio import Node
 from ..base import MonteCarlo
 from ..matrixform import matrix_from_json, matrix_to_json, sample_stderr
@@ -23,7 +24,7 @@ class PermanentDomain:
     name = "permanent"
     summary = "Y = perm(A) for a square matrix A; arguments are facts such as row and column sums"
     instance_type = Matrix
-    atom_types: tuple[type, ...] = (RowSums, ColSums, TotalSum, EntryMultiset)
+    atom_types: tuple[type[Atom], ...] = (RowSums, ColSums, TotalSum, EntryMultiset)
 
     def from_json(self, node: Node) -> Matrix:
         node.object(("domain", "matrix"))
