@@ -9,7 +9,7 @@ from typing import Any
 from .arguments import EMPTY, Arguments
 from .domains import get_domain, parse_atom
 from .errors import UnsupportedDomain
-from .estimators.base import Estimate, as_estimate
+from .estimators.base import Capabilities, Estimate, as_estimate
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ def parse_arguments(domain: str, texts: tuple[str, ...] | list[str]) -> Argument
 
 def default_arguments(estimator: Any, domain: str) -> Arguments:
     """The arguments an estimator declares it assumes when the caller gives none (`default_arguments`)."""
-    return parse_arguments(domain, list(getattr(estimator, "default_arguments", ())))
+    return parse_arguments(domain, list(Capabilities.of(estimator).default_arguments))
 
 
 def check_applies(estimator: Any, instance: Any) -> None:

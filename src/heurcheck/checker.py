@@ -16,6 +16,7 @@ from typing import Any
 from .engines.base import CaseGenerationError, Decision, SearchOptions, violation_text
 from .engines.registry import create_engine, engine_names
 from .errors import InvalidOption
+from .estimators.base import Capabilities
 from .estimators.registry import EstimatorSource, Registry
 from .findings import Finding, Verdict
 from .properties.base import Call, Case, EstimatorFailure, Outcome, Property
@@ -133,7 +134,7 @@ def check_one(prop: Property, estimator: Any, request: CheckRequest, domain: str
         opts["seed"] = seed
         return registry.create(request.estimator, **opts)
 
-    can_resample = "seed" in getattr(estimator, "options", {})
+    can_resample = Capabilities.of(estimator).reseedable
     call = Call(estimator, reseed=resample if can_resample else None, seed=settings.seed,
                 timeout=settings.call_timeout)
     saved: list[Path] = []

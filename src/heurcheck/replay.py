@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import HeurcheckError, InvalidFinding, InvalidInstance
+from .estimators.base import Capabilities
 from .estimators.registry import EstimatorSource, Registry
 from .findings import Finding, finding_from_json
 from .isolation import IsolationSettings, isolate, wanted
@@ -54,7 +55,7 @@ def replay(finding: Finding, registry: Registry | None = None) -> Replay:
     def reseed(seed: int) -> Any:
         return source.create(finding.estimator, **{**finding.options, "seed": seed})
 
-    randomised = "seed" in getattr(estimator, "options", {})
+    randomised = Capabilities.of(estimator).reseedable
     call = Call(estimator, reseed=reseed if randomised else None, seed=finding.seed)
     call.begin(case)
     try:

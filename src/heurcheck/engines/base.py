@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol, TypeAlias
 
-from ..estimators.base import Estimator
+from ..estimators.base import Capabilities, Estimator
 from ..findings import Verdict
 from ..properties.base import Call, Case, EstimatorFailure, Outcome, Property
 from ..properties.space import CaseSpace
@@ -84,7 +84,7 @@ class Engine(Protocol):
 
 def deterministic_traceable(estimator: Estimator) -> bool:
     """Whether the formal engines can run the estimator on symbolic parameters."""
-    return bool(getattr(estimator, "traceable", False)) and not getattr(estimator, "randomised", False)
+    return Capabilities.of(estimator).deterministic_traceable
 
 
 def violation_text(found: Outcome) -> str:

@@ -40,6 +40,8 @@ class Estimator(Protocol):
     - `traceable`: True if it runs unchanged on Fraction, sympy and z3 parameters;
     - `options`: name -> `Option`, the keywords its constructor accepts.
     Options are passed to the constructor as keywords. Plugins implement this shape; they do not subclass.
+    A plugin may leave out `randomised`, `traceable` and `options`: `Capabilities.of` applies the
+    defaults, and the rest of heurcheck reads capabilities only through it.
     """
 
     name: ClassVar[str]
@@ -49,6 +51,41 @@ class Estimator(Protocol):
     options: ClassVar[Mapping[str, Option]]
 
     def estimate(self, instance: Any, arguments: Arguments) -> Any: ...
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What an estimator declares, with the defaults a plugin may leave out applied in one place:
+    not randomised, not traceable, no options, no default arguments."""
+
+    name: str
+    domains: frozenset[str]
+    randomised: bool = False
+    traceable: bool = False
+    options: Mapping[str, Option] = field(default_factory=dict)
+    default_arguments: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, estimator: object) -> Capabilities:
+        """The capabilities of an estimator (class or instance) that passed the registry's validation."""
+        return cls(
+            name=str(getattr(estimator, "name", "the estimator")),
+            domains=frozenset(getattr(estimator, "domains", ())),
+            randomised=bool(getattr(estimator, "randomised", False)),
+            traceable=bool(getattr(estimator, "traceable", False)),
+            options=dict(getattr(estimator, "options", {})),
+            default_arguments=tuple(getattr(estimator, "default_arguments", ())),
+        )
+
+    @property
+    def reseedable(self) -> bool:
+        """Whether the estimator takes a `seed` option (so the checker can rebuild it with fresh seeds)."""
+        return "seed" in self.options
+
+    @property
+    def deterministic_traceable(self) -> bool:
+        """Whether the formal engines can run it on symbolic parameters."""
+        return self.traceable and not self.randomised
 
 
 def as_estimate(result: Any) -> Estimate:

@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 from ..domains import domain_names
 from ..errors import InvalidOption, PluginError, UnknownName
-from .base import Described, Option
+from .base import Capabilities, Described, Option
 
 ENTRY_POINT_GROUP = "heurcheck.estimators"
 
@@ -182,7 +182,7 @@ class Registry:
         """An estimator instance with its options checked and converted (`order="3"` becomes 3)."""
         factory = self.factory(name)
         declared_name: str = factory.name  # validated: a non-empty string (read before isinstance narrows factory)
-        declared: Mapping[str, Option] = getattr(factory, "options", {})
+        declared = Capabilities.of(factory).options
         unknown = [k for k in options if k not in declared]
         if unknown:
             raise InvalidOption(str(UnknownName(f"option of estimator {declared_name!r}", unknown[0], declared)))
@@ -200,13 +200,14 @@ class Registry:
 
     def describe(self, name: str) -> Described:
         f = self.factory(name)
+        caps = Capabilities.of(f)
         doc = (f.__doc__ or "").strip().splitlines()
         return Described(
             name=f.name,
             domains=tuple(sorted(f.domains)),
-            randomised=bool(getattr(f, "randomised", False)),
-            traceable=bool(getattr(f, "traceable", False)),
-            options=dict(getattr(f, "options", {})),
+            randomised=caps.randomised,
+            traceable=caps.traceable,
+            options=dict(caps.options),
             summary=doc[0] if doc else "",
             source=self._entries[name].source if name in self._entries else name,
         )

@@ -25,7 +25,7 @@ from ..domains import arguments_from_json, get_domain, instance_from_json, insta
 from ..errors import OutsideDomain
 from ..interrupt import checkpoint
 from ..isolation import IsolatedFailure
-from ..estimators.base import Estimate, as_estimate
+from ..estimators.base import Capabilities, Estimate, as_estimate
 from ..jsonio import Node, number_to_json
 from ..numbers import to_float
 from .facets import facet, facet_domains
@@ -187,7 +187,8 @@ class Call:
         # seconds per estimator call, None for no limit: by SIGALRM in the main thread; an isolated
         # estimator (heurcheck.isolation) also has its worker killed after its own timeout, in any thread
         self.timeout = timeout
-        self.exact = bool(getattr(estimator, "traceable", False)) if exact is None else exact
+        self.capabilities = Capabilities.of(estimator)
+        self.exact = self.capabilities.traceable if exact is None else exact
         self.calls = 0
         self.seconds = 0.0
         # randomised estimators get a seed derived from the call itself: reproducible for a given
@@ -205,11 +206,11 @@ class Call:
 
     @property
     def randomised(self) -> bool:
-        return bool(getattr(self.estimator, "randomised", False))
+        return self.capabilities.randomised
 
     @property
     def traceable(self) -> bool:
-        return bool(getattr(self.estimator, "traceable", False))
+        return self.capabilities.traceable
 
     def __call__(self, instance: Any, arguments: Arguments) -> Estimate:
         checkpoint()  # a stop requested by a signal whose KeyboardInterrupt Python swallowed
