@@ -19,6 +19,8 @@ from .errors import InvalidOption
 from .estimators.base import Capabilities
 from .estimators.registry import EstimatorSource, Registry
 from .findings import Finding, Verdict
+from .interrupt import checkpoint, snapshot, stopped_check
+from .isolation import IsolationSettings, isolate, wanted
 from .properties.base import Call, Case, EstimatorFailure, Outcome, Property
 from .properties.registry import available, create
 
@@ -67,9 +69,6 @@ def check(request: CheckRequest, settings: CheckSettings = CheckSettings(), regi
     Third-party estimators run in a worker process (`settings.isolate`, see heurcheck.isolation).
     Ctrl-C (KeyboardInterrupt; SIGTERM too under `interrupt.stop_on_signals`) ends the run early: it
     returns the findings so far, the last ones (from the check it stopped) marked partial."""
-    from .interrupt import checkpoint, snapshot, stopped_check
-    from .isolation import IsolationSettings, isolate, wanted
-
     registry = registry or Registry.default()
     estimator = registry.create(request.estimator, **request.options)
     source: EstimatorSource = registry  # an IsolatedRegistry when the estimator runs isolated

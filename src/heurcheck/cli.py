@@ -5,18 +5,35 @@ Exit status: 0 success, 1 an estimator failed (or, for checks, a counterexample)
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import click
 from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from .api import check_applies, default_arguments, evaluate, exact_text, parse_arguments, to_jsonable
+from .checker import CheckRequest, CheckSettings, check, summarise
+from .diff import diff_cards, load_card
+from .domains import domain_names, get_domain, load_instance
 from .engines import ENGINES
 from .errors import HeurcheckError
+from .estimators.registry import Registry
+from .interrupt import INTERRUPTED, stop_on_signals
+from .isolation import DEFAULT_MEMORY_LIMIT, MODES
+from .jsonio import write_json_atomic, write_text_atomic
+from .matrix import MatrixSettings, default_jobs, run_matrix
+from .properties import property_names
+from .properties.registry import available, property_class
+from .replay import load_finding, replay
+from .report import html_page, markdown, terminal
 
 USAGE_ERROR = 2
 ESTIMATOR_FAILED = 1
@@ -38,8 +55,6 @@ def _input_errors(where: str | None = None) -> Iterator[None]:
 
 def _isolation_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """The options `--isolate` and `--memory-limit` (MiB) shared by check and matrix."""
-    from .isolation import DEFAULT_MEMORY_LIMIT, MODES
-
     command = click.option(
         "--memory-limit", type=click.IntRange(16, 2**30), default=DEFAULT_MEMORY_LIMIT // 2**20, show_default=True,
         metavar="MIB", help="Megabytes an isolated estimator may allocate; more is an estimator-error finding.",
@@ -62,7 +77,6 @@ def _options(pairs: tuple[str, ...]) -> dict[str, str]:
 
 
 def _number(value: Any) -> str:
-    from .api import exact_text
 
     exact = exact_text(value)
     if exact is not None and "/" in exact:
@@ -85,10 +99,6 @@ def main() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of tables.")
 def list_command(what: str, as_json: bool) -> None:
     """List the registered estimators, properties and domains."""
-    from .domains import domain_names, get_domain
-    from .estimators.registry import Registry
-    from .properties import property_names
-
     with _input_errors():
         registry = Registry.default()
         data: dict[str, Any] = {}
@@ -104,7 +114,6 @@ def list_command(what: str, as_json: bool) -> None:
                     rows.append({"name": name, "error": str(exc)})
             data["estimators"] = rows
         if what in ("properties", "all"):
-            from .properties.registry import property_class
 
             data["properties"] = [
                 {"name": n, "code": property_class(n).code, "domains": sorted(property_class(n).defined_on()),
@@ -178,10 +187,6 @@ def _stderr_text(stderr: float | None) -> str:
 def estimate_command(estimator: str, instance: str, arguments: tuple[str, ...], options: tuple[str, ...],
                      truth: bool, exact: bool, as_json: bool) -> None:
     """Print ESTIMATOR's estimate of the quantity in INSTANCE (a JSON instance file)."""
-    from .api import check_applies, default_arguments, evaluate, exact_text, parse_arguments, to_jsonable
-    from .domains import load_instance
-    from .estimators.registry import Registry
-
     with _input_errors():
         x = load_instance(instance)
         est = Registry.default().create(estimator, **_options(options))
@@ -233,8 +238,6 @@ _STYLE = {
 
 def _parameters(pairs: tuple[str, ...], properties: tuple[str, ...]) -> dict[str, dict[str, str]]:
     """`-P KEY=VALUE` applies to every selected property that declares KEY (an error if none does)."""
-    from .properties.registry import property_class
-
     out: dict[str, dict[str, str]] = {}
     for key, value in _options(pairs).items():
         takers = [p for p in properties if key in property_class(p).parameters]
@@ -246,7 +249,6 @@ def _parameters(pairs: tuple[str, ...], properties: tuple[str, ...]) -> dict[str
 
 
 def _verdict_line(f: Any) -> str:
-    from rich.markup import escape
 
     style = _STYLE.get(f.verdict.value, "")
     head = f"[{style}]{f.verdict.value:<24}[/{style}] {f.property:<22} {f.domain:<9}"
@@ -290,13 +292,7 @@ def check_command(estimator: str, properties: tuple[str, ...], domain: str | Non
                   json_file: str | None, engine: str, max_nodes: int, call_timeout: float, isolate: str,
                   memory_limit: int) -> None:
     """Search for counterexamples to PROPERTIES in ESTIMATOR; exit 1 if one is found."""
-    from pathlib import Path
 
-    from .checker import CheckRequest, CheckSettings, check, summarise
-    from .domains import get_domain
-    from .interrupt import INTERRUPTED, stop_on_signals
-    from .jsonio import write_json_atomic
-    from .properties.registry import available, property_class
 
     console = Console(stderr=False)
     with _input_errors():
@@ -348,16 +344,8 @@ def matrix_command(budget: float, estimators: tuple[str, ...], properties: tuple
                    jobs: int | None, findings_dir: str, json_file: str | None, md_file: str | None,
                    html_file: str | None, call_timeout: float, isolate: str, memory_limit: int) -> None:
     """The report card: every estimator against every applicable property; exit 1 if anything is violated."""
-    from pathlib import Path
 
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from .estimators.registry import Registry
-    from .interrupt import INTERRUPTED, stop_on_signals
-    from .jsonio import write_json_atomic, write_text_atomic
-    from .matrix import MatrixSettings, default_jobs, run_matrix
-    from .properties.registry import property_class
-    from .report import html_page, markdown, terminal
 
     with _input_errors():
         registry = Registry.default()
@@ -397,8 +385,6 @@ def matrix_command(budget: float, estimators: tuple[str, ...], properties: tuple
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def diff_command(old: str, new: str, as_json: bool) -> None:
     """Compare two saved report cards (matrix --json); exit 1 if something regressed."""
-    from .diff import diff_cards, load_card
-
     with _input_errors():
         result = diff_cards(load_card(old), load_card(new))
     if as_json:
@@ -423,9 +409,6 @@ def diff_command(old: str, new: str, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def replay_command(finding: str, as_json: bool) -> None:
     """Re-run a saved FINDING against the current code: exit 1 if it still fails, 0 if fixed, 2 if invalid."""
-    from .api import to_jsonable
-    from .replay import load_finding, replay
-
     with _input_errors(finding):
         result = replay(load_finding(finding))
     if as_json:
@@ -443,9 +426,7 @@ def replay_command(finding: str, as_json: bool) -> None:
 @click.argument("property_name", metavar="PROPERTY")
 def explain_command(property_name: str) -> None:
     """Print a property's formula, forms and parameters, where it applies, and its source."""
-    import importlib
 
-    from .properties.registry import property_class
 
     with _input_errors():
         cls = property_class(property_name)

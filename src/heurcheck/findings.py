@@ -12,10 +12,12 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from .jsonio import write_json_atomic
+from .errors import InvalidFinding
+from .jsonio import Node, write_json_atomic
 
 SCHEMA = 1
 
@@ -36,8 +38,6 @@ class Verdict(str, enum.Enum):
 
 
 def tool_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
     try:
         return version("heurcheck")
     except PackageNotFoundError:
@@ -90,9 +90,6 @@ class Finding:
 def finding_from_json(document: Any, where: str = "finding") -> Finding:
     """A Finding from its JSON form, checked field by field (InvalidFinding names the field and what was
     expected; a finding written by an incompatible schema version says which)."""
-    from .errors import InvalidFinding
-    from .jsonio import Node
-
     node = Node(document, "$", InvalidFinding)
     if not isinstance(document, dict):
         node.fail("a finding object")

@@ -245,7 +245,7 @@ def _cap_memory(limit: int | None) -> None:
     if limit is None:
         return
     try:
-        import resource
+        import resource  # POSIX only, and only in the worker process
 
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
         cap = _address_space() + limit

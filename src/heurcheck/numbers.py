@@ -38,10 +38,10 @@ class _Backend:
         if self.name == "fraction":
             return Fraction(value)
         if self.name == "sympy":
-            import sympy
+            import sympy  # only when a value is symbolic (slow to import)
 
             return sympy.Rational(Fraction(value).numerator, Fraction(value).denominator)
-        import z3
+        import z3  # only when a value is a z3 term (slow to import)
 
         q = Fraction(value)
         return z3.RealVal(f"{q.numerator}/{q.denominator}")

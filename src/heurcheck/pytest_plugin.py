@@ -34,7 +34,7 @@ from .findings import SCHEMA, Finding, Verdict, finding_from_json
 from .jsonio import Node, load_document
 
 if TYPE_CHECKING:
-    from .replay import Replay
+    from .replay import Replay  # the plugin loads with every pytest run: heurcheck's modules only when used
 
 _FIXED = pytest.StashKey[list[str]]()
 _BASELINE = pytest.StashKey[list["BaselineCell"]]()
@@ -192,6 +192,7 @@ class BaselineItem(pytest.Item):
         self.cell = cell
 
     def runtest(self) -> None:
+        # the plugin loads with every pytest run: heurcheck's modules only when used
         from .checker import CheckRequest, CheckSettings, check
         from .replay import replay
         from .testing import render_failure

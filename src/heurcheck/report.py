@@ -9,8 +9,11 @@ import html
 import json
 from typing import Any
 
+from rich.table import Table
+
 from .findings import Finding, Verdict
 from .matrix import ReportCard
+from .properties.registry import property_class
 
 SYMBOL = {
     Verdict.PROVED: "proved", Verdict.VIOLATED: "VIOLATED", Verdict.NOT_REFUTED: "not refuted",
@@ -39,14 +42,10 @@ LEGEND = ("VIOLATED: a counterexample; ERROR: the estimator failed; proved: a pr
 
 
 def _code(prop: str) -> str:
-    from .properties.registry import property_class
-
     return property_class(prop).code
 
 
 def terminal(card: ReportCard) -> Any:
-    from rich.table import Table
-
     title = "heurcheck report card" + (" (PARTIAL: interrupted)" if card.partial else "")
     caption = f"{GLYPH_LEGEND}\nseed {card.seed}, {card.seconds:.0f} s; columns: " + ", ".join(
         f"{_code(p)} {p}" for p in card.properties)

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from ..domains.lifting import lifted
 from ..errors import HeurcheckError
 from ..estimators.base import Estimator
 from ..findings import Verdict
@@ -154,7 +155,7 @@ def decide_structure(prop: Property, case: Case, engine: str, traced: Call, repl
 
 
 def _expand(value: Any) -> Any:
-    import sympy
+    import sympy  # slow to import: only the formal engines need it
 
     return sympy.expand(value) if hasattr(value, "free_symbols") else value
 
@@ -250,11 +251,11 @@ def proposals(draw: Callable[[], Any], seed: int, deadline: float,
               batch: int = 200) -> Iterator[tuple[int, Case]]:
     """Structures proposed by Hypothesis: the property's cases with lifted parameters, deduplicated,
     each batch decided smallest first."""
+    # hypothesis is imported when proposals are drawn: it takes a noticeable time to import
     from hypothesis import HealthCheck, Phase, given, settings
     from hypothesis import strategies as st
     from hypothesis.errors import Unsatisfiable
 
-    from ..domains.lifting import lifted
 
     seen: set[str] = set()
     for round_ in range(1000):
@@ -292,7 +293,7 @@ def proposals(draw: Callable[[], Any], seed: int, deadline: float,
 
 
 def _seeded(test: Any, seed: int) -> Any:
-    from hypothesis import seed as hypothesis_seed
+    from hypothesis import seed as hypothesis_seed  # slow to import: only when proposals are drawn
 
     return hypothesis_seed(seed)(test)
 

@@ -36,6 +36,7 @@ from typing import Any, ClassVar
 
 from ..estimators.base import Estimator
 from ..findings import Verdict
+from ..numbers import to_float
 from ..properties.base import Call, Case, EstimatorFailure, NotApplicable, Outcome, Property
 from ..properties.space import CaseSpace
 from .base import CaseGenerationError, Decision, OnFinding, SearchOptions
@@ -324,6 +325,7 @@ class RandomEngine:
         return min(1.0, 2 * min(bias_test.adjusted_p, single))
 
     def _hypothesis(self, strategy: Any, body: Callable[[Case], None], phases: tuple[str, ...]) -> None:
+        # hypothesis is imported when a search runs: it takes a noticeable time to import
         from hypothesis import HealthCheck, Phase, Verbosity, given, settings
         from hypothesis import seed as hseed
 
@@ -383,8 +385,6 @@ def _in_gc_callback(frame: Any) -> bool:
 
 
 def _sides(out: Outcome) -> tuple[float, float]:
-    from ..numbers import to_float
-
     return to_float(out.lhs), to_float(out.rhs)
 
 
@@ -403,7 +403,7 @@ def _signed_z(out: Outcome) -> float:
 
 
 def _target(ratio: float, score: float | None) -> None:
-    from hypothesis import target
+    from hypothesis import target  # imported when a search runs (slow to import)
 
     target(math.log1p(min(ratio, 1e300)) if math.isfinite(ratio) else 700.0, label="violation / tolerance")
     if score is not None and math.isfinite(score):

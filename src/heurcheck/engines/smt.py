@@ -78,7 +78,7 @@ def _warm_up() -> None:
     """Load z3 and build its context in this process, once, so that each forked solver inherits them
     (creating them in every child costs some 50 ms per query)."""
     if not _WARM:
-        import z3
+        import z3  # slow to import: only the smt engine needs it
 
         solver = z3.SolverFor("QF_NRA")
         solver.add(z3.Real("warm") * z3.Real("warm") < 0)
@@ -98,7 +98,7 @@ def _child(send: Any, job: tuple[Any, ...]) -> None:
 
 def _solve(lhs: Any, rhs: Any, relation: str, symbols: tuple[Any, ...], nonneg: frozenset[Any],
            probabilities: frozenset[Any], timeout: float, margin: float) -> tuple[str, dict[str, str], Any, str]:
-    import z3
+    import z3  # slow to import: only the smt engine needs it
 
     deadline = time.monotonic() + timeout
     variables = {s: z3.Real(str(s)) for s in symbols}
@@ -141,14 +141,14 @@ def _solve(lhs: Any, rhs: Any, relation: str, symbols: tuple[Any, ...], nonneg: 
 
 
 def _real(q: Fraction) -> Any:
-    import z3
+    import z3  # slow to import: only the smt engine needs it
 
     return z3.RealVal(f"{q.numerator}/{q.denominator}")
 
 
 def _value(model: Any, term: Any) -> Fraction:
     """A model's value of `term` as a rational (algebraic numbers rounded to 20 decimals)."""
-    import z3
+    import z3  # slow to import: only the smt engine needs it
 
     v = model.evaluate(term, model_completion=True)
     if z3.is_algebraic_value(v):
@@ -158,8 +158,8 @@ def _value(model: Any, term: Any) -> Fraction:
 
 def to_z3(expr: Any, variables: dict[Any, Any]) -> Any:
     """A sympy polynomial expression as a z3 real term (+, *, integer powers, rationals, symbols)."""
-    import sympy
-    import z3
+    import sympy  # slow to import: only the formal engines need it
+    import z3  # slow to import: only the smt engine needs it
 
     if isinstance(expr, (int, Fraction)):
         q = Fraction(expr)

@@ -62,7 +62,7 @@ def is_symbolic_case(case: Case) -> bool:
 
 def substitute(case: Case, values: Mapping[Any, Fraction]) -> Case:
     """The concrete case: every symbol replaced by its rational value (missing symbols are 0)."""
-    import sympy
+    import sympy  # slow to import: only the formal engines need it
 
     table = {s: sympy.Rational(q.numerator, q.denominator) for s, q in values.items()}
 
@@ -81,7 +81,7 @@ def substitute(case: Case, values: Mapping[Any, Fraction]) -> Case:
 
 def canonical_key(case: Case) -> str:
     """A text that is the same for two symbolic cases that differ only in their symbols' names."""
-    import sympy
+    import sympy  # slow to import: only the formal engines need it
 
     order: dict[Any, Any] = {}
     for v in case_numbers(case):
