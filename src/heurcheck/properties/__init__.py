@@ -5,8 +5,8 @@ Look them up with `heurcheck.properties.registry.create(name, **parameters)`.
 
 from __future__ import annotations
 
+from .registry import available
+
 
 def property_names() -> tuple[str, ...]:
-    from .registry import available
-
     return available()

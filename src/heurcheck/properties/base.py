@@ -8,6 +8,8 @@ size of the violation and the tolerance. Engines know nothing about particular p
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import signal
 import threading
@@ -29,6 +31,7 @@ from ..estimators.base import Capabilities, Estimate, as_estimate
 from ..jsonio import Node, number_to_json
 from ..numbers import to_float
 from .facets import facet, facet_domains
+from .registry import convert_parameters
 from .space import CaseSpace
 
 
@@ -61,8 +64,6 @@ class Case:
 
     def key(self) -> str:
         """A canonical text of the case (sorted JSON), the same in every process whatever the hash seed."""
-        import json
-
         return json.dumps(self.to_json(), sort_keys=True, default=str)
 
     def size(self) -> int:
@@ -281,8 +282,6 @@ def _call_timer(seconds: float | None) -> Iterator[None]:
 
 
 def _stable_seed(key: str, number: int, seed: int) -> int:
-    import hashlib
-
     text = f"{seed}|{number}|{key}"
     return int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "big")
 
@@ -347,7 +346,7 @@ def _has_symbols(v: Any) -> bool:
     if module.startswith("sympy"):
         return bool(v.free_symbols)
     if module.startswith("z3"):
-        import z3
+        import z3  # only when a value is a z3 term (slow to import)
 
         return not (z3.is_rational_value(v) or z3.is_algebraic_value(v))
     return False
@@ -405,8 +404,6 @@ class PropertyBase:
     parameters: ClassVar[dict[str, Parameter]] = {}
 
     def __init__(self, **params: Any) -> None:
-        from .registry import convert_parameters
-
         self.params = convert_parameters(self, params)
 
     @classmethod
