@@ -47,18 +47,32 @@ def _entry_points() -> dict[str, dict[str, str]]:
     return out
 
 
+# facets registered in code (register_facet), by property and domain
+_REGISTERED: dict[str, dict[str, Any]] = {}
+
+
+def register_facet(prop: str, domain: str, obj: Any) -> None:
+    """Register `obj` as the facet of property `prop` on `domain`, from code (a test, a notebook)."""
+    if domain in BUILTIN.get(prop, {}):
+        raise PluginError(f"facet of property {prop!r} on domain {domain!r}: a built-in facet is registered there")
+    _REGISTERED.setdefault(prop, {})[domain] = obj
+    facet.cache_clear()
+
+
 def _references(prop: str) -> dict[str, str]:
     return {**_entry_points().get(prop, {}), **BUILTIN.get(prop, {})}
 
 
 def facet_domains(prop: str) -> frozenset[str]:
     """The domains that offer a facet of property `prop`."""
-    return frozenset(_references(prop))
+    return frozenset(_references(prop)) | frozenset(_REGISTERED.get(prop, {}))
 
 
 @cache
 def facet(prop: str, domain: str) -> Any | None:
     """The facet of property `prop` on `domain`, or None when the domain offers none."""
+    if domain in _REGISTERED.get(prop, {}):
+        return _REGISTERED[prop][domain]
     reference = _references(prop).get(domain)
     if reference is None:
         return None
