@@ -8,8 +8,9 @@ from typing import Any
 
 from .arguments import EMPTY, Arguments
 from .domains import get_domain, parse_atom
+from .domains.base import Instance
 from .errors import UnsupportedDomain
-from .estimators.base import Capabilities, Estimate, as_estimate
+from .estimators.base import Capabilities, Estimate, Estimator, as_estimate
 
 
 @dataclass(frozen=True)
@@ -27,12 +28,12 @@ def parse_arguments(domain: str, texts: tuple[str, ...] | list[str]) -> Argument
     return Arguments(parse_atom(domain, t) for t in texts)
 
 
-def default_arguments(estimator: Any, domain: str) -> Arguments:
+def default_arguments(estimator: Estimator, domain: str) -> Arguments:
     """The arguments an estimator declares it assumes when the caller gives none (`default_arguments`)."""
     return parse_arguments(domain, list(Capabilities.of(estimator).default_arguments))
 
 
-def check_applies(estimator: Any, instance: Any) -> None:
+def check_applies(estimator: Estimator, instance: Instance) -> None:
     """Raise UnsupportedDomain unless the estimator declares the instance's domain."""
     if instance.domain not in estimator.domains:
         raise UnsupportedDomain(
@@ -41,7 +42,7 @@ def check_applies(estimator: Any, instance: Any) -> None:
         )
 
 
-def evaluate(estimator: Any, instance: Any, arguments: Arguments = EMPTY, *, exact: bool = False,
+def evaluate(estimator: Estimator, instance: Instance, arguments: Arguments = EMPTY, *, exact: bool = False,
              truth: bool = False) -> Evaluation:
     """Run `estimator` on `instance` after checking that it applies and that every certificate holds.
 

@@ -16,7 +16,7 @@ from typing import Any
 from .engines.base import CaseGenerationError, Decision, SearchOptions, violation_text
 from .engines.registry import create_engine, engine_names
 from .errors import InvalidOption
-from .estimators.base import Capabilities
+from .estimators.base import Capabilities, Estimator
 from .estimators.registry import EstimatorSource, Registry
 from .findings import Finding, Verdict
 from .interrupt import checkpoint, snapshot, stopped_check
@@ -109,7 +109,7 @@ def check(request: CheckRequest, settings: CheckSettings = CheckSettings(), regi
     return findings
 
 
-def check_one(prop: Property, estimator: Any, request: CheckRequest, domain: str, settings: CheckSettings,
+def check_one(prop: Property, estimator: Estimator, request: CheckRequest, domain: str, settings: CheckSettings,
               registry: EstimatorSource) -> Finding:
     """One check: the property's case space on `domain`, decided by the engine asked for."""
     base = Finding(
@@ -181,7 +181,7 @@ def finding_of(base: Finding, d: Decision) -> Finding:
                    route=found.route or d.route, message=d.message or violation_text(found))
 
 
-def rerun_command(request: CheckRequest, prop: Any, domain: str, settings: CheckSettings) -> str:
+def rerun_command(request: CheckRequest, prop: Property, domain: str, settings: CheckSettings) -> str:
     parts = ["heurcheck", "check", request.estimator, "-p", prop.name, "--domain", domain]
     for k, v in request.options.items():
         parts += ["-o", f"{k}={v}"]

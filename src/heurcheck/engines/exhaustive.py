@@ -79,7 +79,7 @@ class ExhaustiveEngine:
                         scope=scope)
 
 
-def run_exhaustive(prop: Any, call: Call, cases: Iterable[Case], budget: float) -> ExhaustiveResult | None:
+def run_exhaustive(prop: Property, call: Call, cases: Iterable[Case], budget: float) -> ExhaustiveResult | None:
     """Evaluate `cases` in order until the first violation or estimator failure.
 
     Returns None when the budget (seconds) runs out before the enumeration ends: an unfinished

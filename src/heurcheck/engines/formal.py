@@ -160,7 +160,7 @@ def _expand(value: Any) -> Any:
     return sympy.expand(value) if hasattr(value, "free_symbols") else value
 
 
-def _by_smt(prop: Any, case: Case, out: Outcome, space: Space, replay: Call, timeout: float) -> Answer:
+def _by_smt(prop: Property, case: Case, out: Outcome, space: Space, replay: Call, timeout: float) -> Answer:
     answer = smt.find_violation(out.lhs, out.rhs, out.relation, space, timeout)
     if answer.status == "unsat":
         return Answer("proved", answer.detail)
@@ -170,7 +170,7 @@ def _by_smt(prop: Any, case: Case, out: Outcome, space: Space, replay: Call, tim
     return _replay(prop, case, values, replay, answer.detail)
 
 
-def _replay(prop: Any, case: Case, values: dict[Any, Fraction], replay: Call, how: str) -> Answer:
+def _replay(prop: Property, case: Case, values: dict[Any, Fraction], replay: Call, how: str) -> Answer:
     """Evaluate the case at the point found, on floats, through the ordinary estimator call."""
     try:
         concrete = substitute(case, values)
@@ -190,7 +190,7 @@ def _replay(prop: Any, case: Case, values: dict[Any, Fraction], replay: Call, ho
     return Answer("not-reproduced", f"{how}, but the float replay stays within tolerance")
 
 
-def _search_points(prop: Any, case: Case, space: Space, replay: Call, seed: int, tries: int = 24) -> Answer | None:
+def _search_points(prop: Property, case: Case, space: Space, replay: Call, seed: int, tries: int = 24) -> Answer | None:
     """Small rational points of the domain, a few at a time, until one violates in a replay."""
     rng = random.Random(seed)
     free = [Fraction(v) for v in (1, 2, -1, 3, -2)] + [Fraction(1, 2), Fraction(-1, 2)]
