@@ -106,6 +106,10 @@ def test_a_dice_file_is_read_and_estimated_by_both_estimators(dice) -> None:
     assert evaluate(registry.create("dice-exact"), y, shown, exact=True).estimate.value == 9
     # floats by default, as for every domain
     assert evaluate(registry.create("dice-exact"), y).estimate.value == pytest.approx(287 / 12)
+    # the built-in reference estimators work from the Domain protocol alone: they cover dice too
+    assert evaluate(registry.create("exact"), y, exact=True).estimate.value == Fraction(287, 12)
+    sampled = evaluate(registry.create("sampling", samples=4000, seed=1), y).estimate
+    assert sampled.stderr is not None and abs(sampled.value - 287 / 12) < 6 * sampled.stderr
 
 
 def test_max_and_rational_constants_are_exact(dice) -> None:

@@ -13,10 +13,11 @@ from .errors import (
     UnknownName,
     UnsupportedDomain,
 )
-from .estimators.base import Estimate, Estimator, Option
+from .estimators.base import EVERY_DOMAIN, Estimate, Estimator, Option
 from .estimators.registry import Registry
 
 __all__ = [
+    "EVERY_DOMAIN",
     "Arguments",
     "Estimate",
     "Estimator",

@@ -35,10 +35,11 @@ def default_arguments(estimator: Estimator, domain: str) -> Arguments:
 
 def check_applies(estimator: Estimator, instance: Instance) -> None:
     """Raise UnsupportedDomain unless the estimator declares the instance's domain."""
-    if instance.domain not in estimator.domains:
+    caps = Capabilities.of(estimator)
+    if not caps.handles(instance.domain):
         raise UnsupportedDomain(
-            f"estimator {estimator.name!r} does not handle {instance.domain!r} instances "
-            f"(it handles: {', '.join(sorted(estimator.domains))})"
+            f"estimator {caps.name!r} does not handle {instance.domain!r} instances "
+            f"(it handles: {', '.join(sorted(caps.domains))})"
         )
 
 

@@ -87,7 +87,7 @@ def check(request: CheckRequest, settings: CheckSettings = CheckSettings(), regi
     try:
         for name in names:
             prop = create(name, **request.parameters.get(name, {}))
-            domains = [request.domain] if request.domain else sorted(prop.defined_on() & set(estimator.domains)) or \
+            domains = [request.domain] if request.domain else sorted(Capabilities.of(estimator).domains_among(prop.defined_on())) or \
                 sorted(prop.defined_on())[:1]
             for domain in domains:
                 before = snapshot(settings.findings_dir)

@@ -25,6 +25,7 @@ from typing import Any
 
 from .checker import CheckRequest, CheckSettings, check
 from .errors import HeurcheckError
+from .estimators.base import Capabilities
 from .estimators.registry import Registry
 from .findings import SCHEMA, Finding, Verdict, tool_version
 from .interrupt import checkpoint, stop_on_signals
@@ -99,9 +100,9 @@ def _plan(registry: Registry, settings: MatrixSettings) -> tuple[list[str], list
     properties = list(settings.properties or available())
     checks = []
     for e in estimators:
-        domains = set(registry.factory(e).domains)
+        caps = Capabilities.of(registry.factory(e))
         for p in properties:
-            for d in sorted(domains & property_class(p).defined_on()):
+            for d in sorted(caps.domains_among(property_class(p).defined_on())):
                 checks.append((e, p, d))
     return estimators, properties, checks
 

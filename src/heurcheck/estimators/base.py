@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
@@ -53,6 +53,11 @@ class Estimator(Protocol):
     def estimate(self, instance: Any, arguments: Arguments) -> Any: ...
 
 
+# `domains` of an estimator built on the Domain protocol alone (truth, monte_carlo): every domain
+# registered, built-in or from an entry point, now or later
+EVERY_DOMAIN: frozenset[str] = frozenset({"*"})
+
+
 @dataclass(frozen=True)
 class Capabilities:
     """What an estimator declares, with the defaults a plugin may leave out applied in one place:
@@ -76,6 +81,14 @@ class Capabilities:
             options=dict(getattr(estimator, "options", {})),
             default_arguments=tuple(getattr(estimator, "default_arguments", ())),
         )
+
+    def handles(self, domain: str) -> bool:
+        """Whether it accepts instances of `domain`."""
+        return domain in self.domains or self.domains == EVERY_DOMAIN
+
+    def domains_among(self, known: Iterable[str]) -> frozenset[str]:
+        """The domains of `known` it accepts."""
+        return frozenset(d for d in known if self.handles(d))
 
     @property
     def reseedable(self) -> bool:

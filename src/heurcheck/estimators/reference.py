@@ -6,16 +6,14 @@ from typing import Any, ClassVar
 
 from ..arguments import Arguments
 from ..domains import get_domain
-from .base import Estimate, Option
-
-_ALL = frozenset({"circuit", "boolean", "permanent", "hafnian"})
+from .base import EVERY_DOMAIN, Estimate, Option
 
 
 class Exact:
     """The ground truth E[Y | what the arguments reveal], exact (a Fraction on rational instances)."""
 
     name: ClassVar[str] = "exact"
-    domains: ClassVar[frozenset[str]] = _ALL
+    domains: ClassVar[frozenset[str]] = EVERY_DOMAIN
     randomised: ClassVar[bool] = False
     traceable: ClassVar[bool] = False
     options: ClassVar[dict[str, Option]] = {}
@@ -28,7 +26,7 @@ class Sampling:
     """Monte Carlo: the mean of `samples` seeded draws, with its standard error."""
 
     name: ClassVar[str] = "sampling"
-    domains: ClassVar[frozenset[str]] = _ALL
+    domains: ClassVar[frozenset[str]] = EVERY_DOMAIN
     randomised: ClassVar[bool] = True
     traceable: ClassVar[bool] = False
     options: ClassVar[dict[str, Option]] = {

@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 from ..domains import domain_names
 from ..errors import InvalidOption, PluginError, UnknownName
-from .base import Capabilities, Described, Option
+from .base import EVERY_DOMAIN, Capabilities, Described, Option
 
 ENTRY_POINT_GROUP = "heurcheck.estimators"
 
@@ -79,8 +79,8 @@ def validate(factory: Any, where: str) -> None:
     domains = getattr(factory, "domains", None)
     known = set(domain_names())
     if not isinstance(domains, (set, frozenset, tuple, list)) or not domains:
-        problems.append(f"`domains` must be a non-empty set drawn from {sorted(known)}")
-    elif not set(domains) <= known:
+        problems.append(f"`domains` must be a non-empty set drawn from {sorted(known)}, or EVERY_DOMAIN")
+    elif set(domains) != EVERY_DOMAIN and not set(domains) <= known:
         problems.append(f"`domains` names unknown domains {sorted(set(domains) - known)} (known: {sorted(known)})")
     if not callable(getattr(factory, "estimate", None)):
         problems.append("it has no `estimate(instance, arguments)` method")
@@ -204,7 +204,7 @@ class Registry:
         doc = (f.__doc__ or "").strip().splitlines()
         return Described(
             name=f.name,
-            domains=tuple(sorted(f.domains)),
+            domains=tuple(sorted(caps.domains_among(domain_names()))),
             randomised=caps.randomised,
             traceable=caps.traceable,
             options=dict(caps.options),

@@ -423,7 +423,7 @@ class PropertyBase:
         defined = self.defined_on()
         if domain not in defined:
             return f"{self.name} is not defined on the {domain} domain (it is on: {', '.join(sorted(defined))})"
-        if domain not in estimator.domains:
+        if not Capabilities.of(estimator).handles(domain):
             return f"{estimator.name} does not handle the {domain} domain"
         return None
 

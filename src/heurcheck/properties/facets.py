@@ -6,7 +6,7 @@ input" or "combine two quantities") is a *facet*: an object registered for (prop
 whose methods the property calls. A property finds its facet here and never compares domain
 names; a domain gains a property by registering a facet for it, built in (`BUILTIN`) or from a
 third party through the `heurcheck.facets` entry-point group, each entry named
-`PROPERTY@DOMAIN` with the value `module:attr` (the facet object). What a facet must offer is the
+`PROPERTY.DOMAIN` with the value `module:attr` (the facet object). What a facet must offer is the
 Protocol its property module declares (for example `linearity.LinearityFacet`).
 """
 
@@ -38,10 +38,10 @@ BUILTIN: dict[str, dict[str, str]] = {
 def _entry_points() -> dict[str, dict[str, str]]:
     out: dict[str, dict[str, str]] = {}
     for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
-        prop, sep, domain = ep.name.partition("@")
+        prop, sep, domain = ep.name.rpartition(".")
         if not sep or not prop or not domain:
             raise PluginError(f"facet entry point {ep.name} = {ep.value} (group {ENTRY_POINT_GROUP}): expected a "
-                              f"name PROPERTY@DOMAIN")
+                              f"name PROPERTY.DOMAIN")
         if domain not in BUILTIN.get(prop, {}):
             out.setdefault(prop, {})[domain] = ep.value
     return out

@@ -5,8 +5,8 @@ and max over the rolls and rational constants (file format: `heurcheck_dice.json
 enumerates the joint outcomes (`truth`); the one argument atom is `reveal:a=3`.
 
 Everything reaches heurcheck through entry points (see pyproject.toml): the domain `dice`, the
-estimators `dice-exact` and `dice-mean`, and the facets `independence@dice` and
-`irrelevant-arguments@dice`.
+estimators `dice-exact` and `dice-mean`, and the facets `independence.dice` and
+`irrelevant-arguments.dice`.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Facets: what two of heurcheck's properties need of the dice domain.
 
-`independence@dice` (see `heurcheck.properties.independence.IndependenceFacet`): X and Y roll
+`independence.dice` (see `heurcheck.properties.independence.IndependenceFacet`): X and Y roll
 disjoint dice, XY multiplies their expressions, Pi reveals dice of each side separately.
-`irrelevant-arguments@dice` (see `heurcheck.properties.irrelevant.IrrelevantArgumentsFacet`): the
+`irrelevant-arguments.dice` (see `heurcheck.properties.irrelevant.IrrelevantArgumentsFacet`): the
 game holds Y's dice and an unrelated set of dice D that Y never rolls; pi reveals dice of D.
 """
 
