@@ -88,9 +88,8 @@ class Exactness(PropertyBase):
     def _boolean(self, y: Any, pi: Any, order: int, call: Call, truth: Any) -> Outcome:
         # boolean circuits have no order atom of their own: the estimator is asked through the
         # arithmetisation, which is the same quantity with the same wire ids
-        from ..domains.boolean import to_circuit
-        from ..estimators.propagation import boolean_arguments_as_circuit
+        from ..domains.boolean import arguments_as_circuit, to_circuit
 
         c = to_circuit(y)
-        g = call(c, boolean_arguments_as_circuit(pi) | [CumulantOrder(order)])
+        g = call(c, arguments_as_circuit(pi) | [CumulantOrder(order)])
         return equality(self.params, g, Estimate(truth), detail=f"G(arithmetised Y | Pi + order:{order}) = Pr[C = 1]")
