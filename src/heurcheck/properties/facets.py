@@ -31,6 +31,9 @@ BUILTIN: dict[str, dict[str, str]] = {
         "circuit": "heurcheck.properties.irrelevant.circuit:FACET",
         "boolean": "heurcheck.properties.irrelevant.boolean:FACET",
     },
+    "boundedness": {
+        "boolean": "heurcheck.properties.boundedness.boolean:FACET",
+    },
 }
 
 
