@@ -34,6 +34,11 @@ BUILTIN: dict[str, dict[str, str]] = {
     "boundedness": {
         "boolean": "heurcheck.properties.boundedness.boolean:FACET",
     },
+    "set-semantics": {
+        "circuit": "heurcheck.properties.set_semantics.circuit:FACET",
+        "boolean": "heurcheck.properties.set_semantics.boolean:FACET",
+        "permanent": "heurcheck.properties.set_semantics.permanent:FACET",
+    },
 }
 
 
