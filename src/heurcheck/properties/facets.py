@@ -39,6 +39,10 @@ BUILTIN: dict[str, dict[str, str]] = {
         "boolean": "heurcheck.properties.set_semantics.boolean:FACET",
         "permanent": "heurcheck.properties.set_semantics.permanent:FACET",
     },
+    "exactness": {
+        "circuit": "heurcheck.properties.exactness.circuit:FACET",
+        "boolean": "heurcheck.properties.exactness.boolean:FACET",
+    },
 }
 
 
