@@ -43,6 +43,10 @@ BUILTIN: dict[str, dict[str, str]] = {
         "circuit": "heurcheck.properties.exactness.circuit:FACET",
         "boolean": "heurcheck.properties.exactness.boolean:FACET",
     },
+    "restriction-linearity": {
+        "boolean": "heurcheck.properties.restriction.boolean:FACET",
+        "circuit": "heurcheck.properties.restriction.circuit:FACET",
+    },
 }
 
 
