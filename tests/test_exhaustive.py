@@ -12,7 +12,7 @@ from heurcheck.arguments import Arguments
 from heurcheck.domains.boolean import BoolGate
 from heurcheck.domains.boolean.enumerate import boolean_circuits
 from heurcheck.engines.exhaustive import ExhaustiveResult, run_exhaustive
-from heurcheck.properties.restriction import restriction_cases
+from heurcheck.properties.restriction.boolean import restriction_cases
 from heurcheck.errors import OutsideDomain
 from heurcheck.estimators.propagation import MeanPropagation
 from heurcheck.estimators.reference import Exact

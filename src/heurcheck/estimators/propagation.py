@@ -557,22 +557,12 @@ def estimate_by_propagation(instance: Any, arguments: Arguments, order: int | No
     if domain == "boolean":
         from ..domains import boolean
 
-        return propagate(boolean.to_circuit(instance), boolean_arguments_as_circuit(arguments), order)
+        return propagate(boolean.to_circuit(instance), boolean.arguments_as_circuit(arguments), order)
     if domain in ("hafnian", "permanent"):
         from .hafnian import product_tree_cumulants
 
         return product_tree_cumulants(instance, order, imputation=False)
     raise UnsupportedDomain(f"propagation estimators do not handle the {domain!r} domain")
-
-
-def boolean_arguments_as_circuit(arguments: Arguments) -> Arguments:
-    """Revealed bits and proved-constant sub-circuits, as the arithmetic circuit's atoms (same wire ids)."""
-    from ..domains.boolean import ProvedConstant, RevealBit
-    from ..domains.circuit import RevealInput
-
-    atoms: list[Any] = [RevealInput(a.input, a.value) for a in arguments.of(RevealBit)]
-    atoms += [ProvedEqual(a.wire, a.value) for a in arguments.of(ProvedConstant)]
-    return Arguments(atoms)
 
 
 def parse_order(value: Any) -> int | None:

@@ -31,6 +31,22 @@ BUILTIN: dict[str, dict[str, str]] = {
         "circuit": "heurcheck.properties.irrelevant.circuit:FACET",
         "boolean": "heurcheck.properties.irrelevant.boolean:FACET",
     },
+    "boundedness": {
+        "boolean": "heurcheck.properties.boundedness.boolean:FACET",
+    },
+    "set-semantics": {
+        "circuit": "heurcheck.properties.set_semantics.circuit:FACET",
+        "boolean": "heurcheck.properties.set_semantics.boolean:FACET",
+        "permanent": "heurcheck.properties.set_semantics.permanent:FACET",
+    },
+    "exactness": {
+        "circuit": "heurcheck.properties.exactness.circuit:FACET",
+        "boolean": "heurcheck.properties.exactness.boolean:FACET",
+    },
+    "restriction-linearity": {
+        "boolean": "heurcheck.properties.restriction.boolean:FACET",
+        "circuit": "heurcheck.properties.restriction.circuit:FACET",
+    },
 }
 
 

@@ -12,7 +12,7 @@ and each engine interprets the forms it can:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -47,3 +47,8 @@ class CaseSpace:
     def only_finite(self) -> bool:
         """Nothing to draw: the finite enumeration is the whole space (every engine decides it exactly)."""
         return self.draw is None and self.finite is not None
+
+
+def sized(cases: Iterable[Case]) -> Iterator[tuple[int, Case]]:
+    """(size, case) for each case, the form `Enumeration.cases` yields."""
+    return ((case.size(), case) for case in cases)

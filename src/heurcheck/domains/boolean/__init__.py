@@ -32,10 +32,11 @@ from .domain import DOMAIN, BooleanDomain
 from .jsonform import from_json, to_json
 from .model import ARITY, HALF, BitInput, BoolGate, BooleanCircuit
 from .strategies import boolean_arguments, instances
-from .transform import restrict, to_circuit
+from .transform import arguments_as_circuit, restrict, to_circuit
 from .truth import MAX_TRUTH_INPUTS, monte_carlo, truth
 
 __all__ = [
+    "arguments_as_circuit",
     "boolean_arguments",
     "DOMAIN",
     "BitInput",

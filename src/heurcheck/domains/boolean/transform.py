@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ...arguments import EMPTY, Arguments
+from ..circuit.atoms import ProvedEqual, RevealInput
 from ..circuit.model import Bernoulli, Circuit, Gate, Input
-from .atoms import RevealBit
+from .atoms import ProvedConstant, RevealBit
 from .model import BitInput, BoolGate, BooleanCircuit
 from .truth import _revealed
 
@@ -28,6 +31,13 @@ def to_circuit(instance: BooleanCircuit, arguments: Arguments | None = None) -> 
     taken = set(instance.wires)
     gates = [ag for g in instance.gates for ag in _arithmetise(g, taken)]
     return Circuit(tuple(Input(i.id, Bernoulli(i.p)) for i in instance.inputs), tuple(gates), instance.output)
+
+
+def arguments_as_circuit(arguments: Arguments) -> Arguments:
+    """Revealed bits and proved-constant sub-circuits, as the arithmetisation's atoms (same wire ids)."""
+    atoms: list[Any] = [RevealInput(a.input, a.value) for a in arguments.of(RevealBit)]
+    atoms += [ProvedEqual(a.wire, a.value) for a in arguments.of(ProvedConstant)]
+    return Arguments(atoms)
 
 
 def _arithmetise(g: BoolGate, taken: set[str]) -> list[Gate]:

@@ -67,6 +67,7 @@ from .moments import (
     MAX_MONOMIALS,
     Poly,
     cumulants,
+    degree,
     expectation,
     moment_expectation,
     polynomial,
@@ -83,7 +84,7 @@ __all__ = [
     "DOMAIN", "MAX_ENUMERATION", "MAX_MONOMIALS", "OPS", "Bernoulli", "Circuit", "CircuitDomain", "CumulantOrder",
     "Distribution", "Gate", "Gaussian", "Input", "JointGaussian", "KeepCumulant", "Poly", "ProvedEqual",
     "ProvedNonNegative", "Rademacher", "RevealInput", "Uniform", "certified_nonnegative", "circuit_from_json",
-    "circuit_to_json", "circuits", "condition", "cone", "cumulants", "dist_from_json", "dist_to_json", "expectation",
-    "layered_circuit", "liveness", "moment_expectation", "polynomial", "raw_moments", "revealed_values",
+    "circuit_to_json", "circuits", "condition", "cone", "cumulants", "degree", "dist_from_json", "dist_to_json",
+    "expectation", "layered_circuit", "liveness", "moment_expectation", "polynomial", "raw_moments", "revealed_values",
     "sample_inputs", "support", "truth", "truth_by_enumeration",
 ]

@@ -129,6 +129,11 @@ def polynomial(circuit: Circuit, wire: str | None = None) -> Poly:
     return polys[target]
 
 
+def degree(circuit: Circuit) -> int:
+    """The degree of the output as a polynomial in the inputs (0 for a constant)."""
+    return max((sum(m) for m, c in polynomial(circuit).items() if c != 0), default=0)
+
+
 def expectation(circuit: Circuit, poly: Poly) -> Any:
     """E[poly(x)] under the circuit's input law (moments; Isserlis recursion for a joint Gaussian)."""
     if not poly:

@@ -7,12 +7,23 @@ for randomised estimators. Source: Neyman, PhD thesis ch. 9 (2024).
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 from hypothesis import strategies as st
 
-from .base import TOLERANCE_PARAMETERS, Call, Case, Outcome, Parameter, PropertyBase, at_least
-from .strategies import boolean_arguments
+from ..base import TOLERANCE_PARAMETERS, Call, Case, Outcome, Parameter, PropertyBase, at_least
+
+
+class BoundednessFacet(Protocol):
+    """What boundedness needs of a domain: instances whose quantity is a probability."""
+
+    def instances(self, max_gates: int) -> Any:
+        """The strategy Y is drawn from (its quantity lies in [0, 1])."""
+        ...
+
+    def arguments(self, y: Any) -> Any:
+        """A strategy of argument sets about `y`."""
+        ...
 
 
 class Boundedness(PropertyBase):
@@ -20,21 +31,19 @@ class Boundedness(PropertyBase):
 
     name: ClassVar[str] = "boundedness"
     code: ClassVar[str] = "D3"
-    domains: ClassVar[frozenset[str]] = frozenset({"boolean"})
     parameters: ClassVar[dict[str, Parameter]] = {
         "max_gates": Parameter(int, 8, "largest circuit drawn"),
         **TOLERANCE_PARAMETERS,
     }
 
     def cases(self, domain: str, estimator: Any) -> Any:
-        from ..domains.boolean import instances
-
-        circuits = instances(max_inputs=3, max_gates=self.params["max_gates"], probabilities="rational")
+        facet: BoundednessFacet = self.facet(domain)
+        instances = facet.instances(self.params["max_gates"])
 
         @st.composite
         def build(draw: Any) -> Case:
-            c = draw(circuits)
-            return Case((("Y", c),), (("Pi", draw(boolean_arguments(c))),))
+            c = draw(instances)
+            return Case((("Y", c),), (("Pi", draw(facet.arguments(c))),))
 
         return build()
 

@@ -14,14 +14,29 @@ domains. Tolerance: absolute + relative; stderr-scaled for randomised estimators
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 from hypothesis import strategies as st
 
-from ..arguments import Arguments
-from ..domains.circuit import KeepCumulant, circuits
-from .base import TOLERANCE_PARAMETERS, Call, Case, Outcome, Parameter, PropertyBase, equality
-from .strategies import boolean_arguments, circuit_arguments, permanent_arguments
+from ...arguments import Arguments
+from ..base import TOLERANCE_PARAMETERS, Call, Case, Outcome, Parameter, PropertyBase, equality
+
+
+class SetSemanticsFacet(Protocol):
+    """What set-semantics needs of a domain."""
+
+    def instances(self, max_gates: int) -> Any:
+        """The strategy Y is drawn from."""
+        ...
+
+    def arguments(self, y: Any) -> Any:
+        """A strategy of argument sets about `y` (Pi)."""
+        ...
+
+    def rewritten(self, atom: Any) -> Any:
+        """The same atom written another way (a multi-part atom with its parts in another order),
+        or the atom itself when there is only one way to write it."""
+        ...
 
 
 class SetSemantics(PropertyBase):
@@ -29,30 +44,20 @@ class SetSemantics(PropertyBase):
 
     name: ClassVar[str] = "set-semantics"
     code: ClassVar[str] = "D6"
-    domains: ClassVar[frozenset[str]] = frozenset({"circuit", "boolean", "permanent"})
     parameters: ClassVar[dict[str, Parameter]] = {
         "max_gates": Parameter(int, 5, "largest circuit drawn"),
         **TOLERANCE_PARAMETERS,
     }
 
     def cases(self, domain: str, estimator: Any) -> Any:
+        facet: SetSemanticsFacet = self.facet(domain)
         # strategies are built once per run, not once per draw (building one costs about a millisecond)
-        if domain == "permanent":
-            from ..domains.permanent import matrices
-
-            instances, arguments = matrices(max_n=3, entries="small-int"), (lambda y: permanent_arguments())
-        elif domain == "boolean":
-            from ..domains.boolean import instances as boolean_instances
-
-            instances, arguments = boolean_instances(max_inputs=3, max_gates=self.params["max_gates"]), boolean_arguments
-        else:
-            instances = circuits(max_inputs=3, max_gates=self.params["max_gates"])
-            arguments = (lambda y: circuit_arguments(y, max_atoms=4))
+        instances = facet.instances(self.params["max_gates"])
 
         @st.composite
         def build(draw: Any) -> Case:
             y = draw(instances)
-            pi = draw(arguments(y))
+            pi = draw(facet.arguments(y))
             n = len(pi)
             order = draw(st.permutations(range(n))) if n else []
             repeats = draw(st.lists(st.integers(0, n - 1), max_size=2)) if n else []
@@ -64,19 +69,15 @@ class SetSemantics(PropertyBase):
     def evaluate(self, case: Case, call: Call) -> Outcome:
         y, pi = case.instance("Y"), case.args("Pi")
         atoms = list(pi)
-        other = _rebuilt([atoms[int(i)] for name, i in case.numbers if name.startswith("order.")])
+        facet: SetSemanticsFacet = self.facet(y.domain)
+        other = _rebuilt([facet.rewritten(atoms[int(i)]) for name, i in case.numbers if name.startswith("order.")])
         pi.check(y)
         return equality(self.params, call(y, pi), call(y, other),
                         detail="G(Y | Pi) does not depend on how the set Pi was written")
 
 
 def _rebuilt(atoms: list[Any]) -> Arguments:
-    """A set built from `atoms` in the given order, multi-wire atoms written back to front."""
-    out = []
-    for a in atoms:
-        if isinstance(a, KeepCumulant):
-            a = KeepCumulant(tuple(reversed(a.wires)))  # normalised on construction: same atom
-        out.append(a)
+    """A set built from `atoms` in the given order."""
     built = Arguments.__new__(Arguments)
-    object.__setattr__(built, "atoms", frozenset(out))
+    object.__setattr__(built, "atoms", frozenset(atoms))
     return built

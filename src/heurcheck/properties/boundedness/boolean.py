@@ -1,0 +1,19 @@
+"""boundedness on boolean circuits: the probability p(C) = Pr[C(x) = 1], bits of rational probability."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...domains.boolean import boolean_arguments, instances
+from ...domains.boolean.model import BooleanCircuit
+
+
+class BooleanBoundedness:
+    def instances(self, max_gates: int) -> Any:
+        return instances(max_inputs=3, max_gates=max_gates, probabilities="rational")
+
+    def arguments(self, c: BooleanCircuit) -> Any:
+        return boolean_arguments(c)
+
+
+FACET = BooleanBoundedness()
