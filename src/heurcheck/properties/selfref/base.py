@@ -14,8 +14,8 @@ from ...arguments import Arguments
 from ...domains.boolean import RevealBit
 from ...domains.boolean import instances as boolean_instances
 from ...domains.circuit import Circuit, Gaussian, RevealInput, circuits, cone, support
+from ...domains.permanent import blocks
 from ...estimators.base import Estimate
-from ...estimators.symmetrize import blocks
 from ..base import Call, Case, EstimatorFailure, Outcome, PropertyBase, equality
 from ..strategies import circuit_arguments
 from .symmetrisation import orbit, permanent_cases

@@ -1,67 +1,25 @@
-"""The symmetrisation route's constructions: the orbit of a matrix under the entry shuffles that keep
-each block of `blocks(n, Pi)` in place, and the permanent cases (A, Pi[, Pi'])."""
+"""The symmetrisation route's permanent cases (A, Pi[, Pi']); the orbit of a matrix under the entry
+shuffles that keep each block of `blocks(n, Pi)` in place is a domain operation (`domains.permanent`)."""
 
 from __future__ import annotations
 
-import math
-from collections import Counter
-from collections.abc import Iterator
 from fractions import Fraction
-from itertools import combinations, product
+from itertools import combinations
 from typing import Any
 
 from hypothesis import strategies as st
 
 from ...arguments import Arguments
-from ...domains.permanent import ColSums, EntryMultiset, Matrix, RowSums, TotalSum
-from ...estimators.symmetrize import blocks
+from ...domains.permanent import ColSums, EntryMultiset, Matrix, RowSums, TotalSum, blocks, orbit, orbit_size
 from ..base import Case
+
+__all__ = ["orbit", "orbit_size", "permanent_cases"]
 
 
 def _fact_sets() -> list[Arguments]:
     """Every set of permanent facts, smallest first (Hypothesis shrinks towards the front)."""
     atoms = (RowSums(), ColSums(), TotalSum(), EntryMultiset())
     return [Arguments(c) for k in range(len(atoms) + 1) for c in combinations(atoms, k)]
-
-
-def _distinct_permutations(values: list[Any]) -> Iterator[tuple[Any, ...]]:
-    """Each distinct ordering of a multiset once (lexicographic next-permutation)."""
-    a = sorted(values)
-    n = len(a)
-    while True:
-        yield tuple(a)
-        i = n - 2
-        while i >= 0 and a[i] >= a[i + 1]:
-            i -= 1
-        if i < 0:
-            return
-        j = n - 1
-        while a[j] <= a[i]:
-            j -= 1
-        a[i], a[j] = a[j], a[i]
-        a[i + 1:] = reversed(a[i + 1:])
-
-
-def orbit_size(m: Any, cells: list[list[tuple[int, int]]]) -> int:
-    """How many distinct matrices the block-preserving shuffles make of `m` (a product of multinomials)."""
-    total = 1
-    for block in cells:
-        counts = Counter(m.entries[i][j] for i, j in block)
-        total *= math.factorial(len(block)) // math.prod(math.factorial(c) for c in counts.values())
-    return total
-
-
-def orbit(m: Any, cells: list[list[tuple[int, int]]]) -> Iterator[Any]:
-    """The distinct matrices hA, h in the group that maps every block of cells to itself.
-
-    The average of F(hA) over the group equals the uniform average of F over this orbit."""
-    arrangements = [list(_distinct_permutations([m.entries[i][j] for i, j in block])) for block in cells]
-    for choice in product(*arrangements):
-        rows = [list(r) for r in m.entries]
-        for block, values in zip(cells, choice):
-            for (i, j), v in zip(block, values):
-                rows[i][j] = v
-        yield Matrix(tuple(tuple(r) for r in rows))
 
 
 def permanent_cases(max_orbit: int, pairs: bool) -> Any:
