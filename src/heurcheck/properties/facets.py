@@ -31,6 +31,19 @@ BUILTIN: dict[str, dict[str, str]] = {
         "circuit": "heurcheck.properties.irrelevant.circuit:FACET",
         "boolean": "heurcheck.properties.irrelevant.boolean:FACET",
     },
+    "unpredictable-errors": {
+        "circuit": "heurcheck.properties.selfref.circuit:FACET",
+        "permanent": "heurcheck.properties.selfref.permanent:FACET",
+    },
+    "iterated-estimation": {
+        "circuit": "heurcheck.properties.selfref.circuit:FACET",
+        "boolean": "heurcheck.properties.selfref.boolean:FACET",
+        "permanent": "heurcheck.properties.selfref.permanent:FACET",
+    },
+    "error-orthogonality": {
+        "circuit": "heurcheck.properties.selfref.circuit:FACET",
+        "permanent": "heurcheck.properties.selfref.permanent:FACET",
+    },
 }
 
 

@@ -1,8 +1,9 @@
-"""The symmetrisation route's permanent cases (A, Pi[, Pi']); the orbit of a matrix under the entry
-shuffles that keep each block of `blocks(n, Pi)` in place is a domain operation (`domains.permanent`)."""
+"""The self-referential properties on permanents: the symmetrisation route, over the orbit of A under
+the entry shuffles that keep each block of `blocks(n, Pi)` in place; cases (A, Pi[, Pi'])."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from fractions import Fraction
 from itertools import combinations
 from typing import Any
@@ -10,10 +11,8 @@ from typing import Any
 from hypothesis import strategies as st
 
 from ...arguments import Arguments
-from ...domains.permanent import ColSums, EntryMultiset, Matrix, RowSums, TotalSum, blocks, orbit, orbit_size
+from ...domains.permanent import ColSums, EntryMultiset, Matrix, RowSums, TotalSum, blocks, orbit, orbit_size, permanent
 from ..base import Case
-
-__all__ = ["orbit", "orbit_size", "permanent_cases"]
 
 
 def _fact_sets() -> list[Arguments]:
@@ -27,8 +26,8 @@ def permanent_cases(max_orbit: int, pairs: bool) -> Any:
 
     A is 2x2 or 3x3 with entries +-1 or in -3..3 (an estimator that declares a matrix outside its
     domain, perm-rowcol at total sum 0, makes the case not applicable: every fact-preserving shuffle
-    keeps the total, so the whole orbit is outside too). Pi ranges over the fact sets whose orbit has at most `max_orbit` matrices; with `pairs`, Pi' over
-    the strict supersets of Pi.
+    keeps the total, so the whole orbit is outside too). Pi ranges over the fact sets whose orbit has
+    at most `max_orbit` matrices; with `pairs`, Pi' over the strict supersets of Pi.
     """
     kinds = {
         "pm1": st.sampled_from([Fraction(1), Fraction(-1)]),
@@ -51,3 +50,21 @@ def permanent_cases(max_orbit: int, pairs: bool) -> Any:
         return Case((("A", a),), (("Pi", pi), ("Pi'", pi2)))
 
     return build()
+
+
+class PermanentSelfReference:
+    """The symmetrisation route: the outer G(. | Pi) averages over the entry shuffles H_Pi."""
+
+    routes = ("symmetrisation",)
+
+    def cases(self, route: str, params: Mapping[str, Any], pairs: bool, traceable: bool) -> Any:
+        return permanent_cases(params["max_orbit"], pairs)
+
+    def orbit(self, a: Matrix, pi: Arguments) -> Iterator[Matrix]:
+        return orbit(a, blocks(a.n, pi))
+
+    def truth(self, a: Matrix) -> Any:
+        return permanent(a.entries)
+
+
+FACET = PermanentSelfReference()
