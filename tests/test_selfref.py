@@ -23,25 +23,18 @@ from heurcheck.domains.circuit import (
     Rademacher,
     RevealInput,
     Uniform,
+    circuit_of_polynomial,
     circuits,
     cone,
     raw_moments,
     truth,
 )
-from heurcheck.domains.permanent import ColSums, Matrix, RowSums, permanent
+from heurcheck.domains.permanent import ColSums, Matrix, RowSums, blocks, orbit, orbit_size, permanent
 from heurcheck.estimators.propagation import CovariancePropagation, CumulantPropagation, MeanPropagation
 from heurcheck.estimators.reference import Exact
-from heurcheck.estimators.symmetrize import blocks
 from heurcheck.findings import Verdict
 from heurcheck.properties.base import Call, Case
-from heurcheck.properties.selfref import (
-    ErrorOrthogonality,
-    IteratedEstimation,
-    UnpredictableErrors,
-    circuit_of_polynomial,
-    orbit,
-    orbit_size,
-)
+from heurcheck.properties.selfref import ErrorOrthogonality, IteratedEstimation, UnpredictableErrors
 
 SELF_REFERENCE = ("unpredictable-errors", "iterated-estimation", "error-orthogonality")
 NONE = Arguments()

@@ -9,6 +9,8 @@ only when their backend is used.
 from __future__ import annotations
 
 import math
+import numbers
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Protocol
@@ -98,3 +100,48 @@ def is_finite_number(value: Any) -> bool:
         return math.isfinite(to_float(value))
     except (TypeError, ValueError, OverflowError):
         return False
+
+
+def is_plain_number(v: Any) -> bool:
+    """An int, float or Fraction (not a bool, not symbolic)."""
+    return isinstance(v, (int, float, Fraction)) and not isinstance(v, bool)
+
+
+def plain(v: Any) -> Any:
+    """A concrete number as a Fraction (exact) or a float; sympy numbers converted, others unchanged."""
+    if isinstance(v, Fraction):
+        return v
+    if isinstance(v, numbers.Integral) and not isinstance(v, bool):
+        return Fraction(int(v))
+    if type(v).__module__.startswith("sympy"):  # before numbers.Real: sympy registers its numbers there
+        if getattr(v, "is_Rational", False):
+            return Fraction(int(v.p), int(v.q))
+        return float(v) if getattr(v, "is_number", False) else v
+    if isinstance(v, numbers.Real):
+        return float(v)
+    return v
+
+
+def polynomial_terms(poly: Any, symbols: Sequence[Any]) -> list[tuple[tuple[int, ...], Any]]:
+    """The (exponents, coefficient) pairs of `poly` in `symbols`, zero terms left out; coefficients are
+    Fractions when rational. Raises ValueError when `poly` is not a polynomial in exactly those symbols."""
+    if is_plain_number(poly):
+        return [((0,) * len(symbols), plain(poly))] if poly != 0 else []
+    import sympy  # lazy: sympy adds about half a second to start-up and most runs never trace
+
+    if not symbols:
+        expr = poly.as_expr() if isinstance(poly, sympy.Poly) else poly
+        if not getattr(expr, "is_number", False):
+            raise ValueError(f"{poly} is not a number (no symbols were given)")
+        value = plain(expr)
+        return [((), value)] if value != 0 else []
+    try:
+        p = poly if isinstance(poly, sympy.Poly) else sympy.Poly(poly, *symbols)
+    except sympy.PolynomialError as exc:
+        raise ValueError(f"not a polynomial in {', '.join(map(str, symbols))}: {exc}") from None
+    if tuple(p.gens) != tuple(symbols):
+        p = sympy.Poly(p.as_expr(), *symbols)
+    extra = p.free_symbols - set(symbols)
+    if extra:
+        raise ValueError(f"{p.as_expr()} depends on {', '.join(sorted(map(str, extra)))}, not only on the symbols")
+    return [(tuple(int(e) for e in m), plain(c)) for m, c in p.terms() if c != 0]

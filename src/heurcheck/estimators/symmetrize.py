@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Hashable
 from fractions import Fraction
 from itertools import permutations
 from typing import Any, ClassVar
@@ -32,21 +31,10 @@ from typing import Any, ClassVar
 import numpy as np
 
 from ..arguments import Arguments
-from ..domains.permanent import ColSums, Matrix, RowSums, glynn_float
+from ..domains.permanent import Matrix, blocks, glynn_float
 from ..numbers import backend_of, to_float
 from .base import Estimate, Option
 from .permanent import elementary_symmetric
-
-
-def blocks(n: int, arguments: Arguments) -> list[list[tuple[int, int]]]:
-    """The blocks of cells that H_Pi preserves: the meet of the rows (row-sums), the columns (col-sums)
-    and the single block of all cells (every other fact)."""
-    rows, cols = RowSums() in arguments, ColSums() in arguments
-    grouped: dict[Hashable, list[tuple[int, int]]] = {}
-    for i in range(n):
-        for j in range(n):
-            grouped.setdefault((i if rows else None, j if cols else None), []).append((i, j))
-    return list(grouped.values())
 
 
 def symmetrized_permanent(m: Matrix, cells: list[list[tuple[int, int]]]) -> Any:

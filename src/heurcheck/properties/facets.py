@@ -47,6 +47,19 @@ BUILTIN: dict[str, dict[str, str]] = {
         "boolean": "heurcheck.properties.restriction.boolean:FACET",
         "circuit": "heurcheck.properties.restriction.circuit:FACET",
     },
+    "unpredictable-errors": {
+        "circuit": "heurcheck.properties.selfref.circuit:FACET",
+        "permanent": "heurcheck.properties.selfref.permanent:FACET",
+    },
+    "iterated-estimation": {
+        "circuit": "heurcheck.properties.selfref.circuit:FACET",
+        "boolean": "heurcheck.properties.selfref.boolean:FACET",
+        "permanent": "heurcheck.properties.selfref.permanent:FACET",
+    },
+    "error-orthogonality": {
+        "circuit": "heurcheck.properties.selfref.circuit:FACET",
+        "permanent": "heurcheck.properties.selfref.permanent:FACET",
+    },
 }
 
 

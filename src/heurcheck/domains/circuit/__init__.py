@@ -27,10 +27,10 @@ Exact truth (polynomial expansion with the inputs' moments, or enumeration for f
 see `heurcheck.domains.circuit.moments`.
 
 Modules: `model` (laws, Input, Gate, Circuit, conditioning, cones), `moments` (moments, cumulants,
-the output polynomial, exact truth), `jsonform` (this JSON form), `atoms` (argument atoms and
-their certificates), `strategies` (Hypothesis strategy, benchmark generator), `enumerate`
-(structures and finite families, smallest first), `lifting` (parameters as symbols), `domain`
-(the `circuit` Domain object, `DOMAIN`).
+the output polynomial, exact truth), `polynomial_circuit` (the circuit of a polynomial), `jsonform`
+(this JSON form), `atoms` (argument atoms and their certificates), `strategies` (Hypothesis
+strategy, benchmark generator), `enumerate` (structures and finite families, smallest first),
+`lifting` (parameters as symbols), `domain` (the `circuit` Domain object, `DOMAIN`).
 """
 
 from __future__ import annotations
@@ -77,6 +77,7 @@ from .moments import (
     truth,
     truth_by_enumeration,
 )
+from .polynomial_circuit import circuit_of_polynomial
 from .strategies import circuit_arguments, circuit_atoms, circuits, layered_circuit, reveal_values
 
 __all__ = [
@@ -84,7 +85,8 @@ __all__ = [
     "DOMAIN", "MAX_ENUMERATION", "MAX_MONOMIALS", "OPS", "Bernoulli", "Circuit", "CircuitDomain", "CumulantOrder",
     "Distribution", "Gate", "Gaussian", "Input", "JointGaussian", "KeepCumulant", "Poly", "ProvedEqual",
     "ProvedNonNegative", "Rademacher", "RevealInput", "Uniform", "certified_nonnegative", "circuit_from_json",
-    "circuit_to_json", "circuits", "condition", "cone", "cumulants", "degree", "dist_from_json", "dist_to_json",
-    "expectation", "layered_circuit", "liveness", "moment_expectation", "polynomial", "raw_moments", "revealed_values",
+    "circuit_of_polynomial", "circuit_to_json", "circuits", "condition", "cone", "cumulants", "degree",
+    "dist_from_json", "dist_to_json", "expectation", "layered_circuit", "liveness", "moment_expectation", "polynomial",
+    "raw_moments", "revealed_values",
     "sample_inputs", "support", "truth", "truth_by_enumeration",
 ]

@@ -22,7 +22,8 @@ Argument atoms are facts the estimator is allowed to use: `row-sums`, `col-sums`
 `entry-multiset`. They carry no payload and are true of every matrix.
 
 Modules: `model` (Matrix, perm(A) as a hafnian), `truth`, `atoms`, `strategies`, `enumerate`
-(sign matrices), `lifting` (entries as symbols), `domain`. The hafnian domain, which lived in
+(sign matrices), `symmetry` (the blocks of cells a set of facts preserves, orbits under shuffles of
+them), `lifting` (entries as symbols), `domain`. The hafnian domain, which lived in
 this module before, is `heurcheck.domains.hafnian`; its names are re-exported here for old imports.
 """
 
@@ -50,13 +51,14 @@ from .atoms import ColSums, EntryMultiset, RowSums, TotalSum
 from .domain import DOMAIN, PERMANENT, PermanentDomain
 from .model import MAX_PERMANENT_N, Matrix, permanent_as_hafnian
 from .strategies import matrices, permanent_arguments
+from .symmetry import blocks, orbit, orbit_size
 from .truth import MAX_PERMANENT_TRUTH_N, glynn, glynn_float, naive_permanent, permanent, ryser
 
 __all__ = [
     "permanent_arguments",
     "DOMAIN", "HAFNIAN", "MAX_HAFNIAN_N", "MAX_HAFNIAN_TRUTH_N", "MAX_PERMANENT_N", "MAX_PERMANENT_TRUTH_N",
     "PERMANENT", "ColSums", "Covariance", "EntryMultiset", "HafnianDomain", "Matrix", "PermanentDomain", "RowSums",
-    "Rows", "TotalSum", "Tree", "balanced_tree", "check_tree", "covariances", "glynn", "glynn_float", "hafnian",
-    "hafnian_circuit", "is_psd", "matrices", "naive_hafnian", "naive_permanent", "node_id", "permanent",
-    "permanent_as_hafnian", "ryser", "tree_leaves",
+    "Rows", "TotalSum", "Tree", "balanced_tree", "blocks", "check_tree", "covariances", "glynn", "glynn_float",
+    "hafnian", "hafnian_circuit", "is_psd", "matrices", "naive_hafnian", "naive_permanent", "node_id", "orbit",
+    "orbit_size", "permanent", "permanent_as_hafnian", "ryser", "tree_leaves",
 ]

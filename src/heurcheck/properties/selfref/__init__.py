@@ -1,12 +1,13 @@
 """The self-referential properties D8-D10 (see `desiderata` for the formulas and the three routes).
 
-Modules: `desiderata` (the three properties), `base` (their shared route choice, cases and evaluation),
-`traceable`, `objective` and `symmetrisation` (each route's constructions).
+Modules: `desiderata` (the three properties), `base` (what they need of a domain, `SelfReferenceFacet`
+and one Protocol per route; their shared route choice and evaluation), `objective` (the objective
+route's average). The facets, one per domain and shared by the three properties: `permanent`
+(symmetrisation), `circuit` (traceable, then objective), `boolean` (objective).
 """
 
+from .base import ObjectiveFacet, SelfReferenceFacet, SymmetrisationFacet, TraceableFacet
 from .desiderata import ErrorOrthogonality, IteratedEstimation, UnpredictableErrors
-from .symmetrisation import orbit, orbit_size
-from .traceable import circuit_of_polynomial, polynomial_terms
 
-__all__ = ["ErrorOrthogonality", "IteratedEstimation", "UnpredictableErrors", "circuit_of_polynomial",
-           "orbit", "orbit_size", "polynomial_terms"]
+__all__ = ["ErrorOrthogonality", "IteratedEstimation", "ObjectiveFacet", "SelfReferenceFacet",
+           "SymmetrisationFacet", "TraceableFacet", "UnpredictableErrors"]

@@ -8,27 +8,31 @@ error-orthogonality (D10):   G((Y - G(Y | Pi')) * G(X | Pi_X) | Pi) = 0         
 The outer G estimates a quantity that contains the inner estimates, so it needs a rule for how G
 estimates "the estimate G(Y | Pi')". The forms implemented [I] are the three routes of the domain
 reference (parameter `route`; `auto` picks the first that applies, and every outcome names the
-route that decided it):
+route that decided it). Which routes a domain offers, in which order, and their domain-specific
+pieces (cases, orbits, reveal atoms, laws of revealed inputs, the circuits of traced estimates) are
+the domain's facet (`selfref.permanent`, `selfref.circuit`, `selfref.boolean`, Protocols in
+`selfref.base`); what follows describes the built-in ones:
 
 - `symmetrisation` (permanent domain, every estimator): the outer G(. | Pi) is the exact average
-  over the group H_Pi of entry shuffles that map each block of `blocks(n, Pi)` to itself. The
-  average over H_Pi of F(hA) is the uniform average of F over the *orbit* of A (each orbit point is
-  hit by |stabiliser| shuffles), so the property enumerates the distinct matrices of the orbit, not
-  the group: a 3x3 +-1 matrix has at most 126 arrangements where the group has 9! shuffles. Cases:
-  n = 2 or 3, entries +-1 or small integers (see `permanent_cases`); Pi
-  strictly inside Pi' drawn from the four permanent facts, among the Pi whose orbit has at most
-  `max_orbit` matrices (row-sums or col-sums keep it at most 216 for n <= 3), so every average is
-  exact: nothing is sampled. The route takes the group average as the outer G for every
-  estimator, so an estimator whose own G(. | Pi) is not that average (`exact`, which ignores Pi;
-  perm-row without row-sums, which falls back to perm-sum) is judged against it: the group average
-  is the standard, as it is for the positive control `symmetrize`, which meets it exactly.
+  over the group H_Pi of entry shuffles that map each block of `blocks(n, Pi)` to itself
+  (`domains.permanent.symmetry`). The average over H_Pi of F(hA) is the uniform average of F over
+  the *orbit* of A (each orbit point is hit by |stabiliser| shuffles), so the property enumerates
+  the distinct matrices of the orbit, not the group: a 3x3 +-1 matrix has at most 126 arrangements
+  where the group has 9! shuffles. Cases: n = 2 or 3, entries +-1 or small integers (see
+  `selfref.permanent.permanent_cases`); Pi strictly inside Pi' drawn from the four permanent facts,
+  among the Pi whose orbit has at most `max_orbit` matrices (row-sums or col-sums keep it at most
+  216 for n <= 3), so every average is exact: nothing is sampled. The route takes the group average
+  as the outer G for every estimator, so an estimator whose own G(. | Pi) is not that average
+  (`exact`, which ignores Pi; perm-row without row-sums, which falls back to perm-sum) is judged
+  against it: the group average is the standard, as it is for the positive control `symmetrize`,
+  which meets it exactly.
 - `traceable` (circuit domain, estimators with `traceable = True`): Pi holds global atoms only
   (cumulant orders and reveals with concrete values), Pi' = Pi + reveals of further inputs. The
-  estimator runs with those values as sympy symbols, which gives the inner estimate as a
-  polynomial f in them; `circuit_of_polynomial` builds the circuit of f over the same inputs, and
-  the estimator itself estimates it with Pi: that is G(G(Y | Pi') | Pi). D8 estimates the circuit
-  Y - c with c = G(Y | Pi) a constant gate; D10 the circuit (Y - f) * g on top of Y's circuit.
-  The circuit of f is the expanded sum of monomials, powers as chains x^k = x^(k-1) * x: an
+  estimator runs with those values as sympy symbols, which gives the inner estimate as a polynomial
+  f in them; `domains.circuit.circuit_of_polynomial` builds the circuit of f over the same inputs,
+  and the estimator itself estimates it with Pi: that is G(G(Y | Pi') | Pi). D8 estimates the
+  circuit Y - c with c = G(Y | Pi) a constant gate; D10 the circuit (Y - f) * g on top of Y's
+  circuit. The circuit of f is the expanded sum of monomials, powers as chains x^k = x^(k-1) * x: an
   estimator that gives different estimates to different circuits of one polynomial (covariance,
   truncated cumulants) is judged on that representation, so its verdicts are [I] too.
 - `objective` (circuit and boolean domains, D9 only): the outer G(. | Pi) is replaced by the exact
@@ -66,12 +70,21 @@ import math
 from fractions import Fraction
 from typing import Any, ClassVar
 
-from ...domains.circuit import Gate, cone
-from ...domains.permanent import permanent
+from ...numbers import plain
 from ..base import TOLERANCE_PARAMETERS, Call, Case, Outcome, Parameter
-from .base import ROUTES, _extra, _SelfReference, _Spread
+from .base import (
+    ROUTES,
+    ObjectiveFacet,
+    SymmetrisationFacet,
+    TraceableFacet,
+    _as_float,
+    _coefficient_mass,
+    _extra,
+    _not_polynomial,
+    _SelfReference,
+    _Spread,
+)
 from .objective import _objective_average
-from .traceable import _as_float, _coefficient_mass, _extend, _fresh_id, _not_polynomial, _plain, circuit_of_polynomial
 
 
 # --------------------------------------------------------------------------- D8
@@ -90,7 +103,6 @@ class UnpredictableErrors(_SelfReference):
 
     name: ClassVar[str] = "unpredictable-errors"
     code: ClassVar[str] = "D8"
-    domains: ClassVar[frozenset[str]] = frozenset({"circuit", "permanent"})
     parameters: ClassVar[dict[str, Parameter]] = {
         "route": Parameter(str, "auto", "how the outer G estimates an estimate: auto, traceable, objective or "
                            "symmetrisation", ROUTES),
@@ -100,30 +112,28 @@ class UnpredictableErrors(_SelfReference):
     }
     needs_pair: ClassVar[bool] = False
 
-    def _symmetrisation(self, case: Case, call: Call) -> Outcome:
+    def _symmetrisation(self, facet: SymmetrisationFacet, case: Case, call: Call) -> Outcome:
         pi = case.args("Pi")
 
         def error(h: Any) -> tuple[Any, float | None, list[Any]]:
             est = call(h, pi)
-            truth = permanent(h.entries)
-            return truth - _plain(est.value), est.stderr, [truth, est.value]
+            truth = facet.truth(h)
+            return truth - plain(est.value), est.stderr, [truth, est.value]
 
-        mean, se, scale, count = self._orbit_average(case, call, error)
+        mean, se, scale, count = self._orbit_average(facet, case, call, error)
         return self._outcome(mean, se, Fraction(0), None, scale, "symmetrisation",
                              f"average over the {count} matrices of A's orbit under H_Pi of perm(hA) - G(perm | Pi)(hA)")
 
-    def _traceable(self, case: Case, call: Call) -> Outcome:
+    def _traceable(self, facet: TraceableFacet, case: Case, call: Call) -> Outcome:
         y, pi = case.instance("Y"), case.args("Pi")
         inner = call(y, pi)
-        c = _plain(inner.value)
-        k, nk, out = _fresh_id(y, "G"), _fresh_id(y, "negG"), _fresh_id(y, "err")
-        err = _extend(y, [Gate(k, "const", (), c), Gate(nk, "neg", (k,)), Gate(out, "add", (y.output, nk))], out)
-        outer = call(err, pi)
+        c = plain(inner.value)
+        outer = call(facet.minus_constant(y, c), pi)
         spread = _Spread(call)
         spread.add(1.0, outer.stderr)
         spread.add(1.0, inner.stderr)
         se = spread.value
-        return self._outcome(_plain(outer.value), se, Fraction(0), None, [c, outer.value], "traceable",
+        return self._outcome(plain(outer.value), se, Fraction(0), None, [c, outer.value], "traceable",
                              f"G(Y - c | Pi) with c = G(Y | Pi) = {c}")
 
 
@@ -142,43 +152,42 @@ class IteratedEstimation(_SelfReference):
 
     name: ClassVar[str] = "iterated-estimation"
     code: ClassVar[str] = "D9"
-    domains: ClassVar[frozenset[str]] = frozenset({"circuit", "boolean", "permanent"})
     parameters: ClassVar[dict[str, Parameter]] = dict(UnpredictableErrors.parameters)
     objective_form: ClassVar[bool] = True
 
-    def _symmetrisation(self, case: Case, call: Call) -> Outcome:
+    def _symmetrisation(self, facet: SymmetrisationFacet, case: Case, call: Call) -> Outcome:
         pi2 = case.args("Pi'")
 
         def inner(h: Any) -> tuple[Any, float | None, list[Any]]:
             est = call(h, pi2)
-            return _plain(est.value), est.stderr, [est.value]
+            return plain(est.value), est.stderr, [est.value]
 
-        mean, se, scale, count = self._orbit_average(case, call, inner)
+        mean, se, scale, count = self._orbit_average(facet, case, call, inner)
         rhs = call(case.instance("A"), case.args("Pi"))
-        return self._outcome(mean, se, _plain(rhs.value), rhs.stderr, scale, "symmetrisation",
+        return self._outcome(mean, se, plain(rhs.value), rhs.stderr, scale, "symmetrisation",
                              f"average over the {count} matrices of A's orbit under H_Pi of G(perm | Pi')(hA) "
                              "against G(perm | Pi)(A)")
 
-    def _traceable(self, case: Case, call: Call) -> Outcome:
+    def _traceable(self, facet: TraceableFacet, case: Case, call: Call) -> Outcome:
         y, pi = case.instance("Y"), case.args("Pi")
-        f, symbols = self._trace(call, y, pi, _extra(case))
+        f, symbols = self._trace(facet, call, y, pi, _extra(facet, case))
         try:
-            fc = circuit_of_polynomial(y, f, symbols)
+            fc = facet.of_polynomial(y, f, symbols)
         except ValueError as exc:
             return _not_polynomial("traceable", str(exc))
-        lhs = call(cone(fc, fc.output), pi)
+        lhs = call(fc, pi)
         rhs = call(y, pi)
-        return self._outcome(_plain(lhs.value), lhs.stderr, _plain(rhs.value), rhs.stderr, [], "traceable",
+        return self._outcome(plain(lhs.value), lhs.stderr, plain(rhs.value), rhs.stderr, [], "traceable",
                              f"G(f | Pi) for the circuit of f = G(Y | Pi') = {f}")
 
-    def _objective(self, case: Case, call: Call) -> Outcome:
-        averaged = _objective_average(call, case)
+    def _objective(self, facet: ObjectiveFacet, case: Case, call: Call) -> Outcome:
+        averaged = _objective_average(facet, call, case)
         if averaged is None:
             return Outcome(None, None, 0.0, 0.0, applicable=False, route="objective",
                            detail="a Gaussian revealed input needs a traceable estimator")
         mean, se, magnitudes, how = averaged
         rhs = call(case.instance("Y"), case.args("Pi"))
-        return self._outcome(mean, se, _plain(rhs.value), rhs.stderr, magnitudes, "objective",
+        return self._outcome(mean, se, plain(rhs.value), rhs.stderr, magnitudes, "objective",
                              f"E_v[G(Y | Pi + v)] over the values v of {how}, against G(Y | Pi)")
 
 
@@ -204,7 +213,6 @@ class ErrorOrthogonality(_SelfReference):
 
     name: ClassVar[str] = "error-orthogonality"
     code: ClassVar[str] = "D10"
-    domains: ClassVar[frozenset[str]] = frozenset({"circuit", "permanent"})
     parameters: ClassVar[dict[str, Parameter]] = {
         "route": UnpredictableErrors.parameters["route"],
         "feature": Parameter(str, "inner", "which argument set the feature is estimated with: inner (Pi_X = Pi') "
@@ -215,14 +223,14 @@ class ErrorOrthogonality(_SelfReference):
         **TOLERANCE_PARAMETERS,
     }
 
-    def _symmetrisation(self, case: Case, call: Call) -> Outcome:
+    def _symmetrisation(self, facet: SymmetrisationFacet, case: Case, call: Call) -> Outcome:
         pi, pi2 = case.args("Pi"), case.args("Pi'")
         inner = self.params["feature"] == "inner"
 
         def product_term(h: Any) -> tuple[Any, float | None, list[Any]]:
             est = call(h, pi2)
             g = est if inner else call(h, pi)
-            truth, e, gv = permanent(h.entries), _plain(est.value), _plain(g.value)
+            truth, e, gv = facet.truth(h), plain(est.value), plain(g.value)
             se = None
             if est.stderr is not None or g.stderr is not None:
                 # first-order error of (truth - e) * g: d(e) * g and (truth - e) * d(g)
@@ -230,31 +238,27 @@ class ErrorOrthogonality(_SelfReference):
                     if not inner else abs(_as_float(truth - 2 * e)) * (est.stderr or 0.0)
             return (truth - e) * gv, se, [truth * gv, e * gv]
 
-        mean, se, scale, count = self._orbit_average(case, call, product_term)
+        mean, se, scale, count = self._orbit_average(facet, case, call, product_term)
         which = "Pi'" if inner else "Pi"
         return self._outcome(mean, se, Fraction(0), None, scale, "symmetrisation",
                              f"average over the {count} matrices of A's orbit under H_Pi of "
                              f"(perm(hA) - G(perm | Pi')(hA)) * G(perm | {which})(hA)")
 
-    def _traceable(self, case: Case, call: Call) -> Outcome:
+    def _traceable(self, facet: TraceableFacet, case: Case, call: Call) -> Outcome:
         y, pi = case.instance("Y"), case.args("Pi")
         x = dict(case.instances).get("X", y)
-        extra = _extra(case)
-        f, symbols = self._trace(call, y, pi, extra)
+        extra = _extra(facet, case)
+        f, symbols = self._trace(facet, call, y, pi, extra)
         if self.params["feature"] == "inner":
-            g, _ = self._trace(call, x, pi, extra)
+            g, _ = self._trace(facet, call, x, pi, extra)
         else:
-            g = _plain(call(x, pi).value)
+            g = plain(call(x, pi).value)
         try:
-            with_f = circuit_of_polynomial(y, f, symbols)
-            with_g = circuit_of_polynomial(with_f, g, symbols)
+            whole = facet.error_times(y, f, g, symbols)
         except ValueError as exc:
             return _not_polynomial("traceable", str(exc))
-        nf, d, out = (_fresh_id(with_g, s) for s in ("negf", "err", "errX"))
-        whole = _extend(with_g, [Gate(nf, "neg", (with_f.output,)), Gate(d, "add", (y.output, nf)),
-                                 Gate(out, "mul", (d, with_g.output))], out)
         outer = call(whole, pi)
         scale = [_coefficient_mass(f, symbols) * _coefficient_mass(g, symbols)]
         which = "Pi'" if self.params["feature"] == "inner" else "Pi"
-        return self._outcome(_plain(outer.value), outer.stderr, Fraction(0), None, scale, "traceable",
+        return self._outcome(plain(outer.value), outer.stderr, Fraction(0), None, scale, "traceable",
                              f"G((Y - f) * g | Pi) with f = G(Y | Pi') = {f} and g = G(X | {which}) = {g}")
