@@ -45,7 +45,8 @@ from heurcheck.arguments import Arguments
 from heurcheck.domains.circuit import DOMAIN, Circuit, cone, layered_circuit
 from heurcheck.domains.permanent import Covariance, hafnian
 from heurcheck.estimators.hafnian import product_tree_cumulants
-from heurcheck.estimators.propagation import CumulantEngine, make_plan, propagate
+from heurcheck.estimators.cumulant_engine import CumulantEngine
+from heurcheck.estimators.propagation import make_plan, propagate
 from heurcheck.numbers import FLOAT
 
 NO_ARGUMENTS = Arguments()
