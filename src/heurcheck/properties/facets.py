@@ -31,6 +31,10 @@ BUILTIN: dict[str, dict[str, str]] = {
         "circuit": "heurcheck.properties.irrelevant.circuit:FACET",
         "boolean": "heurcheck.properties.irrelevant.boolean:FACET",
     },
+    "linearity": {
+        "circuit": "heurcheck.properties.linearity.circuit:FACET",
+        "permanent": "heurcheck.properties.linearity.permanent:FACET",
+    },
 }
 
 
