@@ -130,7 +130,7 @@ class TraceDiffers:
 
 
 def _proof_case(c: Circuit) -> Case:
-    from heurcheck.properties.proofs import ProvedNonNegative
+    from heurcheck.domains.circuit import ProvedNonNegative
 
     y = Circuit(c.inputs, c.gates + (Gate("Y", "mul", (c.output, c.output)),), "Y")
     return Case((("Y", y),), (("Pi", Arguments([ProvedNonNegative("Y")])),), (("form", 0),))

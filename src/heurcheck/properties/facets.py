@@ -35,6 +35,10 @@ BUILTIN: dict[str, dict[str, str]] = {
         "circuit": "heurcheck.properties.linearity.circuit:FACET",
         "permanent": "heurcheck.properties.linearity.permanent:FACET",
     },
+    "respect-for-proofs": {
+        "circuit": "heurcheck.properties.proofs.circuit:FACET",
+        "boolean": "heurcheck.properties.proofs.boolean:FACET",
+    },
 }
 
 
