@@ -39,6 +39,12 @@ BUILTIN: dict[str, dict[str, str]] = {
         "circuit": "heurcheck.properties.proofs.circuit:FACET",
         "boolean": "heurcheck.properties.proofs.boolean:FACET",
     },
+    "accuracy": {
+        "circuit": "heurcheck.properties.accuracy.circuit:FACET",
+        "boolean": "heurcheck.properties.accuracy.boolean:FACET",
+        "permanent": "heurcheck.properties.accuracy.permanent:FACET",
+        "hafnian": "heurcheck.properties.accuracy.hafnian:FACET",
+    },
 }
 
 
