@@ -130,7 +130,7 @@ class TraceDiffers:
 
 
 def _proof_case(c: Circuit) -> Case:
-    from heurcheck.properties.proofs import ProvedNonNegative
+    from heurcheck.domains.circuit import ProvedNonNegative
 
     y = Circuit(c.inputs, c.gates + (Gate("Y", "mul", (c.output, c.output)),), "Y")
     return Case((("Y", y),), (("Pi", Arguments([ProvedNonNegative("Y")])),), (("form", 0),))
@@ -145,7 +145,7 @@ def test_mean_propagation_is_proved_to_respect_the_sign_of_a_square_with_z3() ->
 
 
 def test_a_point_that_does_not_violate_in_floats_is_counted_not_reported() -> None:
-    from heurcheck.properties.linearity import _combination, _combination_case
+    from heurcheck.properties.linearity.circuit import _combination, _combination_case
 
     x = Input("x", Gaussian(symbol("x.mean"), symbol("x.var")))
     c = Circuit((x,), (), "x")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from ..estimators.base import Estimator
 from ..findings import Verdict
@@ -53,7 +53,10 @@ class ExhaustiveEngine:
         finite = space.finite
         assert finite is not None, "fits() refuses a space with no finite enumeration"
         scope = finite.scope
-        result = run_exhaustive(prop, call, (case for _, case in finite.cases()), budget)
+        # exhaustion judges each case exactly, with no statistical test: a randomised estimator is taken
+        # as the fixed function its own seed makes it (no fresh draws per case, which would be noise)
+        fixed = Call(call.estimator, timeout=call.timeout)
+        result = run_exhaustive(prop, fixed, (case for _, case in finite.cases()), budget)
         if result is None:
             return Decision(Verdict.INCONCLUSIVE, self.name, 0,
                             f"the budget ended the enumeration of {scope}: an unfinished enumeration proves nothing")

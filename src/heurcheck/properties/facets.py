@@ -60,6 +60,20 @@ BUILTIN: dict[str, dict[str, str]] = {
         "circuit": "heurcheck.properties.selfref.circuit:FACET",
         "permanent": "heurcheck.properties.selfref.permanent:FACET",
     },
+    "linearity": {
+        "circuit": "heurcheck.properties.linearity.circuit:FACET",
+        "permanent": "heurcheck.properties.linearity.permanent:FACET",
+    },
+    "respect-for-proofs": {
+        "circuit": "heurcheck.properties.proofs.circuit:FACET",
+        "boolean": "heurcheck.properties.proofs.boolean:FACET",
+    },
+    "accuracy": {
+        "circuit": "heurcheck.properties.accuracy.circuit:FACET",
+        "boolean": "heurcheck.properties.accuracy.boolean:FACET",
+        "permanent": "heurcheck.properties.accuracy.permanent:FACET",
+        "hafnian": "heurcheck.properties.accuracy.hafnian:FACET",
+    },
 }
 
 

@@ -1,38 +1,19 @@
-"""respect-for-proofs (D2): an estimate respects every bound that an argument proves.
-
-    if pi proves Y in [l, u], then G(Y | Pi + pi) in [l, u], for every Pi.
-
-Forms (parameter `form`, a reconstruction [I] of the reference, so a choice made visible):
-- `sign`: Y is a square or a sum of two squares of circuit wires, pi = `nonneg:Y` (a syntactic
-  sum-of-squares certificate, checked by the tool): G(Y | Pi + pi) >= 0;
-- `exact-value`: Y = (w + c)(w - c) - w*w is identically -c^2, pi = `equal:Y=-c^2` (checked as a
-  polynomial identity): G(Y | Pi + pi) = -c^2; on boolean circuits Y = a xor a or a and not a,
-  pi = `constant:Y=0` (checked by enumeration): G(Y | Pi + pi) = 0;
-- `monotonicity`: Y = X + s*s, pi = `nonneg:s2` for the square s2 = s*s: G(X | Pi + pi) <= G(Y | Pi + pi);
-- `all`: each case draws one of the forms above (sign three times as often as each other form).
-The default is `sign`, the form that truncated propagation breaks; searching one form at a time
-finds its counterexamples several times faster than mixing them.
-Pi is drawn from the domain's other atoms (kept cumulants, orders, revealed inputs).
-Domains: circuit (all forms), boolean (exact-value). Applies to every estimator of those domains.
-Tolerance: absolute + relative (abs_tol + rel_tol * max |side|); standard-error scaled for
-randomised estimators. Source: Christiano, Neyman, Xu (2022), the respect-for-proofs desideratum.
-"""
+"""respect-for-proofs on arithmetic circuits: a proved square (sign), a proved constant (exact value) and X <= X + s*s
+(monotonicity)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
-from typing import Any, ClassVar
+from typing import Any
 
 from hypothesis import strategies as st
 
-from ..arguments import Arguments
-from ..domains.circuit import Circuit, Gate, ProvedEqual, ProvedNonNegative, circuits, cone
-from ..estimators.base import Estimate
-from .space import CaseSpace, Enumeration
-from .base import TOLERANCE_PARAMETERS, Call, Case, Outcome, Parameter, PropertyBase, at_least, equality
-from .strategies import boolean_arguments, circuit_arguments
-
-FORMS = ("sign", "exact-value", "monotonicity", "all")
+from ...domains.circuit import Circuit, Gate, ProvedEqual, ProvedNonNegative, circuit_arguments, circuits, cone
+from ...domains.circuit.enumerate import ARGUMENT_FAMILY, argument_family, circuit_structures
+from ...symbols import symbol
+from ..base import Case
+from ..space import Enumeration
 
 
 def _extend(c: Circuit, gates: list[Gate], output: str, cut_to: str | None = None) -> Circuit:
@@ -68,27 +49,13 @@ def _monotonicity_circuits(c: Circuit, s: str) -> tuple[Circuit, Circuit]:
     return _extend(c, gates, c.output, cut_to="Y"), _extend(c, gates, "Y")
 
 
-class RespectForProofs(PropertyBase):
-    """G(Y | Pi + pi) lies in every interval [l, u] that the argument pi proves Y to lie in."""
-
-    name: ClassVar[str] = "respect-for-proofs"
-    code: ClassVar[str] = "D2"
-    domains: ClassVar[frozenset[str]] = frozenset({"circuit", "boolean"})
-    parameters: ClassVar[dict[str, Parameter]] = {
-        "form": Parameter(str, "sign", "which proved bound: sign, exact-value, monotonicity or all", FORMS),
-        "max_gates": Parameter(int, 6, "largest circuit drawn (before the proof's gates are added)"),
-        **TOLERANCE_PARAMETERS,
-    }
-
-    def cases(self, domain: str, estimator: Any) -> Any:
-        if domain == "boolean":
-            return self._boolean_cases()
-        form = self.params["form"]
+class CircuitRespectForProofs:
+    def cases(self, form: str, max_gates: int) -> Any:
         # with `all`, sign cases are drawn three times as often: it is the form that truncation breaks
         forms = ("sign", "sign", "sign", "exact-value", "monotonicity") if form == "all" else (form,)
         # squares of high-degree wires are where truncation goes wrong: favour products and chains
         # few inputs, so wires reuse them (fan-out), as truncated propagation is wrong on such squares
-        base = circuits(max_inputs=2, max_gates=self.params["max_gates"], recent=True,
+        base = circuits(max_inputs=2, max_gates=max_gates, recent=True,
                         ops=("mul", "square", "add", "mul", "scale", "square", "neg", "const"))
 
         @st.composite
@@ -113,18 +80,13 @@ class RespectForProofs(PropertyBase):
 
         return build()
 
-    def space(self, domain: str, estimator: Any) -> CaseSpace:
-        return CaseSpace(domain, draw=lambda: self.cases(domain, estimator),
-                         structures=self._structures if domain == "circuit" else None)
+    def structures(self, form: str) -> Callable[[int], Enumeration] | None:
+        return lambda max_nodes: self._structures(form, max_nodes)
 
-    def _structures(self, max_nodes: int) -> Enumeration:
+    def _structures(self, form: str, max_nodes: int) -> Enumeration:
         """Every proof case of the chosen form built on every circuit structure up to `max_nodes`
         nodes (all parameters symbolic, the constant of exact-value too), under each argument set
         of the family."""
-        from ..domains.circuit.enumerate import ARGUMENT_FAMILY, argument_family, circuit_structures
-        from ..symbols import symbol
-
-        form = self.params["form"]
         forms = ("sign", "exact-value", "monotonicity") if form == "all" else (form,)
         k = symbol("k")
 
@@ -155,38 +117,5 @@ class RespectForProofs(PropertyBase):
                            f"symbolic), every choice of the squared wires ({', '.join(forms)}); {ARGUMENT_FAMILY}",
                            generate)
 
-    def _boolean_cases(self) -> Any:
-        from ..domains.boolean import BoolGate, BooleanCircuit, ProvedConstant, instances
 
-        booleans = instances(max_inputs=3, max_gates=self.params["max_gates"])
-
-        @st.composite
-        def build(draw: Any) -> Case:
-            c = draw(booleans)
-            w = c.wires[draw(st.integers(0, 63)) % len(c.wires)]
-            if draw(st.booleans()):
-                gates = [BoolGate("Y", "xor", (w, w))]
-            else:
-                gates = [BoolGate("nw", "not", (w,)), BoolGate("Y", "and", (w, "nw"))]
-            y = BooleanCircuit(c.inputs, c.gates + tuple(gates), "Y")
-            pi = draw(boolean_arguments(y)) | [ProvedConstant("Y", 0)]
-            return Case((("Y", y),), (("Pi", pi),), (("form", 1), ("value", Fraction(0))))
-
-        return build()
-
-    def evaluate(self, case: Case, call: Call) -> Outcome:
-        pi = case.args("Pi")
-        y = case.instance("Y")
-        pi.check(y)  # the certificate is checked before any estimator relies on it
-        form = case.number("form")
-        if form == 0:
-            return at_least(self.params, call(y, pi), 0, ">=", detail="G(Y | Pi) >= 0 for a proved square")
-        if form == 1:
-            value = case.number("value")
-            return equality(self.params, call(y, pi), Estimate(value), detail=f"G(Y | Pi) = {value} (proved)")
-        gx, gy = call(case.instance("X"), pi), call(y, pi)
-        out = at_least(self.params, gx, gy.value, "<=", detail="G(X | Pi) <= G(Y | Pi) for a proof of X <= Y")
-        return out
-
-
-__all__ = ["RespectForProofs", "Arguments"]
+FACET = CircuitRespectForProofs()

@@ -42,27 +42,70 @@ Source: Christiano, Hilton, Lincoln, Neyman, Xu (2024), the accuracy desideratum
 
 from __future__ import annotations
 
-import itertools
 import math
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
-from typing import Any, ClassVar, NamedTuple
+from typing import Any, ClassVar, NamedTuple, Protocol
 
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import seed as hseed
 
-from ..arguments import EMPTY, Arguments
-from ..domains import atom_kinds, get_domain, parse_atom
-from ..errors import InvalidOption
-from ..estimators.base import Estimate
-from ..numbers import to_float
-from .space import CaseSpace, Enumeration
-from .base import TOLERANCE_PARAMETERS, Call, Case, NotApplicable, Outcome, Parameter, PropertyBase, tolerance
+from ...arguments import EMPTY, Arguments
+from ...domains import atom_kinds, get_domain, parse_atom
+from ...errors import InvalidOption
+from ...estimators.base import Estimate
+from ...numbers import to_float
+from ..base import TOLERANCE_PARAMETERS, Call, Case, NotApplicable, Outcome, Parameter, PropertyBase, tolerance
+from ..space import CaseSpace, Enumeration
 
 FEATURES = ("one", "self", "coarser", "all")
 DISTRIBUTIONS = ("auto", "pm1", "01", "family")
-ENUMERATED = {"pm1": -1, "01": 0}  # the low entry; the high one is 1
+
+
+class Enumerated(Protocol):
+    """A distribution D made of every instance of a finite set (given a size n), uniformly."""
+
+    def members(self, n: int) -> list[Any]:
+        """Every instance at size n, in a fixed order."""
+        ...
+
+    def numbers(self, n: int) -> tuple[tuple[str, Any], ...]:
+        """The numbers that name D at size n in a case beside one of its members (read back by the
+        facet's `members_of`)."""
+        ...
+
+    def what(self, n: int, count: int) -> str:
+        """D at size n, of `count` instances, in words."""
+        ...
+
+
+class AccuracyFacet(Protocol):
+    """What accuracy needs of a domain: the distributions D it offers besides `family` (the seeded
+    family of the domain's strategy instances, which every domain offers)."""
+
+    auto: str
+    """The distribution that `auto` stands for on this domain."""
+
+    enumerated: Mapping[str, Enumerated]
+    """The enumerated distributions it offers, by name (none on most domains)."""
+
+    def members_of(self, example: Any, numbers: Mapping[str, Any]) -> list[Any] | None:
+        """Every member of the enumerated distribution that a case names by one member and its numbers, or
+        None when the numbers name none (the case then lists the members of D)."""
+        ...
+
+
+class FamilyOnly:
+    """The facet of a domain whose only distribution is `family`."""
+
+    auto = "family"
+    enumerated: Mapping[str, Enumerated] = {}
+
+    def members_of(self, example: Any, numbers: Mapping[str, Any]) -> list[Any] | None:
+        return None
 
 
 @dataclass(frozen=True)
@@ -106,7 +149,6 @@ class Accuracy(PropertyBase):
 
     name: ClassVar[str] = "accuracy"
     code: ClassVar[str] = "D11"
-    domains: ClassVar[frozenset[str]] = frozenset({"permanent", "circuit", "boolean", "hafnian"})
     parameters: ClassVar[dict[str, Parameter]] = {
         "feature": Parameter(str, "all", "the features f: one, self, coarser or all", FEATURES),
         "distribution": Parameter(str, "auto", "D: pm1 or 01 (every n x n matrix; permanent), family "
@@ -122,10 +164,14 @@ class Accuracy(PropertyBase):
 
     def applies(self, estimator: Any, domain: str) -> str | None:
         reason = super().applies(estimator, domain)
-        if reason is None and self._distribution(domain) in ENUMERATED and domain != "permanent":
-            reason = f"distribution {self.params['distribution']!r} is made of matrices: it is defined on the " \
-                     f"permanent domain only"
-        return reason
+        if reason is not None:
+            return reason
+        chosen = self._distribution(domain)
+        if chosen != "family" and chosen not in self._enumerated(domain):
+            where = " and ".join(sorted(d for d in self.defined_on() if chosen in self._enumerated(d)))
+            return f"distribution {chosen!r} is not offered on the {domain} domain: it is defined on the {where} " \
+                   f"domain only"
+        return None
 
     # ------------------------------------------------------------------ the checker's routes
 
@@ -141,10 +187,9 @@ class Accuracy(PropertyBase):
     def evaluate(self, case: Case, call: Call) -> Outcome:
         """The exact outcome over D; its witness names D by the instance with the largest |Y - G|."""
         example = case.instances[0][1]
-        numbers = dict(case.numbers)
-        if "low" in numbers:
-            population = _matrices(example.n, numbers["low"])
-        else:
+        facet: AccuracyFacet = self.facet(example.domain)
+        population = facet.members_of(example, dict(case.numbers))
+        if population is None:
             population = [x for _, x in case.instances]
         pi, pi0 = case.args("Pi"), case.args("Pi0")
         outcome, largest = self._decide(example.domain, population, pi, pi0, call)
@@ -153,16 +198,21 @@ class Accuracy(PropertyBase):
 
     # ------------------------------------------------------------------ D, Pi and Pi_0
 
+    def _enumerated(self, domain: str) -> Mapping[str, Enumerated]:
+        facet: AccuracyFacet = self.facet(domain)
+        return facet.enumerated
+
     def _distribution(self, domain: str) -> str:
         chosen = self.params["distribution"]
         if chosen == "auto":
-            return "pm1" if domain == "permanent" else "family"
+            facet: AccuracyFacet = self.facet(domain)
+            return facet.auto
         return str(chosen)
 
     def _population(self, domain: str) -> list[Any]:
-        chosen = self._distribution(domain)
-        if chosen in ENUMERATED:
-            return _matrices(self.params["n"], ENUMERATED[chosen])
+        chosen, enumerated = self._distribution(domain), self._enumerated(domain)
+        if chosen in enumerated:
+            return enumerated[chosen].members(self.params["n"])
         if self.params["instances"] < 1:
             raise InvalidOption(f"parameter instances={self.params['instances']!r} of property 'accuracy': "
                                 f"expected at least 1")
@@ -186,21 +236,20 @@ class Accuracy(PropertyBase):
 
     def _describe(self, domain: str, population: list[Any], pi: Arguments, pi0: Arguments,
                   example: tuple[str, Any]) -> Case:
-        """D as a case: an enumerated D by one of its matrices (for n and the domain) and its numbers,
+        """D as a case: an enumerated D by one of its members (for its size and the domain) and its numbers,
         a family by all of its members."""
-        chosen = self._distribution(domain)
+        chosen, enumerated = self._distribution(domain), self._enumerated(domain)
         args = (("Pi", pi), ("Pi0", pi0))
-        if chosen in ENUMERATED:
-            numbers = (("n", self.params["n"]), ("low", ENUMERATED[chosen]), ("instances", len(population)))
+        if chosen in enumerated:
+            numbers = enumerated[chosen].numbers(self.params["n"]) + (("instances", len(population)),)
             return Case((example,), args, numbers)
         named = tuple((f"d{k + 1}", x) for k, x in enumerate(population))
         return Case(named, args, (("instances", len(population)), ("family_seed", self.params["family_seed"])))
 
     def _what(self, domain: str, count: int) -> str:
-        chosen = self._distribution(domain)
-        n = self.params["n"]
-        if chosen in ENUMERATED:
-            return f"all {count} {'+-1' if chosen == 'pm1' else '0/1'} matrices of size {n}"
+        chosen, enumerated = self._distribution(domain), self._enumerated(domain)
+        if chosen in enumerated:
+            return enumerated[chosen].what(self.params["n"], count)
         return f"a family of {count} {domain} instances (seed {self.params['family_seed']})"
 
     # ------------------------------------------------------------------ the computation
@@ -327,20 +376,8 @@ def _rational(value: Any) -> Fraction:
 # --------------------------------------------------------------------------- populations
 
 
-def _matrices(n: int, low: int) -> list[Any]:
-    """Every n x n matrix with entries in {low, 1}, in lexicographic order of the entries read row by row."""
-    from ..domains.permanent import Matrix
-
-    values = (Fraction(low), Fraction(1))
-    return [Matrix(tuple(entries[i * n:(i + 1) * n] for i in range(n)))
-            for entries in itertools.product(values, repeat=n * n)]
-
-
 def _family(domain: str, count: int, seed: int) -> list[Any]:
     """The first `count` instances the domain's strategy generates with Hypothesis seed `seed` (duplicates kept)."""
-    from hypothesis import HealthCheck, Phase, given, settings
-    from hypothesis import seed as hseed
-
     drawn: list[Any] = []
     strategy = get_domain(domain).instances()
 
@@ -377,4 +414,4 @@ def parse_atoms(domain: str, text: str) -> Arguments:
     return Arguments(parse_atom(domain, p) for p in pieces)
 
 
-__all__ = ["Accuracy", "AccuracyOutcome", "parse_atoms"]
+__all__ = ["Accuracy", "AccuracyFacet", "AccuracyOutcome", "Enumerated", "FamilyOnly", "parse_atoms"]
