@@ -67,7 +67,8 @@ from heurcheck.properties.space import CaseSpace  # noqa: E402
 from heurcheck.findings import Verdict  # noqa: E402
 from heurcheck.properties.base import Call, Case, EstimatorFailure, NotApplicable  # noqa: E402
 from heurcheck.properties.registry import create  # noqa: E402
-from heurcheck.properties.strategies import boolean_arguments, circuit_arguments  # noqa: E402
+from heurcheck.domains.boolean import boolean_arguments  # noqa: E402
+from heurcheck.domains.circuit import circuit_arguments  # noqa: E402
 
 import faulty  # noqa: E402,F401  (importable with tests/quality on sys.path)
 from test_planted_faults import PLANTED  # noqa: E402

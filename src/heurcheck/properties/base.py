@@ -368,12 +368,11 @@ TOLERANCE_PARAMETERS: dict[str, Parameter] = {
 
 
 class Property(Protocol):
-    """A desideratum. Class attributes: `name`, `code` (D1...), `domains`, `parameters`; the
+    """A desideratum. Class attributes: `name`, `code` (D1...), `parameters`; the
     constructor takes parameter values as keywords."""
 
     name: ClassVar[str]
     code: ClassVar[str]
-    domains: ClassVar[frozenset[str]]
     parameters: ClassVar[dict[str, Parameter]]
     params: Mapping[str, Any]
 
@@ -400,7 +399,6 @@ class PropertyBase:
     params: dict[str, Any] = field(default_factory=dict)
     name: ClassVar[str] = ""
     code: ClassVar[str] = ""
-    domains: ClassVar[frozenset[str]] = frozenset()
     parameters: ClassVar[dict[str, Parameter]] = {}
 
     def __init__(self, **params: Any) -> None:
@@ -408,9 +406,8 @@ class PropertyBase:
 
     @classmethod
     def defined_on(cls) -> frozenset[str]:
-        """The domains this property is defined on: those offering a facet of it (see properties.facets),
-        and those whose cases the property still builds itself (`domains`)."""
-        return cls.domains | facet_domains(cls.name)
+        """The domains this property is defined on: those offering a facet of it (see properties.facets)."""
+        return facet_domains(cls.name)
 
     def facet(self, domain: str) -> Any:
         """This property's facet on `domain` (what is particular to the domain, see properties.facets)."""
