@@ -90,7 +90,10 @@ class NeverApplies(PropertyBase):
     """A property whose precondition never holds."""
 
     name: ClassVar[str] = "never"
-    domains: ClassVar[frozenset[str]] = frozenset({"circuit"})
+
+    @classmethod
+    def defined_on(cls) -> frozenset[str]:
+        return frozenset({"circuit"})
 
     def cases(self, domain: str, estimator: Any) -> Any:
         return st.just(Case(()))

@@ -33,6 +33,8 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from ..arguments import Arguments
+from ..domains.boolean import arguments_as_circuit
+from ..domains.boolean import to_circuit as boolean_to_circuit
 from ..domains.circuit import (
     Circuit,
     CumulantOrder,
@@ -48,6 +50,7 @@ from ..errors import InvalidOption, UnsupportedDomain
 from ..numbers import _Backend, backend_of
 from .base import Option
 from .cumulant_engine import CumulantEngine, Plan, _cyclic_gc_paused
+from .hafnian import product_tree_cumulants
 
 
 def make_plan(circuit: Circuit, arguments: Arguments, base_order: int | None) -> Plan:
@@ -192,12 +195,8 @@ def estimate_by_propagation(instance: Any, arguments: Arguments, order: int | No
     if domain == "circuit":
         return propagate(instance, arguments, order)
     if domain == "boolean":
-        from ..domains import boolean
-
-        return propagate(boolean.to_circuit(instance), boolean.arguments_as_circuit(arguments), order)
+        return propagate(boolean_to_circuit(instance), arguments_as_circuit(arguments), order)
     if domain in ("hafnian", "permanent"):
-        from .hafnian import product_tree_cumulants
-
         return product_tree_cumulants(instance, order, imputation=False)
     raise UnsupportedDomain(f"propagation estimators do not handle the {domain!r} domain")
 
@@ -267,7 +266,5 @@ class CumulantPropagation:
                 raise UnsupportedDomain(
                     f"cumulant imputation applies to hafnian product trees, not to {instance.domain!r} instances"
                 )
-            from .hafnian import product_tree_cumulants
-
             return product_tree_cumulants(instance, self.order, imputation=True)
         return estimate_by_propagation(instance, arguments, self.order)

@@ -10,11 +10,12 @@ from ...arguments import Arguments
 from ...domains.boolean import arguments_as_circuit, boolean_arguments, instances, to_circuit
 from ...domains.boolean.model import BooleanCircuit
 from ...domains.circuit import Circuit, CumulantOrder, degree
+from ...estimators.base import Capabilities
 
 
 class BooleanExactness:
     def applies(self, estimator: Any) -> str | None:
-        if "circuit" not in estimator.domains:
+        if not Capabilities.of(estimator).handles("circuit"):
             return ("on boolean circuits the complete argument order:K is given through the arithmetisation, "
                     f"and {estimator.name} does not handle arithmetic circuits")
         return None
