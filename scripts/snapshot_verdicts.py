@@ -14,6 +14,7 @@ from dataclasses import replace
 import click
 
 from heurcheck.checker import CheckRequest, CheckSettings, check
+from heurcheck.estimators.base import Capabilities
 from heurcheck.estimators.registry import Registry
 from heurcheck.properties.registry import available, property_class
 
@@ -41,7 +42,7 @@ def main(out: str, seeds: str, max_examples: int, engines: str, only: tuple[str,
             for name in only or registry.names():
                 est = registry.create(name)
                 for prop in props or available():
-                    for domain in sorted(property_class(prop).defined_on() & set(est.domains)):
+                    for domain in sorted(Capabilities.of(est).domains_among(property_class(prop).defined_on())):
                         for f in check(CheckRequest(name, properties=(prop,), domain=domain), settings, registry):
                             rows.append({"seed": seed, "engine": engine, "estimator": name, "property": prop,
                                          "domain": domain, "verdict": f.verdict.value, "cases": f.cases,
