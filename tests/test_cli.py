@@ -48,7 +48,7 @@ def test_list_json_names_every_builtin_estimator_and_domain() -> None:
     assert {"exact", "sampling", "mean", "covariance", "cumulant", "perm-row", "perm-col", "perm-sum",
             "perm-uniq", "perm-rowcol", "symmetrize"} <= names
     assert not [e for e in doc["estimators"] if "error" in e]
-    assert {d["name"] for d in doc["domains"]} == {"circuit", "boolean", "permanent", "hafnian"}
+    assert {d["name"] for d in doc["domains"]} == {"circuit", "boolean", "permanent", "hafnian", "mlp"}
 
 
 @pytest.mark.parametrize(

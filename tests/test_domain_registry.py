@@ -112,12 +112,12 @@ def test_an_entry_point_domain_must_carry_its_entry_point_name(installed) -> Non
 
 def test_an_unknown_domain_lists_builtins_and_entry_points(installed) -> None:
     installed(FakeEntryPoint("toy", "toy_package.domain:DOMAIN", ToyDomain))
-    with pytest.raises(UnknownName, match="Installed: boolean, circuit, hafnian, permanent, toy"):
+    with pytest.raises(UnknownName, match="Installed: boolean, circuit, hafnian, mlp, permanent, toy"):
         get_domain("nowhere")
 
 
 def test_every_builtin_domain_has_size_and_lift() -> None:
-    for name in ("circuit", "boolean", "permanent", "hafnian"):
+    for name in ("circuit", "boolean", "permanent", "hafnian", "mlp"):
         domain = get_domain(name)
         assert domain.name == name
         assert callable(domain.size) and callable(domain.lift)

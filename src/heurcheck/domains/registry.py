@@ -30,6 +30,7 @@ _BUILTIN = {
     "boolean": "heurcheck.domains.boolean:DOMAIN",
     "permanent": "heurcheck.domains.permanent:DOMAIN",
     "hafnian": "heurcheck.domains.hafnian:DOMAIN",
+    "mlp": "heurcheck.domains.mlp:DOMAIN",
 }
 
 _entry_points: dict[str, Any] | None = None  # name -> EntryPoint, listed on first use

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from ...errors import InvalidInstance
+
 ACTIVATIONS = ("relu", "erf", "tanh", "gelu", "identity", "square", "cube")
 POLYNOMIAL = frozenset({"identity", "square", "cube"})
 
@@ -47,6 +49,10 @@ class MLP:
     input_cov: tuple[tuple[Any, ...], ...] | None = None
     domain: ClassVar[str] = "mlp"
 
+    def __post_init__(self) -> None:
+        """Shapes only (no arithmetic, so symbolic numbers pass): the JSON reader checks symmetry and PSD."""
+        check_shapes(self)
+
     @property
     def depth(self) -> int:
         return len(self.layers)
@@ -74,3 +80,49 @@ class MLP:
         for layer in self.layers:
             out += [w for row in layer.weights for w in row] + list(layer.bias)
         return out + list(self.readout)
+
+
+def check_shapes(net: MLP) -> None:
+    """Raise InvalidInstance (naming the field, the value and what was expected) unless the shapes fit."""
+    if isinstance(net.input_dim, bool) or not isinstance(net.input_dim, int) or net.input_dim < 1:
+        raise InvalidInstance(f"field input.dim: expected an integer >= 1, got {net.input_dim!r}")
+    if not net.layers:
+        raise InvalidInstance("field layers: expected at least one layer, got none")
+    below, below_name = net.input_dim, "input.dim"
+    for k, layer in enumerate(net.layers):
+        where = f"layers[{k}]"
+        if layer.activation not in ACTIVATIONS:
+            raise InvalidInstance(
+                f"field {where}.activation: expected one of {', '.join(ACTIVATIONS)}, got {layer.activation!r}"
+            )
+        if layer.width < 1:
+            raise InvalidInstance(f"field {where}.weights: expected at least one row (one per unit), got none")
+        for i, row in enumerate(layer.weights):
+            if len(row) != below:
+                raise InvalidInstance(
+                    f"field {where}.weights[{i}]: expected {below} entries (one per unit below: {below_name} = "
+                    f"{below}), got {len(row)}"
+                )
+        if len(layer.bias) != layer.width:
+            raise InvalidInstance(
+                f"field {where}.bias: expected {layer.width} entries (one per unit, the rows of weights), "
+                f"got {len(layer.bias)}"
+            )
+        below, below_name = layer.width, f"the width of {where}"
+    if len(net.readout) != below:
+        raise InvalidInstance(
+            f"field readout: expected {below} entries ({below_name}), got {len(net.readout)}"
+        )
+    if (net.input_mean is None) != (net.input_cov is None):
+        raise InvalidInstance("field input: expected both mean and cov, or neither (x ~ N(0, I))")
+    if net.input_mean is not None and net.input_cov is not None:
+        d = net.input_dim
+        if len(net.input_mean) != d:
+            raise InvalidInstance(f"field input.mean: expected {d} entries (input.dim), got {len(net.input_mean)}")
+        if len(net.input_cov) != d:
+            raise InvalidInstance(f"field input.cov: expected {d} rows (a {d}x{d} matrix), got {len(net.input_cov)}")
+        for i, row in enumerate(net.input_cov):
+            if len(row) != d:
+                raise InvalidInstance(
+                    f"field input.cov[{i}]: expected {d} entries (a {d}x{d} matrix), got {len(row)}"
+                )

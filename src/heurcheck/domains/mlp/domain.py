@@ -1,0 +1,51 @@
+"""The `mlp` domain object."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...arguments import Atom
+from ...jsonio import Node
+from ..base import MonteCarlo
+from .jsonform import mlp_from_json, mlp_to_json
+from .lifting import lift_mlp
+from .model import MLP
+from .sampling import monte_carlo
+from .strategies import instances
+from .truth import truth
+
+
+class MLPDomain:
+    """The `mlp` domain: Y = E_x[readout . h_L(x)] for a multilayer perceptron on Gaussian inputs."""
+
+    name = "mlp"
+    summary = "Y = E_x[readout . h_L(x)] for a multilayer perceptron on Gaussian inputs x ~ N(mu, Sigma)"
+    instance_type = MLP
+    atom_types: tuple[type[Atom], ...] = ()
+
+    def from_json(self, node: Node) -> MLP:
+        return mlp_from_json(node)
+
+    def to_json(self, instance: MLP) -> dict[str, Any]:
+        return mlp_to_json(instance)
+
+    def truth(self, instance: MLP, arguments: Any) -> Any:
+        """Exact for polynomial networks and depth-1 relu/erf ones (see `truth`); no argument atoms."""
+        return truth(instance)
+
+    def monte_carlo(self, instance: MLP, arguments: Any, samples: int, seed: int) -> MonteCarlo:
+        return monte_carlo(instance, samples, seed)
+
+    def instances(self, **limits: Any) -> Any:
+        return instances(**limits)
+
+    def size(self, instance: MLP) -> int:
+        """Input dimension plus the units of every layer."""
+        return int(instance.input_dim + sum(layer.width for layer in instance.layers))
+
+    def lift(self, instance: MLP, prefix: str = "") -> MLP:
+        return lift_mlp(instance, prefix)
+
+
+MLP_DOMAIN = MLPDomain()
+DOMAIN = MLP_DOMAIN

@@ -1,0 +1,165 @@
+"""Exact truth: polynomial networks through the circuit domain, depth-1 relu/erf networks in closed form.
+
+(a) Every activation identity, square or cube: the network is compiled to an arithmetic circuit
+(`to_circuit`: one input per coordinate, x ~ N(0, 1) independent or the explicit joint Gaussian
+law) and the circuit domain's exact moments give E[Y] (exact rationals for rational parameters;
+`TruthTooExpensive` past the circuit's monomial limit).
+
+(b) Trailing identity layers are folded into the readout (r <- W^T r, plus r . b as a constant);
+if one relu or erf layer is left, each unit's pre-activation is z_i ~ N(m_i, s_i^2) with
+m_i = w_i . mu + b_i and s_i^2 = w_i^T Sigma w_i (exact), and
+E relu(z) = s phi(m/s) + m Phi(m/s),  E erf(z) = erf(m / sqrt(1 + 2 s^2)),  (s = 0: relu(m), erf(m)),
+evaluated with mpmath at 40 digits and returned as a float (relative error below 1e-12).
+
+(c) Anything else raises `TruthTooExpensive` (Monte Carlo is available).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+from ...errors import TruthTooExpensive
+from ..circuit import Circuit, Gate, Gaussian, Input, JointGaussian
+from ..circuit import truth as circuit_truth
+from ..circuit.model import _is_zero
+from .model import MLP, Layer
+
+CLOSED_FORM = frozenset({"relu", "erf"})
+_MC_HINT = "Monte Carlo (the domain's monte_carlo, or the sampling estimator) is available"
+
+
+class _Builder:
+    """Appends gates with fresh ids; `None` stands for the constant 0 (no gate)."""
+
+    def __init__(self) -> None:
+        self.gates: list[Gate] = []
+
+    def add(self, op: str, args: tuple[str, ...] = (), value: Any = None) -> str:
+        wire = f"g{len(self.gates)}"
+        self.gates.append(Gate(wire, op, args, value))
+        return wire
+
+    def affine(self, coefficients: tuple[Any, ...], wires: list[str | None], constant: Any) -> str | None:
+        """sum_j c_j wire_j + constant, skipping zero terms."""
+        total: str | None = None
+        for c, w in zip(coefficients, wires):
+            if w is None or _is_zero(c):
+                continue
+            term = w if (isinstance(c, (int, Fraction)) and c == 1) else self.add("scale", (w,), c)
+            total = term if total is None else self.add("add", (total, term))
+        if not _is_zero(constant):
+            k = self.add("const", (), constant)
+            total = k if total is None else self.add("add", (total, k))
+        return total
+
+    def activate(self, wire: str | None, activation: str) -> str | None:
+        if wire is None or activation == "identity":
+            return wire
+        square = self.add("mul", (wire, wire))
+        return square if activation == "square" else self.add("mul", (square, wire))
+
+
+def to_circuit(net: MLP) -> Circuit:
+    """The polynomial network as an arithmetic circuit over inputs x0..x{d-1} with output Y."""
+    if not net.polynomial:
+        bad = next(layer.activation for layer in net.layers if layer.activation not in ("identity", "square", "cube"))
+        raise ValueError(f"only polynomial networks compile to circuits, this one has a {bad} layer")
+    d = net.input_dim
+    if net.input_mean is None or net.input_cov is None:
+        inputs = tuple(Input(f"x{i}", Gaussian(0, 1)) for i in range(d))
+        joint = None
+    else:
+        inputs = tuple(Input(f"x{i}") for i in range(d))
+        joint = JointGaussian(tuple(net.input_mean), tuple(tuple(r) for r in net.input_cov))
+    b = _Builder()
+    below: list[str | None] = [f"x{i}" for i in range(d)]
+    for layer in net.layers:
+        below = [b.activate(b.affine(row, below, bias), layer.activation)
+                 for row, bias in zip(layer.weights, layer.bias)]
+    out = b.affine(tuple(net.readout), below, 0)
+    if out is None:
+        out = b.add("const", (), 0)
+    return Circuit(inputs, tuple(b.gates), out, joint)
+
+
+def _fold_identity(net: MLP) -> tuple[tuple[Layer, ...], tuple[Any, ...], Any]:
+    """(layers left, readout, constant) after folding trailing identity layers into the readout."""
+    layers = list(net.layers)
+    readout: list[Any] = list(net.readout)
+    constant: Any = 0
+    while len(layers) > 1 and layers[-1].activation == "identity":
+        top = layers.pop()
+        for r, bias in zip(readout, top.bias):
+            constant = constant + r * bias
+        readout = [sum((readout[i] * top.weights[i][j] for i in range(top.width)), 0) for j in range(top.fan_in)]
+    return tuple(layers), tuple(readout), constant
+
+
+def unit_laws(net: MLP, layer: Layer) -> list[tuple[Any, Any]]:
+    """(mean, variance) of each unit's pre-activation when `layer` reads the input directly (exact arithmetic)."""
+    out = []
+    for row, bias in zip(layer.weights, layer.bias):
+        if net.input_mean is None or net.input_cov is None:
+            mean, var = bias, sum((w * w for w in row), 0)
+        else:
+            mean = bias + sum((w * m for w, m in zip(row, net.input_mean)), 0)
+            var = sum((row[i] * net.input_cov[i][j] * row[j] for i in range(len(row)) for j in range(len(row))), 0)
+        out.append((mean, var))
+    return out
+
+
+def _mpf(mp: Any, v: Any) -> Any:
+    if isinstance(v, Fraction):
+        return mp.mpf(v.numerator) / v.denominator
+    return mp.mpf(v)
+
+
+def gaussian_expectation(activation: str, mean: Any, var: Any) -> Any:
+    """E act(z) for z ~ N(mean, var), act relu or erf, as an mpmath number (closed form)."""
+    import mpmath  # lazy: comes with sympy, only needed here
+
+    mp = mpmath.mp
+    m, v = _mpf(mp, mean), _mpf(mp, var)
+    if activation == "relu":
+        if v <= 0:
+            return max(m, mp.mpf(0))
+        s = mp.sqrt(v)
+        t = m / s
+        return s * mp.npdf(t) + m * mp.ncdf(t)
+    if activation == "erf":
+        return mp.erf(m / mp.sqrt(1 + 2 * v))
+    raise ValueError(f"no closed form for {activation!r}")
+
+
+def closed_form(net: MLP) -> float | None:
+    """E[Y] for a network that is one relu/erf layer after folding trailing identity layers, else None."""
+    layers, readout, constant = _fold_identity(net)
+    if len(layers) != 1 or layers[0].activation not in CLOSED_FORM:
+        return None
+    import mpmath
+
+    with mpmath.workdps(40):
+        total = _mpf(mpmath.mp, constant)
+        for r, (mean, var) in zip(readout, unit_laws(net, layers[0])):
+            if _is_zero(r):
+                continue
+            total += _mpf(mpmath.mp, r) * gaussian_expectation(layers[0].activation, mean, var)
+        return float(total)
+
+
+def truth(net: MLP) -> Any:
+    """The exact E[Y] (a Fraction for rational polynomial networks, a float from a closed form)."""
+    if net.polynomial:
+        try:
+            return circuit_truth(to_circuit(net))
+        except TruthTooExpensive as exc:
+            raise TruthTooExpensive(f"mlp exact truth through its arithmetic circuit: {exc}; {_MC_HINT}") from None
+    value = closed_form(net)
+    if value is None:
+        kinds = ", ".join(layer.activation for layer in net.layers)
+        raise TruthTooExpensive(
+            f"mlp exact truth is implemented for polynomial networks (identity, square, cube) and for one "
+            f"relu or erf layer (then identity layers only); this network's layers are {kinds}; {_MC_HINT}"
+        )
+    return value
