@@ -23,6 +23,9 @@ Mean and covariance have forward passes that cost O(live wires) per gate (numpy 
 wires still needed later); any other plan runs the cumulant engine on multisets of wires: a demand
 pass finds the multisets the output needs, a forward pass evaluates them and frees each after its
 last use (see `CumulantEngine`). Everything is generic over the number backend (float, Fraction, sympy, z3).
+Mean and covariance also run on multilayer perceptrons (`estimators/mlp.py`): numpy floats, so on
+that domain they are not traceable; the parameters are converted to floats (symbolic ones are refused
+with UnsupportedDomain), and a non-empty argument set is refused likewise (mlp has no atoms yet).
 Sources: Christiano, Neyman, Xu, "Formalizing the presumption of independence" (2022), and the
 cumulant propagation of ARC's heuristic-hafnian code.
 """
@@ -33,6 +36,7 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from ..arguments import Arguments
+from ..domains import domain_names
 from ..domains.boolean import arguments_as_circuit
 from ..domains.boolean import to_circuit as boolean_to_circuit
 from ..domains.circuit import (
@@ -51,6 +55,7 @@ from ..numbers import _Backend, backend_of
 from .base import Option
 from .cumulant_engine import CumulantEngine, Plan, _cyclic_gc_paused
 from .hafnian import product_tree_cumulants
+from .mlp import mlp_covariance, mlp_mean
 
 
 def make_plan(circuit: Circuit, arguments: Arguments, base_order: int | None) -> Plan:
@@ -190,7 +195,8 @@ def _pad(row: Any, size: int, backend: _Backend) -> Any:
 def estimate_by_propagation(instance: Any, arguments: Arguments, order: int | None) -> Any:
     """Order-K propagation on any supported domain: circuits wire by wire, boolean circuits through
     their arithmetisation, hafnians and permanents on their product tree (all nodes of one height
-    expanded together, as in ARC's heuristic-hafnian)."""
+    expanded together, as in ARC's heuristic-hafnian), multilayer perceptrons (mean and covariance
+    only) layer by layer in floats (see `estimators/mlp.py`)."""
     domain = instance.domain
     if domain == "circuit":
         return propagate(instance, arguments, order)
@@ -198,6 +204,10 @@ def estimate_by_propagation(instance: Any, arguments: Arguments, order: int | No
         return propagate(boolean_to_circuit(instance), arguments_as_circuit(arguments), order)
     if domain in ("hafnian", "permanent"):
         return product_tree_cumulants(instance, order, imputation=False)
+    if domain == "mlp" and order in (1, 2):
+        if len(arguments):  # the mlp domain has no argument atoms yet
+            raise UnsupportedDomain(f"propagation on mlp instances takes no arguments, not {arguments.text()}")
+        return mlp_mean(instance) if order == 1 else mlp_covariance(instance)
     raise UnsupportedDomain(f"propagation estimators do not handle the {domain!r} domain")
 
 
@@ -215,13 +225,17 @@ def parse_order(value: Any) -> int | None:
 
 
 _CIRCUITS = frozenset({"circuit", "boolean", "hafnian", "permanent"})
+# mean and covariance also propagate through multilayer perceptrons; "mlp" is declared once the mlp
+# domain is registered (the registry rejects an estimator naming an unknown domain)
+_WITH_MLP = _CIRCUITS | (frozenset({"mlp"}) & frozenset(domain_names()))
 
 
 class MeanPropagation:
-    """Mean propagation (cumulant order 1): the presumption of independence at every product."""
+    """Mean propagation (cumulant order 1): the presumption of independence at every product; on
+    mlp, independent Gaussian units in each layer (floats: `traceable` holds for the other domains)."""
 
     name: ClassVar[str] = "mean"
-    domains: ClassVar[frozenset[str]] = _CIRCUITS
+    domains: ClassVar[frozenset[str]] = _WITH_MLP
     randomised: ClassVar[bool] = False
     traceable: ClassVar[bool] = True
     options: ClassVar[dict[str, Option]] = {}
@@ -231,10 +245,11 @@ class MeanPropagation:
 
 
 class CovariancePropagation:
-    """Covariance propagation (cumulant order 2, Gaussian closure)."""
+    """Covariance propagation (cumulant order 2, Gaussian closure); on mlp, jointly Gaussian
+    pre-activations in each layer (floats: `traceable` holds for the other domains)."""
 
     name: ClassVar[str] = "covariance"
-    domains: ClassVar[frozenset[str]] = _CIRCUITS
+    domains: ClassVar[frozenset[str]] = _WITH_MLP
     randomised: ClassVar[bool] = False
     traceable: ClassVar[bool] = True
     options: ClassVar[dict[str, Option]] = {}
