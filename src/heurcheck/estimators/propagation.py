@@ -36,7 +36,6 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from ..arguments import Arguments
-from ..domains import domain_names
 from ..domains.boolean import arguments_as_circuit
 from ..domains.boolean import to_circuit as boolean_to_circuit
 from ..domains.circuit import (
@@ -225,9 +224,7 @@ def parse_order(value: Any) -> int | None:
 
 
 _CIRCUITS = frozenset({"circuit", "boolean", "hafnian", "permanent"})
-# mean and covariance also propagate through multilayer perceptrons; "mlp" is declared once the mlp
-# domain is registered (the registry rejects an estimator naming an unknown domain)
-_WITH_MLP = _CIRCUITS | (frozenset({"mlp"}) & frozenset(domain_names()))
+_WITH_MLP = _CIRCUITS | {"mlp"}  # mean and covariance also propagate through multilayer perceptrons
 
 
 class MeanPropagation:

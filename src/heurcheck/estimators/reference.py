@@ -6,6 +6,7 @@ from typing import Any, ClassVar
 
 from ..arguments import Arguments
 from ..domains import get_domain
+from ..errors import OutsideDomain, TruthTooExpensive
 from .base import EVERY_DOMAIN, Estimate, Option
 
 
@@ -19,7 +20,10 @@ class Exact:
     options: ClassVar[dict[str, Option]] = {}
 
     def estimate(self, instance: Any, arguments: Arguments) -> Any:
-        return get_domain(instance.domain).truth(instance, arguments)
+        try:
+            return get_domain(instance.domain).truth(instance, arguments)
+        except TruthTooExpensive as exc:  # the reference is defined only where the truth is in reach
+            raise OutsideDomain(f"no exact value: {exc}") from None
 
 
 class Sampling:

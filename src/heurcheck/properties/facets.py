@@ -63,6 +63,7 @@ BUILTIN: dict[str, dict[str, str]] = {
     "linearity": {
         "circuit": "heurcheck.properties.linearity.circuit:FACET",
         "permanent": "heurcheck.properties.linearity.permanent:FACET",
+        "mlp": "heurcheck.properties.linearity.mlp:FACET",
     },
     "respect-for-proofs": {
         "circuit": "heurcheck.properties.proofs.circuit:FACET",
