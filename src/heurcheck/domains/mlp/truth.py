@@ -137,7 +137,7 @@ def closed_form(net: MLP) -> float | None:
     layers, readout, constant = _fold_identity(net)
     if len(layers) != 1 or layers[0].activation not in CLOSED_FORM:
         return None
-    import mpmath
+    import mpmath  # lazy: comes with sympy, slow to import, only for closed forms
 
     with mpmath.workdps(40):
         total = _mpf(mpmath.mp, constant)
