@@ -56,7 +56,7 @@ from hypothesis import seed as hseed
 from ...arguments import EMPTY, Arguments
 from ...domains import atom_kinds, get_domain, parse_atom
 from ...errors import InvalidOption
-from ...estimators.base import Estimate
+from ...estimators.base import Capabilities, Estimate
 from ...numbers import to_float
 from ..base import TOLERANCE_PARAMETERS, Call, Case, NotApplicable, Outcome, Parameter, PropertyBase, tolerance
 from ..space import CaseSpace, Enumeration
@@ -221,7 +221,7 @@ class Accuracy(PropertyBase):
     def _argument_sets(self, domain: str, estimator: Any) -> tuple[Arguments, Arguments]:
         text = self.params["arguments"].strip()
         if text == "default":
-            pi = Arguments(parse_atom(domain, t) for t in getattr(estimator, "default_arguments", ()))
+            pi = Arguments(parse_atom(domain, t) for t in Capabilities.of(estimator).default_arguments)
         else:
             pi = parse_atoms(domain, text)
         pi0 = parse_atoms(domain, self.params["coarser"])

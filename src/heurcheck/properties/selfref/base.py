@@ -9,7 +9,7 @@ from fractions import Fraction
 from typing import Any, ClassVar, Protocol
 
 from ...arguments import Arguments
-from ...estimators.base import Estimate
+from ...estimators.base import Capabilities, Estimate
 from ...numbers import is_plain_number, polynomial_terms
 from ..base import Call, Case, EstimatorFailure, Outcome, PropertyBase, equality
 from ..facets import facet as registered_facet
@@ -115,15 +115,15 @@ class _SelfReference(PropertyBase):
             offered = (f"{where[0]} domain only" if len(where) == 1 else
                        f"{' or '.join(where)} domain" if where else "no domain offers it")
             return f"the {route} route {NEEDS[route]}: {offered}, not {domain}"
-        if route == "traceable" and not getattr(estimator, "traceable", False):
-            name = getattr(estimator, "name", "the estimator")
+        if route == "traceable" and not Capabilities.of(estimator).traceable:
+            name = Capabilities.of(estimator).name
             return f"{name} is not traceable (it cannot run on symbolic revealed values)"
         return None
 
     def route(self, estimator: Any, domain: str) -> tuple[str | None, str]:
         """(the route that decides for this estimator on this domain, or None; why not, when None)."""
         wanted = self.params["route"]
-        name = getattr(estimator, "name", "the estimator")
+        name = Capabilities.of(estimator).name
         why = {r: self._why_not(r, estimator, domain) for r in REASON_ORDER}
         if wanted != "auto":
             return (wanted, "") if why[wanted] is None else (None, f"route {wanted}: {why[wanted]}")
@@ -147,7 +147,7 @@ class _SelfReference(PropertyBase):
         if route is None:
             raise ValueError(why)
         facet: SelfReferenceFacet = self.facet(domain)
-        return facet.cases(route, self.params, self.needs_pair, bool(getattr(estimator, "traceable", False)))
+        return facet.cases(route, self.params, self.needs_pair, Capabilities.of(estimator).traceable)
 
     # ---- evaluation
 
