@@ -50,3 +50,36 @@ def test_a_readout_that_is_not_used_linearly_is_caught_and_the_witness_shows_why
     # the witness shows the cause: a negative readout weight (which the estimator drops)
     readouts = [finding.witness["instances"][k]["readout"] for k in ("X", "Y", "Z")]
     assert any(float(r) < 0 for readout in readouts for r in readout), readouts
+
+
+class LastReluForgotten:
+    """mean propagation that skips the last layer's activation: its estimate can be negative."""
+
+    name: ClassVar[str] = "last-relu-forgotten"
+    domains: ClassVar[frozenset[str]] = frozenset({"mlp"})
+
+    def estimate(self, instance: Any, arguments: Any) -> float:
+        from dataclasses import replace
+
+        last = replace(instance.layers[-1], activation="identity")
+        return mlp_mean(replace(instance, layers=instance.layers[:-1] + (last,)))
+
+
+def _bounded(estimator: str, registry: Registry | None = None) -> Any:
+    (finding,) = check(CheckRequest(estimator, properties=("boundedness",), domain="mlp"), COUNTED, registry)
+    return finding
+
+
+def test_a_non_negative_network_gets_a_non_negative_estimate_from_every_built_in() -> None:
+    assert "mlp" in property_class("boundedness").defined_on()
+    for name in ("mean", "covariance", "exact", "sampling"):
+        finding = _bounded(name)
+        assert finding.verdict is Verdict.NOT_REFUTED and finding.cases > 0, (name, finding.message)
+
+
+def test_an_estimator_that_forgets_the_last_relu_is_caught_below_zero() -> None:
+    registry = Registry.default()
+    registry.register(LastReluForgotten)
+    finding = _bounded("last-relu-forgotten", registry)
+    assert finding.verdict is Verdict.VIOLATED, finding.message
+    assert finding.observed is not None and finding.observed["relation"] == ">=" and finding.observed["rhs"] == 0.0

@@ -33,6 +33,7 @@ BUILTIN: dict[str, dict[str, str]] = {
     },
     "boundedness": {
         "boolean": "heurcheck.properties.boundedness.boolean:FACET",
+        "mlp": "heurcheck.properties.boundedness.mlp:FACET",
     },
     "set-semantics": {
         "circuit": "heurcheck.properties.set_semantics.circuit:FACET",

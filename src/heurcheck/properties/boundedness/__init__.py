@@ -1,8 +1,12 @@
-"""boundedness (D3): 0 <= G(p(C) | Pi) <= 1 for a probability p(C) = Pr[C(x) = 1].
+"""boundedness (D3): l <= G(Y | Pi) <= u whenever the quantity is known to lie in [l, u]; for a
+probability p(C) = Pr[C(x) = 1], 0 <= G(p(C) | Pi) <= 1.
 
-Form [R]: the estimate of a probability lies in [0, 1]. Parameters: `max_gates`, tolerances.
-Domain: boolean. Every estimator of that domain. Tolerance: absolute + relative; stderr-scaled
-for randomised estimators. Source: Neyman, PhD thesis ch. 9 (2024).
+Form [R]: the estimate of a bounded quantity lies within its bounds: on boolean circuits a
+probability, in [0, 1]; on MLPs whose last activation is non-negative (relu, square) read out with
+non-negative weights, E[Y] >= 0 (no upper bound). Each domain's facet says which instances are
+bounded and by what. Parameters: `max_gates`, tolerances. Domains: boolean, mlp. Every estimator of
+those domains. Tolerance: absolute + relative; stderr-scaled for randomised estimators.
+Source: Neyman, PhD thesis ch. 9 (2024).
 """
 
 from __future__ import annotations
@@ -15,10 +19,16 @@ from ..base import TOLERANCE_PARAMETERS, Call, Case, Outcome, Parameter, Propert
 
 
 class BoundednessFacet(Protocol):
-    """What boundedness needs of a domain: instances whose quantity is a probability."""
+    """What boundedness needs of a domain: instances whose quantity is known to be bounded."""
+
+    quantity: str  # how the quantity is written in the outcome's detail, e.g. "p(C)"
 
     def instances(self, max_gates: int) -> Any:
-        """The strategy Y is drawn from (its quantity lies in [0, 1])."""
+        """The strategy Y is drawn from (its quantity lies within `bounds(Y)`)."""
+        ...
+
+    def bounds(self, y: Any) -> tuple[Any, Any | None]:
+        """(l, u): the quantity of `y` lies in [l, u]; u None when it has no upper bound."""
         ...
 
     def arguments(self, y: Any) -> Any:
@@ -50,7 +60,10 @@ class Boundedness(PropertyBase):
     def evaluate(self, case: Case, call: Call) -> Outcome:
         y, pi = case.instance("Y"), case.args("Pi")
         pi.check(y)
+        facet: BoundednessFacet = self.facet(y.domain)
+        lower, upper = facet.bounds(y)
         g = call(y, pi)
-        low = at_least(self.params, g, 0, ">=", detail="G(p(C) | Pi) >= 0")
-        high = at_least(self.params, g, 1, "<=", detail="G(p(C) | Pi) <= 1")
-        return max(low, high, key=lambda o: (o.violation, o.score or 0.0))
+        outcomes = [at_least(self.params, g, lower, ">=", detail=f"G({facet.quantity} | Pi) >= {lower}")]
+        if upper is not None:
+            outcomes.append(at_least(self.params, g, upper, "<=", detail=f"G({facet.quantity} | Pi) <= {upper}"))
+        return max(outcomes, key=lambda o: (o.violation, o.score or 0.0))

@@ -9,11 +9,16 @@ from ...domains.boolean.model import BooleanCircuit
 
 
 class BooleanBoundedness:
+    quantity = "p(C)"
+
     def instances(self, max_gates: int) -> Any:
         return instances(max_inputs=3, max_gates=max_gates, probabilities="rational")
 
     def arguments(self, c: BooleanCircuit) -> Any:
         return boolean_arguments(c)
+
+    def bounds(self, c: BooleanCircuit) -> tuple[int, int]:
+        return 0, 1  # a probability
 
 
 FACET = BooleanBoundedness()
