@@ -39,6 +39,7 @@ import numpy as np
 
 from ..domains.mlp.model import MLP
 from ..errors import UnsupportedDomain
+from ..vector_math import erf
 
 Array = np.ndarray
 GH_NODES = 64  # per unit (tanh, gelu)
@@ -46,7 +47,7 @@ GH_PAIR_NODES = 20  # per dimension, for pairs (tanh, gelu)
 GL_NODES = 48  # Gauss-Legendre nodes of the Phi_2 / arcsine integral
 _ROW_BLOCK = 16  # rows of the pair quadrature evaluated at once
 
-_erf = np.vectorize(math.erf, otypes=[float])
+_erf = erf  # vectorised (heurcheck.vector_math)
 
 
 def _Phi(x: Array) -> Array:

@@ -7,18 +7,12 @@ from typing import Any
 
 import numpy as np
 
+from ...vector_math import erf
 from ..base import MonteCarlo
 from .model import MLP
 
 CHUNK_FLOATS = 2**22  # at most this many activations (32 MiB of float64) alive per layer and chunk
 MAX_CHUNK = 65_536
-
-_erf = np.frompyfunc(math.erf, 1, 1)  # numpy has no erf; math.erf is exact to the last bit (about 0.13 us each)
-
-
-def erf(z: np.ndarray) -> np.ndarray:
-    return np.asarray(_erf(z), dtype=np.float64)
-
 
 def activate(z: np.ndarray, activation: str) -> np.ndarray:
     if activation == "relu":
