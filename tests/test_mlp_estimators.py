@@ -12,6 +12,7 @@ import sympy
 
 from heurcheck.arguments import Arguments
 from heurcheck.domains.circuit.atoms import CumulantOrder
+from heurcheck.domains.mlp import DOMAIN
 from heurcheck.domains.mlp.model import MLP, Layer
 from heurcheck.errors import UnsupportedDomain
 from heurcheck.estimators.mlp import activate, mlp_covariance, mlp_mean, post_activation
@@ -200,3 +201,18 @@ def test_estimators_on_mlp_numbers_arguments_and_cumulant() -> None:
     with pytest.raises(UnsupportedDomain):
         CumulantPropagation().estimate(mlp, Arguments())
     assert "mlp" not in CumulantPropagation.domains
+
+
+def test_the_shipped_mlp_examples_load_and_match_the_readme() -> None:
+    from pathlib import Path
+
+    from heurcheck import load_instance
+
+    examples = Path(__file__).resolve().parent.parent / "examples" / "instances"
+    two = load_instance(examples / "mlp-relu-2-layer.json")
+    assert abs(mlp_covariance(two) - float(DOMAIN.truth(two, Arguments()))) <= 1e-12
+    deep = load_instance(examples / "mlp-relu-depth3-width16.json")
+    assert deep.depth == 3 and len(deep.readout) == 16
+    # the figures the README quotes
+    assert mlp_mean(deep) == pytest.approx(5.465818579, rel=1e-9)
+    assert mlp_covariance(deep) == pytest.approx(5.764101493, rel=1e-9)
