@@ -93,16 +93,12 @@ def test_a_violation_too_small_to_show_in_floats_is_tiny_not_a_witness() -> None
 
 def test_a_solver_that_overruns_its_time_is_stopped_hard(monkeypatch: pytest.MonkeyPatch) -> None:
     def never_answers(*job: Any) -> Any:  # the forked child inherits this stand-in for z3's solve
-        time.sleep(3600)
+        time.sleep(60)  # were the child not stopped, its answer (None) would not read as a timeout
 
     monkeypatch.setattr(smt, "_solve", never_answers)
     m = symbol("x.mean")
-    start = time.perf_counter()
     answer = smt.find_violation(m * m, 0, ">=", Space((m,), frozenset(), frozenset()), 0.2)
     assert answer.status == "timeout" and "stopped" in answer.detail
-    # no tight bound on a loaded machine: several times the timeout and the grace second, plus slack (the
-    # stand-in sleeps an hour, so a solver that was not stopped still fails this)
-    assert time.perf_counter() - start < 5 * (0.2 + 1.0) + 10
 
 
 def test_non_polynomial_sides_are_refused_with_the_expression_named() -> None:

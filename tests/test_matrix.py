@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -35,13 +34,11 @@ def test_the_card_has_a_cell_for_every_pair(card) -> None:
 @pytest.mark.slow
 def test_a_card_whose_budget_ends_its_checks_stays_near_its_budget(tmp_path: Path) -> None:
     settings = MatrixSettings(budget=3, estimators=("mean",), properties=("linearity",), findings_dir=tmp_path)
-    start = time.monotonic()
-    card = run_matrix(settings)  # mean is linear: only the budget ends the search of 5000 cases
-    wall = time.monotonic() - start
+    card = run_matrix(settings)  # mean is linear: only the budget ends the search of 2000 cases
     findings = card.cells[("mean", "linearity")].findings
     assert findings and all(f.verdict in (Verdict.NOT_REFUTED, Verdict.INCONCLUSIVE) and "budget" in f.message
                             for f in findings)  # the budget ended each check, after some cases or none
-    assert wall < 3 * 3 + 20  # several budgets, plus process start-up and slack for a loaded machine
+    assert all(f.cases < settings.max_examples for f in findings)  # the budget, not the case count, ended it
 
 
 @pytest.mark.slow

@@ -8,12 +8,15 @@ times slower on large arrays (see BENCHMARKS.md).
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
 import numpy as np
 
 _math_erf = np.frompyfunc(math.erf, 1, 1)
+_FORCED_ELEMENTWISE: list[bool] = []  # inside `elementwise_erf()`: the fallback even where scipy is installed
 
 
 @cache
@@ -33,7 +36,17 @@ def erf_elementwise(x: Any) -> np.ndarray:
 
 def erf(x: Any) -> np.ndarray:
     """erf of every element of `x`, as float64."""
-    vectorised = _scipy_erf()
+    vectorised = None if _FORCED_ELEMENTWISE else _scipy_erf()
     if vectorised is not None:
         return np.asarray(vectorised(np.asarray(x, dtype=np.float64)), dtype=np.float64)
     return erf_elementwise(x)
+
+
+@contextmanager
+def elementwise_erf() -> Iterator[None]:
+    """Within the block, `erf` takes the element-wise fallback (to measure it beside scipy's)."""
+    _FORCED_ELEMENTWISE.append(True)
+    try:
+        yield
+    finally:
+        _FORCED_ELEMENTWISE.pop()

@@ -47,11 +47,8 @@ GH_PAIR_NODES = 20  # per dimension, for pairs (tanh, gelu)
 GL_NODES = 48  # Gauss-Legendre nodes of the Phi_2 / arcsine integral
 _ROW_BLOCK = 16  # rows of the pair quadrature evaluated at once
 
-_erf = erf  # vectorised (heurcheck.vector_math)
-
-
 def _Phi(x: Array) -> Array:
-    return 0.5 * (1.0 + _erf(np.asarray(x, dtype=float) / math.sqrt(2.0)))
+    return 0.5 * (1.0 + erf(np.asarray(x, dtype=float) / math.sqrt(2.0)))
 
 
 def _phi(x: Array) -> Array:
@@ -63,7 +60,7 @@ def activate(name: str, x: Array) -> Array:
     if name == "relu":
         return np.maximum(x, 0.0)
     if name == "erf":
-        return _erf(x)
+        return erf(x)
     if name == "tanh":
         return np.tanh(x)
     if name == "gelu":
@@ -139,7 +136,7 @@ def unit_moments(name: str, m: Array, v: Array) -> tuple[Array, Array]:
             mean = s * _phi(al) + m * _Phi(al)
             var = (m * m + v) * _Phi(al) + m * s * _phi(al) - mean * mean
         elif name == "erf":
-            mean = _erf(m / np.sqrt(1.0 + 2.0 * v))
+            mean = erf(m / np.sqrt(1.0 + 2.0 * v))
             var = _erf_cov(m, m, v, v, v)
         elif name in ("tanh", "gelu"):
             z, w = _hermite(GH_NODES)
