@@ -91,3 +91,13 @@ def test_a_failing_estimator_exits_one_without_a_traceback(tmp_path) -> None:
 def test_the_single_file_plugin_example_runs_from_the_command_line() -> None:
     code, out, _ = run("estimate", f"{EXAMPLES / 'plugins' / 'clamped_mean.py'}:ClampedMean", FANOUT, "-o", "low=0.1")
     assert code == 0 and "0.6111" in out
+
+
+def test_python_dash_m_heurcheck_runs_the_command_line():
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "heurcheck", "list", "properties", "--json"],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "linearity" in done.stdout

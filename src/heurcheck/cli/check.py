@@ -1,0 +1,113 @@
+"""`heurcheck check`: search one estimator for counterexamples to properties."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.markup import escape
+
+from ..checker import CheckRequest, CheckSettings, check, summarise
+from ..domains import get_domain
+from ..engines import ENGINES
+from ..interrupt import INTERRUPTED, stop_on_signals
+from ..jsonio import write_json_atomic
+from ..properties.registry import available, property_class
+from .common import input_errors, isolation_options, key_values
+
+
+_STYLE = {
+    "proved": "bold green", "violated": "bold red", "estimator-error": "bold magenta", "not-refuted": "yellow",
+    "statistically-consistent": "yellow", "inconclusive": "dim", "vacuous": "dim", "not-applicable": "dim",
+}
+
+
+def _parameters(pairs: tuple[str, ...], properties: tuple[str, ...]) -> dict[str, dict[str, str]]:
+    """`-P KEY=VALUE` applies to every selected property that declares KEY (an error if none does)."""
+    out: dict[str, dict[str, str]] = {}
+    for key, value in key_values(pairs).items():
+        takers = [p for p in properties if key in property_class(p).parameters]
+        if not takers:
+            raise click.BadParameter(f"no selected property has a parameter {key!r}", param_hint="-P")
+        for p in takers:
+            out.setdefault(p, {})[key] = value
+    return out
+
+
+def _verdict_line(f: Any) -> str:
+
+    style = _STYLE.get(f.verdict.value, "")
+    head = f"[{style}]{f.verdict.value:<24}[/{style}] {f.property:<22} {f.domain:<9}"
+    detail = f.message
+    if f.observed and "size" in f.observed:
+        detail += f" (witness size {f.observed['size']})"
+    if f.route:
+        detail += f" [route: {f.route}]"
+    return f"{head} {escape(detail)}\n{'':24}   [dim]rerun: {escape(f.command)}[/dim]"
+
+
+@click.command("check")
+@click.argument("estimator")
+@click.option("-p", "--property", "properties", multiple=True, metavar="PROPERTY",
+              help="A property to check (repeatable); default: every property.")
+@click.option("--domain", default=None, help="Only this domain (default: every domain both support).")
+@click.option("-o", "--option", "options", multiple=True, metavar="KEY=VALUE", help="An estimator option.")
+@click.option("-P", "--parameter", "parameters", multiple=True, metavar="KEY=VALUE",
+              help="A property parameter, given to every selected property that has it.")
+@click.option("--max-examples", type=click.IntRange(1, 10**7), default=5000, show_default=True,
+              help="Most cases per check (the budget usually ends the search first).")
+@click.option("--budget", type=click.FloatRange(0.1, 86400), default=60.0, show_default=True,
+              help="Seconds per (property, domain) check.")
+@click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=0, show_default=True)
+@click.option("--findings", "findings_dir", type=click.Path(file_okay=False), default="heurcheck-findings",
+              show_default=True, help="Folder where each counterexample is saved the moment it is found.")
+@click.option("--json", "json_file", type=click.Path(dir_okay=False), default=None,
+              help="Also write every verdict to this JSON file.")
+@click.option("--engine", type=click.Choice(ENGINES), default="random",
+              show_default=True,
+              help="random search; exhaustive enumeration of a property's finite domain; symbolic (sympy) or smt "
+                   "(z3): decide each circuit structure for all parameter values; auto: per property, exhaustive "
+                   "or smt where they apply, then random search.")
+@click.option("--max-nodes", type=click.IntRange(1, 8), default=4, show_default=True,
+              help="symbolic/smt: enumerate circuit structures up to this many nodes (inputs + gates).")
+@click.option("--call-timeout", type=click.FloatRange(0.01, 86400), default=10.0, show_default=True,
+              help="Seconds per estimator call; a slower call is an estimator-error finding.")
+@isolation_options
+def check_command(estimator: str, properties: tuple[str, ...], domain: str | None, options: tuple[str, ...],
+                  parameters: tuple[str, ...], max_examples: int, budget: float, seed: int, findings_dir: str,
+                  json_file: str | None, engine: str, max_nodes: int, call_timeout: float, isolate: str,
+                  memory_limit: int) -> None:
+    """Search for counterexamples to PROPERTIES in ESTIMATOR; exit 1 if one is found."""
+
+
+    console = Console(stderr=False)
+    with input_errors():
+        if domain is not None:
+            get_domain(domain)
+        for name in properties:
+            property_class(name)
+        selected = properties or available()
+        request = CheckRequest(estimator, key_values(options), tuple(properties), _parameters(parameters, selected),
+                               domain)
+        settings = CheckSettings(max_examples=max_examples, budget=budget, seed=seed,
+                                 findings_dir=Path(findings_dir), engine=engine, max_nodes=max_nodes,
+                                 call_timeout=call_timeout, isolate=isolate, memory_limit=memory_limit * 2**20)
+        with console.status(f"checking {estimator}...", spinner="dots") as status, stop_on_signals():
+            def shown(finding: Any) -> None:
+                console.print(_verdict_line(finding), highlight=False)
+                status.update(f"checking {estimator}...")
+
+            findings = check(request, settings, on_finding=shown)
+    partial = any(f.partial for f in findings)
+    if json_file:
+        write_json_atomic(json_file, {"estimator": estimator, "options": request.options, "seed": seed,
+                                      "partial": partial, "findings": [f.to_json() for f in findings]})
+    failures = [f for f in findings if f.verdict.is_failure]
+    if failures:
+        console.print(f"{len(failures)} counterexample(s); saved in {findings_dir}/", highlight=False)
+    if partial:
+        console.print(f"interrupted: the report is partial ({len(findings)} finding(s) so far)", highlight=False)
+    sys.exit(INTERRUPTED if partial else summarise(findings))

@@ -1,0 +1,79 @@
+"""`heurcheck estimate`: one estimator's estimate of one instance, optionally with the truth."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from ..api import check_applies, default_arguments, evaluate, exact_text, parse_arguments, to_jsonable
+from ..domains import load_instance
+from ..errors import HeurcheckError
+from ..estimators.registry import Registry
+from .common import ESTIMATOR_FAILED, USAGE_ERROR, input_errors, key_values, number_text
+
+
+def _stderr_text(stderr: float | None) -> str:
+    if stderr is None:
+        return ""
+    return "  (exact: standard error 0)" if stderr == 0 else f" ± {stderr:.3g} (standard error)"
+
+
+@click.command("estimate")
+@click.argument("estimator")
+@click.argument("instance", type=click.Path(dir_okay=False))
+@click.option("-a", "--argument", "arguments", multiple=True, metavar="ARGUMENT",
+              help="An argument atom, e.g. keep:g1,g2  order:3  reveal:x=1/2  row-sums (repeatable).")
+@click.option("-o", "--option", "options", multiple=True, metavar="KEY=VALUE",
+              help="An estimator option, e.g. order=3 (repeatable).")
+@click.option("--truth", is_flag=True, help="Also compute the exact value and the error.")
+@click.option("--exact", is_flag=True, help="Compute in exact rationals instead of floats.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def estimate_command(estimator: str, instance: str, arguments: tuple[str, ...], options: tuple[str, ...],
+                     truth: bool, exact: bool, as_json: bool) -> None:
+    """Print ESTIMATOR's estimate of the quantity in INSTANCE (a JSON instance file)."""
+    with input_errors():
+        x = load_instance(instance)
+        est = Registry.default().create(estimator, **key_values(options))
+        check_applies(est, x)
+        pi = parse_arguments(x.domain, arguments) if arguments else default_arguments(est, x.domain)
+        pi.check(x)
+    try:
+        result = evaluate(est, x, pi, exact=exact, truth=truth)
+    except HeurcheckError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(USAGE_ERROR)
+    except Exception as exc:  # the estimator under test failed: report it, do not crash
+        click.echo(f"estimator {est.name!r} failed on {instance}: {exc.__class__.__name__}: {exc}", err=True)
+        sys.exit(ESTIMATOR_FAILED)
+    e = result.estimate
+    if as_json:
+        doc: dict[str, Any] = {
+            "estimator": est.name, "options": key_values(options), "instance": instance, "domain": x.domain,
+            "arguments": pi.to_json(), "estimate": to_jsonable(e.value), "estimate_exact": exact_text(e.value),
+        }
+        if e.stderr is not None:
+            doc["stderr"] = e.stderr
+        if truth:
+            doc.update(truth=to_jsonable(result.truth), truth_exact=exact_text(result.truth),
+                       error=to_jsonable(result.error))
+        click.echo(json.dumps(doc, indent=2))
+        return
+    rows: list[tuple[str, str]] = [
+        ("estimator", est.name + "".join(f" {o}" for o in options)),
+        ("instance", f"{instance} ({x.domain})"),
+        ("arguments", pi.text() + ("" if arguments or not len(pi) else "  (the estimator's defaults)")),
+        ("estimate", number_text(e.value) + _stderr_text(e.stderr)),
+    ]
+    if truth:
+        rows += [("truth", number_text(result.truth)), ("error", number_text(result.error))]
+    table = Table(show_header=False, box=None)
+    table.add_column(style="bold")
+    table.add_column()
+    for k, v in rows:
+        table.add_row(k, v)
+    Console().print(table)

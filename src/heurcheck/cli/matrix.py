@@ -1,0 +1,73 @@
+"""`heurcheck matrix`: the report card of estimators x properties."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from ..estimators.registry import Registry
+from ..interrupt import INTERRUPTED, stop_on_signals
+from ..jsonio import write_json_atomic, write_text_atomic
+from ..matrix import MatrixSettings, default_jobs, run_matrix
+from ..properties.registry import property_class
+from ..report import html_page, markdown, terminal
+from .common import input_errors, isolation_options
+
+
+@click.command("matrix")
+@click.option("--budget", type=click.FloatRange(1, 86400), default=180.0, show_default=True,
+              help="Seconds for the whole card, scheduled across the checks.")
+@click.option("-e", "--estimator", "estimators", multiple=True, help="Only these estimators (repeatable).")
+@click.option("-p", "--property", "properties", multiple=True, help="Only these properties (repeatable).")
+@click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=0, show_default=True)
+@click.option("--jobs", type=click.IntRange(1, 64), default=None, help="Worker processes (default: up to 2).")
+@click.option("--findings", "findings_dir", type=click.Path(file_okay=False), default="heurcheck-findings",
+              show_default=True, help="Folder where each counterexample is saved the moment it is found.")
+@click.option("--json", "json_file", type=click.Path(dir_okay=False), default=None, help="Write the card as JSON.")
+@click.option("--markdown", "md_file", type=click.Path(dir_okay=False), default=None, help="Write it as Markdown.")
+@click.option("--html", "html_file", type=click.Path(dir_okay=False), default=None,
+              help="Write it as one self-contained HTML page.")
+@click.option("--call-timeout", type=click.FloatRange(0.01, 86400), default=10.0, show_default=True,
+              help="Seconds per estimator call; a slower call is an estimator-error finding.")
+@isolation_options
+def matrix_command(budget: float, estimators: tuple[str, ...], properties: tuple[str, ...], seed: int,
+                   jobs: int | None, findings_dir: str, json_file: str | None, md_file: str | None,
+                   html_file: str | None, call_timeout: float, isolate: str, memory_limit: int) -> None:
+    """The report card: every estimator against every applicable property; exit 1 if anything is violated."""
+
+
+    with input_errors():
+        registry = Registry.default()
+        for e in estimators:
+            registry.factory(e)
+        for p in properties:
+            property_class(p)
+        settings = MatrixSettings(budget=budget, seed=seed, jobs=jobs or default_jobs(),
+                                  findings_dir=Path(findings_dir), estimators=estimators, properties=properties,
+                                  call_timeout=call_timeout, isolate=isolate, memory_limit=memory_limit * 2**20)
+    console = Console()
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=Console(stderr=True), transient=True) as bar, stop_on_signals():
+        task = bar.add_task("report card", total=None)
+
+        def progress(done: int, total: int, finding: Any) -> None:
+            bar.update(task, completed=done, total=total,
+                       description=f"{finding.estimator} / {finding.property} / {finding.domain}: "
+                                   f"{finding.verdict.value}")
+
+        card = run_matrix(settings, registry, progress)
+    console.print(terminal(card))
+    if json_file:
+        write_json_atomic(json_file, card.to_json())
+    if md_file:
+        write_text_atomic(md_file, markdown(card))
+    if html_file:
+        write_text_atomic(html_file, html_page(card))
+    failures = sum(1 for c in card.cells.values() if c.verdict.is_failure)
+    console.print(f"{failures} violated or failing cell(s); counterexamples in {findings_dir}/", highlight=False)
+    sys.exit(INTERRUPTED if card.partial else (1 if failures else 0))

@@ -1,0 +1,30 @@
+"""`heurcheck replay`: re-run a saved finding against the current code."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from ..api import to_jsonable
+from ..replay import load_finding, replay
+from .common import input_errors
+
+
+@click.command("replay")
+@click.argument("finding", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def replay_command(finding: str, as_json: bool) -> None:
+    """Re-run a saved FINDING against the current code: exit 1 if it still fails, 0 if fixed, 2 if invalid."""
+    with input_errors(finding):
+        result = replay(load_finding(finding))
+    if as_json:
+        out = result.outcome
+        click.echo(json.dumps({"finding": finding, "still_fails": result.still_fails, "message": result.message,
+                               "observed": None if out is None else out.to_json(),
+                               "lhs": None if out is None else to_jsonable(out.lhs)}, indent=2, default=str))
+    else:
+        f = result.finding
+        click.echo(f"{f.property} / {f.estimator} / {f.domain}: {result.message}")
+    sys.exit(1 if result.still_fails else 0)
