@@ -113,6 +113,13 @@ def facet_domains(prop: str) -> frozenset[str]:
     return frozenset(_references(prop)) | frozenset(_REGISTERED.get(prop, {}))
 
 
+def facet_reference(prop: str, domain: str) -> str | None:
+    """Where the facet of `prop` on `domain` comes from: its `module:attr`, "registered in code", or None."""
+    if domain in _REGISTERED.get(prop, {}):
+        return "registered in code"
+    return _references(prop).get(domain)
+
+
 @cache
 def facet(prop: str, domain: str) -> Any | None:
     """The facet of property `prop` on `domain`, or None when the domain offers none."""
