@@ -82,4 +82,4 @@ def test_an_estimator_that_forgets_the_last_relu_is_caught_below_zero() -> None:
     registry.register(LastReluForgotten)
     finding = _bounded("last-relu-forgotten", registry)
     assert finding.verdict is Verdict.VIOLATED, finding.message
-    assert finding.observed is not None and finding.observed["relation"] == ">=" and finding.observed["rhs"] == 0.0
+    assert finding.observed is not None and finding.observed["relation"] == ">=" and finding.observed["rhs"]["value"] == 0.0

@@ -7,7 +7,6 @@ import sys
 
 import click
 
-from ..api import to_jsonable
 from ..replay import load_finding, replay
 from .common import input_errors
 
@@ -22,8 +21,7 @@ def replay_command(finding: str, as_json: bool) -> None:
     if as_json:
         out = result.outcome
         click.echo(json.dumps({"finding": finding, "still_fails": result.still_fails, "message": result.message,
-                               "observed": None if out is None else out.to_json(),
-                               "lhs": None if out is None else to_jsonable(out.lhs)}, indent=2, default=str))
+                               "observed": None if out is None else out.to_json()}, indent=2, default=str))
     else:
         f = result.finding
         click.echo(f"{f.property} / {f.estimator} / {f.domain}: {result.message}")

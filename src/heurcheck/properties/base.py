@@ -147,13 +147,17 @@ def _finite(x: float) -> float | None:
     return x if math.isfinite(x) else None
 
 
-def _num(value: Any) -> Any:
-    if isinstance(value, Fraction):
-        return {"value": float(value), "exact": str(value)}
+def _num(value: Any) -> dict[str, Any]:
+    """One JSON form for a side of a relation: {"value": the float or null, "exact": the rational as "p/q"
+    (ints and Fractions) or null}, plus "text" for a value that is not a number (a symbolic term)."""
+    exact = str(value) if isinstance(value, (int, Fraction)) and not isinstance(value, bool) else None
     try:
-        return float(value)
+        number = float(value)
+    except OverflowError:  # a rational too large for a float: the exact text carries it
+        return {"value": None, "exact": exact}
     except (TypeError, ValueError):
-        return str(value)
+        return {"value": None, "exact": None, "text": str(value)}
+    return {"value": number if number == number and abs(number) != float("inf") else None, "exact": exact}
 
 
 class EstimatorFailure(Exception):
