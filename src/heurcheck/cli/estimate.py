@@ -35,7 +35,17 @@ def _stderr_text(stderr: float | None) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def estimate_command(estimator: str, instance: str, arguments: tuple[str, ...], options: tuple[str, ...],
                      truth: bool, exact: bool, as_json: bool) -> None:
-    """Print ESTIMATOR's estimate of the quantity in INSTANCE (a JSON instance file)."""
+    """Print ESTIMATOR's estimate of the quantity in INSTANCE (a JSON instance file).
+
+    ESTIMATOR is a built-in name (see `heurcheck list estimators`), the name of an installed plugin
+    (entry-point group heurcheck.estimators), module:attr, or path/to/file.py:Class.
+
+    \b
+    Examples:
+      heurcheck estimate cumulant examples/instances/square.json -o order=2 --truth --exact
+      heurcheck estimate mean examples/instances/square.json -a keep:s,x -a reveal:y=0
+      heurcheck estimate perm-row examples/instances/permanent-3x3.json -a row-sums --json
+    """
     with input_errors():
         x = load_instance(instance)
         est = Registry.default().create(estimator, **key_values(options))

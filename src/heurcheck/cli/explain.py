@@ -19,7 +19,9 @@ from .common import input_errors
 def explain_command(property_name: str) -> None:
     """Print a property's formula, forms and parameters, where it applies, and its source.
 
-    Example: heurcheck explain respect-for-proofs
+    \b
+    Example:
+      heurcheck explain respect-for-proofs
     """
     with input_errors():
         cls = property_class(property_name)

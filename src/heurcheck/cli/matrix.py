@@ -38,7 +38,16 @@ from .common import input_errors, isolation_options
 def matrix_command(budget: float, estimators: tuple[str, ...], properties: tuple[str, ...], seed: int,
                    jobs: int | None, findings_dir: str, json_file: str | None, md_file: str | None,
                    html_file: str | None, call_timeout: float, isolate: str, memory_limit: int) -> None:
-    """The report card: every estimator against every applicable property; exit 1 if anything is violated."""
+    """The report card: every estimator against every applicable property; exit 1 if anything is violated.
+
+    Each -e is a built-in name, an installed plugin's name, module:attr, or path/to/file.py:Class.
+
+    \b
+    Examples:
+      heurcheck matrix --html report-card.html
+      heurcheck matrix -e mean -e cumulant -p linearity -p respect-for-proofs --json card.json
+      heurcheck matrix -e examples/plugins/clamped_mean.py:ClampedMean --seed 3
+    """
 
 
     with input_errors():

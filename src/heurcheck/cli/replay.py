@@ -15,7 +15,12 @@ from .common import input_errors
 @click.argument("finding", type=click.Path(dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def replay_command(finding: str, as_json: bool) -> None:
-    """Re-run a saved FINDING against the current code: exit 1 if it still fails, 0 if fixed, 2 if invalid."""
+    """Re-run a saved FINDING against the current code: exit 1 if it still fails, 0 if fixed, 2 if invalid.
+
+    \b
+    Example:
+      heurcheck replay heurcheck-findings/respect-for-proofs--mean--0123456789ab.json
+    """
     with input_errors(finding):
         result = replay(load_finding(finding))
     if as_json:
