@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import math
 from fractions import Fraction as F
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sympy
@@ -457,7 +459,68 @@ def test_cumulant_propagation_of_every_order_is_the_exact_hafnian(c: Covariance)
 @given(covariances(max_n=8, trees=True))
 def test_order_one_propagation_gives_zero_for_a_centred_product(c: Covariance) -> None:
     assert product_tree_cumulants(c, 1) == 0
-    assert product_tree_cumulants(c, 1, imputation=True) == 0
+
+
+def test_order_one_imputation_keeps_the_input_covariances_at_the_root() -> None:
+    # ARC's definition: leaf covariances are never truncated when imputing, so n = 2 is exact
+    swap = Covariance(((0, 1), (1, 0)))
+    assert hafnian(swap.matrix) == 1
+    assert product_tree_cumulants(swap, 1, imputation=True) == 1
+    assert product_tree_cumulants(swap, 1) == 0
+    general = Covariance(((3, F(-2, 5)), (F(-2, 5), 7)))
+    assert product_tree_cumulants(general, 1, imputation=True) == F(-2, 5) == hafnian(general.matrix)
+    # n = 4, tree ((0, 1), (2, 3)): the root's cross cumulant has one node a side (nothing to impute
+    # from), each child keeps its pair's covariance, so the estimate is Sigma_01 Sigma_23
+    sigma = ((5, 2, 1, 1), (2, 4, 1, -1), (1, 1, 6, 3), (1, -1, 3, 2))
+    assert product_tree_cumulants(Covariance(sigma), 1, imputation=True) == 2 * 3
+    # a leaf whose sibling is a product has no pair to keep: ((0, 1), 2) and a fourth leaf give 0
+    assert product_tree_cumulants(Covariance(sigma, (((0, 1), 2), 3)), 1, imputation=True) == 0
+
+
+@functools.cache
+def _previous_engine() -> Any:
+    """The engine before issue 18, shipped as the hafnian benchmark's baseline (benchmarks/previous_hafnian.py)."""
+    import importlib.util
+    import sys
+
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "previous_hafnian.py"
+    spec = importlib.util.spec_from_file_location("previous_hafnian", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclass looks its module up there
+    spec.loader.exec_module(module)
+    return module.previous_product_tree_cumulants
+
+
+@settings(max_examples=25, deadline=None)
+@given(covariances(max_n=8, even=False, max_rank=4, trees=True), st.sets(st.integers(0, 7), max_size=3))
+def test_structural_zeros_and_the_partition_programme_keep_every_value_of_the_previous_engine(
+    c: Covariance, cut: set[int]
+) -> None:
+    # cutting Sigma into blocks (entries between `cut` and the rest set to 0) exercises the independence test
+    sigma = tuple(tuple(v if (i in cut) == (j in cut) else F(0) for j, v in enumerate(row)) for i, row in enumerate(c.matrix))
+    for instance in (c, Covariance(sigma, c.tree)):
+        previous = _previous_engine()
+        for order in (1, 2, 3, 4, 5, None):
+            assert product_tree_cumulants(instance, order) == previous(instance, order)
+            if order != 1:  # order 1 with imputation now keeps the leaf covariances (ARC's definition)
+                assert product_tree_cumulants(instance, order, imputation=True) == previous(instance, order, imputation=True)
+
+
+def test_float_propagation_agrees_with_the_previous_engine_to_1e_9_on_a_double_wishart_matrix() -> None:
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    x, y = rng.normal(size=(5, 5)), rng.normal(size=(5, 5))
+    a, b = x.T @ x, y.T @ y
+    sigma = np.block([[(a - b) / 2, (a + b) / 2], [(a + b) / 2, (a - b) / 2]])
+    c = Covariance(tuple(tuple(float(v) for v in row) for row in sigma))
+    previous = _previous_engine()
+    for order in (2, 3, 4):
+        for imputation in (False, True):
+            expected = previous(c, order, imputation=imputation)
+            assert expected != 0
+            assert product_tree_cumulants(c, order, imputation=imputation) == pytest.approx(expected, rel=1e-9)
 
 
 def test_imputation_fills_dropped_cross_cumulants_and_differs_from_truncation() -> None:
