@@ -47,7 +47,8 @@ def bjorklund(a: Any) -> float:
     size = a.shape[0]
     half = size // 2
     degree = half + 1
-    b = np.zeros((half + 1, size, size, degree))  # the matrix of polynomials at each level
+    b = np.zeros((half + 1, size, size, degree))  # buffers of matrices of polynomials
+    at = np.zeros(half + 1, dtype=np.int64)  # the buffer holding each level's matrix
     q = np.zeros((half + 1, degree))
     for i in range(size):
         for j in range(size):
@@ -66,29 +67,30 @@ def bjorklund(a: Any) -> float:
         for level in range(start, half):
             s = size - 2 * level
             u, v = s - 2, s - 1
+            src = at[level]
             if (leaf >> (half - 1 - level)) & 1:
+                # written into buffer level + 1, which no level above this one reads. B stays symmetric:
+                # only its upper triangle (i <= j) is computed and read
                 for i in range(s - 2):
-                    for j in range(s - 2):
+                    for j in range(i, s - 2):
                         for d in range(degree):
-                            b[level + 1, i, j, d] = b[level, i, j, d]
+                            b[level + 1, i, j, d] = b[src, i, j, d]
                         for d1 in range(degree - 1):
-                            x1 = b[level, i, u, d1]
-                            x2 = b[level, i, v, d1]
+                            x1 = b[src, i, u, d1]
+                            x2 = b[src, i, v, d1]
                             if x1 == 0.0 and x2 == 0.0:
                                 continue
                             for d2 in range(degree - 1 - d1):
-                                b[level + 1, i, j, d1 + d2 + 1] += x1 * b[level, v, j, d2] + x2 * b[level, u, j, d2]
+                                b[level + 1, i, j, d1 + d2 + 1] += x1 * b[src, j, v, d2] + x2 * b[src, j, u, d2]
+                at[level + 1] = level + 1
                 for d in range(degree):
                     q[level + 1, d] = q[level, d]
                 for d1 in range(degree - 1):
                     if q[level, d1] != 0.0:
                         for d2 in range(degree - 1 - d1):
-                            q[level + 1, d1 + d2 + 1] += q[level, d1] * b[level, u, v, d2]
-            else:
-                for i in range(s - 2):
-                    for j in range(s - 2):
-                        for d in range(degree):
-                            b[level + 1, i, j, d] = b[level, i, j, d]
+                            q[level + 1, d1 + d2 + 1] += q[level, d1] * b[src, u, v, d2]
+            else:  # dropping u and v leaves the same matrix without its last two rows and columns: no copy
+                at[level + 1] = src
                 for d in range(degree):
                     q[level + 1, d] = q[level, d]
         # the sign: -1 for every level that dropped u, v
