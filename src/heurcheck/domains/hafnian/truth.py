@@ -11,6 +11,7 @@ import numpy as np
 
 from ...errors import TruthTooExpensive
 from ...numbers import FRACTION, backend_of
+from ..kernels import COMPILED_FROM_N, hafnian_kernel
 from ..matrixform import Rows
 
 MAX_HAFNIAN_TRUTH_N = 28
@@ -20,6 +21,7 @@ def hafnian(rows: Rows) -> Any:
     """haf(Sigma) = sum over perfect matchings of prod Sigma_ij, by DP over subsets: O(n 2^n).
 
     Rational matrices are scaled to integers first (Sigma'_ij = d_i d_j Sigma_ij, haf scales by prod d_i).
+    Floats from n = 14 on use Bjorklund's recursion compiled by numba when it is installed (`..kernels`).
     """
     n = len(rows)
     backend = backend_of([v for r in rows for v in r])
@@ -35,6 +37,10 @@ def hafnian(rows: Rows) -> Any:
         d = [math.lcm(*(v.denominator for v in r)) for r in fr]
         ints = [[int(fr[i][j] * d[i] * d[j]) for j in range(n)] for i in range(n)]
         return Fraction(_hafnian_dp(ints, 1, 0)) / math.prod(d)
+    if backend.name == "float" and n >= COMPILED_FROM_N:
+        compiled = hafnian_kernel(np.array([[float(v) for v in r] for r in rows]))
+        if compiled is not None:
+            return compiled
     return _hafnian_dp(rows, backend.const(1), backend.const(0))
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Sequence
 from fractions import Fraction
-from functools import reduce
+from functools import cache, reduce
 from itertools import permutations
 from typing import Any
 
@@ -14,6 +14,7 @@ import numpy as np
 
 from ...errors import TruthTooExpensive
 from ...numbers import backend_of
+from ..kernels import COMPILED_FROM_N, permanent_kernel
 from ..matrixform import Rows
 
 MAX_PERMANENT_TRUTH_N = 25
@@ -114,6 +115,29 @@ def _sign_table(bits: int) -> np.ndarray:
     return 1 - 2 * ((index >> np.arange(bits)[None, :]) & 1)
 
 
+def _signed_sums(rows: np.ndarray, first_fixed: bool = True) -> np.ndarray:
+    """sum_i d_i rows[i] for every d of `_sign_table` order (d_0 = +1 when `first_fixed`), built by
+    doubling: the half of the table with d_k = -1 is the other half minus 2 rows[k], one numpy pass
+    per row (a product with the sign table was slower: 23 ms at n = 16 on a loaded machine)."""
+    start = 1 if first_fixed else 0
+    table = np.empty((1 << (len(rows) - start), rows.shape[1]))
+    table[0] = rows.sum(axis=0)  # every d_i = +1
+    for k, row in enumerate(rows[start:]):
+        half = 1 << k
+        np.subtract(table[:half], 2.0 * row, out=table[half : 2 * half])
+    return table
+
+
+@cache
+def _float_signs(bits: int) -> tuple[np.ndarray, np.ndarray]:
+    """`_sign_table(bits)` in floats (a float product with a float matrix is one BLAS call, a mixed
+    one is not) and the product of each row; read-only, shared by every call."""
+    table = _sign_table(bits).astype(np.float64)
+    sign = table.prod(axis=1)
+    table.flags.writeable = sign.flags.writeable = False
+    return table, sign
+
+
 def _glynn_split(n: int) -> tuple[int, int]:
     low = min(n - 1, 14)
     return low, n - 1 - low
@@ -121,14 +145,17 @@ def _glynn_split(n: int) -> tuple[int, int]:
 
 def glynn_float(a: np.ndarray) -> float:
     """perm(a) in floats by Glynn's formula, vectorised: d splits into a low and a high half,
-    with one numpy pass over all low halves per high half."""
+    with one numpy pass over all low halves per high half (from n = 14 on, numba's compiled loop
+    over the same two tables when numba is installed: `..kernels`)."""
     n = a.shape[0]
     low, high = _glynn_split(n)
-    d_low, d_high = _sign_table(low), _sign_table(high)
-    low_sums = a[0] + d_low @ a[1 : low + 1]
-    low_sign = d_low.prod(axis=1)
-    high_sums = d_high @ a[low + 1 :]
-    high_sign = d_high.prod(axis=1)
+    (_, low_sign), (_, high_sign) = _float_signs(low), _float_signs(high)
+    low_sums = _signed_sums(a[: low + 1])
+    high_sums = _signed_sums(a[low + 1 :], first_fixed=False)
+    if n >= COMPILED_FROM_N:
+        compiled = permanent_kernel(a, low_sums, low_sign, high_sums, high_sign)
+        if compiled is not None:
+            return compiled / float(1 << (n - 1))
     total = 0.0
     for c in range(1 << high):
         total += float(high_sign[c]) * float(low_sign @ np.prod(low_sums + high_sums[c], axis=1))
