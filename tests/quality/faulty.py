@@ -22,7 +22,7 @@ from heurcheck.estimators.propagation import (
     estimate_by_propagation,
     parse_order,
 )
-from heurcheck.estimators.reference import Sampling
+from heurcheck.estimators.reference import Exact, Sampling
 from heurcheck.numbers import backend_of
 
 _CIRCUIT = frozenset({"circuit"})
@@ -432,8 +432,9 @@ def gate_depth(c: Circuit) -> dict[str, int]:
 
 
 class DeepNegation:
-    """Exact cumulant propagation (order inf) that forgets the sign of a `neg` gate at depth >= 4 (an index
-    off by one in a per-layer sign table): exact on every shallow circuit. `exactness` must find it."""
+    """The exact value (the `exact` reference) computed after forgetting the sign of a `neg` gate at depth
+    >= 4 (an index off by one in a per-layer sign table): exact on every shallow circuit. `exactness` must
+    find it."""
 
     name: ClassVar[str] = "faulty-deep-negation"
     domains: ClassVar[frozenset[str]] = _CIRCUIT
@@ -446,7 +447,7 @@ class DeepNegation:
         gates = tuple(Gate(g.id, "scale", g.args, Fraction(1)) if g.op == "neg" and depth[g.id] >= 4 else g
                       for g in instance.gates)
         fixed = Circuit(instance.inputs, gates, instance.output, instance.joint)
-        return CumulantPropagation(order="inf").estimate(fixed, arguments)
+        return Exact().estimate(fixed, arguments)
 
 
 class EvenOrderOffByOne:

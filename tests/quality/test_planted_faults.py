@@ -79,6 +79,47 @@ PLANTED = {
         "FirstOrderWins", "set-semantics", "circuit", 4,
         "two order atoms and a product whose value depends on the order (x * x: 2 wires); two spare "
         "wires are allowed", max_examples=1000),
+    # subtle faults (issue 14): each is a realistic slip that leaves most properties intact
+    "a standard error 25% too small is miscalibrated": Planted(
+        "UnderstatedSampling", "calibration", "circuit", 5,
+        "one case is one quantity estimated 64 times: at most the strategy's largest circuit (2 inputs + 3 "
+        "gates)", max_examples=300),
+    "a standard error 20% too small is miscalibrated on probabilities": Planted(
+        "SlightlyUnderstatedSampling", "calibration", "boolean", 6,
+        "one boolean circuit of at most 3 inputs + 3 gates", max_examples=300),
+    "a standard error from the second moment instead of the variance covers too often": Planted(
+        "SecondMomentStderr", "calibration", "boolean", 6,
+        "one boolean circuit of at most 3 inputs + 3 gates", max_examples=300),
+    "clamping only the final output at 0 breaks a proved negative value or monotonicity": Planted(
+        "ClampedCumulant", "respect-for-proofs", "circuit", 12,
+        "the exact-value proof adds 8 gates to one input (9 wires; seen: 9); three spare wires are allowed"),
+    "honouring only the first keep atom met breaks set semantics": Planted(
+        "FirstKeepOnly", "set-semantics", "circuit", 7,
+        "two keep atoms about a product (an input and a product or two: 2 to 6 wires seen); one spare wire "
+        "is allowed", max_examples=2000),
+    "a normalisation inverted only for odd n is biased at n = 3": Planted(
+        "OddInvertedRow", "accuracy", "permanent", 3,
+        "the witness stands for the distribution of 3 x 3 matrices: its size is n = 3",
+        {"distribution": "01", "feature": "one", "n": 3}),
+    "a sign forgotten at depth >= 4 breaks exactness": Planted(
+        "DeepNegation", "exactness", "circuit", 9,
+        "a neg gate at depth 4 needs 4 gates above an input (5 wires; seen: 6 and 7); the strategy's other "
+        "wires are allowed up to 9", max_examples=2000),
+    "a truncation off by one at even orders only breaks exactness at K = the degree": Planted(
+        "EvenOrderOffByOne", "exactness", "circuit", 5,
+        "x * x of a Rademacher input (2 wires) has degree 2, an even order; seen: 3", {"effort": "degree"},
+        max_examples=1000),
+    "constants read without their sign break the semantic form of linearity": Planted(
+        "AbsConstMean", "linearity", "circuit", 12,
+        "C and C' = C rewritten (a scale by -1 written as a product with the constant -1) each hold the "
+        "circuit: 5 to 9 wires seen", max_examples=1000),
+    "reveals counted as orders make an irrelevant reveal change the estimate": Planted(
+        "RevealCountsAsOrder", "irrelevant-arguments", "circuit", 5,
+        "a product of two inputs and a third input revealed (3 to 4 wires); one spare wire is allowed",
+        max_examples=1000),
+    "column facts computed from the rows break unpredictable errors": Planted(
+        "ColumnsFromRows", "unpredictable-errors", "permanent", 3,
+        "the symmetrisation cases are matrices of order 2 or 3", max_examples=300),
     "a product of a wire with itself crashes the estimator": Planted(
         "SquareRaises", "exactness", "circuit", 3,
         "x * x (1 input + 1 gate = 2) triggers it; one spare wire is allowed",
