@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...arguments import Arguments
-from ...domains.circuit import CumulantOrder, KeepCumulant, RevealInput, circuit_atoms, circuits
+from ...domains.circuit import CumulantOrder, KeepCumulant, circuit_atoms, circuits
+from ...domains.circuit.strategies import consistent
 from ...domains.circuit.model import Circuit
 
 
@@ -26,25 +26,12 @@ class CircuitSetSemantics:
         # all give the exact value and cannot disagree)
         orders = st.lists(st.integers(1, 3).map(CumulantOrder), min_size=2, max_size=3, unique=True)
         one_kind = st.one_of(orders, distinct(("keep",)), distinct(("reveal",)))
-        return st.one_of(distinct(("keep", "order", "reveal")), one_kind).map(_consistent)
+        return st.one_of(distinct(("keep", "order", "reveal")), one_kind).map(consistent)
 
     def rewritten(self, atom: Any) -> Any:
         if isinstance(atom, KeepCumulant):
             return KeepCumulant(tuple(reversed(atom.wires)))  # normalised on construction: same atom
         return atom
-
-
-def _consistent(atoms: list[Any]) -> Arguments:
-    """The atoms with at most one reveal per input (the first drawn), so the set is consistent."""
-    seen: set[str] = set()
-    kept = []
-    for a in atoms:
-        if isinstance(a, RevealInput):
-            if a.input in seen:
-                continue
-            seen.add(a.input)
-        kept.append(a)
-    return Arguments(kept)
 
 
 FACET = CircuitSetSemantics()
