@@ -31,7 +31,7 @@ def test_every_registered_property_is_available() -> None:
 
 
 def test_search_finds_a_negative_estimate_of_a_proved_square_at_odd_order_five(tmp_path: Path) -> None:
-    f = one("cumulant", "respect-for-proofs", "circuit", {"order": "5"},
+    f = one("cumulant", "respect-for-proofs", "circuit", {"order": "5"}, {"form": "sign"},
             settings=CheckSettings(findings_dir=tmp_path))  # the default budget and case count
     # order atoms in Pi can only raise the order; drawn ones go up to 4, so the order used is 5
     assert all(a.get("order", 0) <= 5 for a in f.witness["arguments"]["Pi"])

@@ -132,6 +132,9 @@ class Registry:
 
     def __init__(self) -> None:
         self._entries: dict[str, _Entry] = {}
+        # `module:attr` / `file.py:attr` references loaded once per registry: a randomised plugin is
+        # re-created with a fresh seed for every call, and loading a file each time cost ~30 ms per call
+        self._references: dict[str, Any] = {}
 
     @classmethod
     def default(cls, entry_points: bool = True) -> Registry:
@@ -165,9 +168,11 @@ class Registry:
         """The class (or instance) registered as `name`, or loaded from a `module:attr` / `file.py:attr` reference."""
         if name not in self._entries:
             if ":" in name:
-                factory = load_reference(name)
-                validate(factory, repr(name))
-                return factory
+                if name not in self._references:
+                    factory = load_reference(name)
+                    validate(factory, repr(name))
+                    self._references[name] = factory
+                return self._references[name]
             raise UnknownName("estimator", name, self._entries)
         entry = self._entries[name]
         if entry.factory is None:

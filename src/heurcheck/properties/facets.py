@@ -76,6 +76,10 @@ BUILTIN: dict[str, dict[str, str]] = {
         "permanent": "heurcheck.properties.accuracy.permanent:FACET",
         "hafnian": "heurcheck.properties.accuracy.hafnian:FACET",
     },
+    "calibration": {
+        "circuit": "heurcheck.properties.calibration.circuit:FACET",
+        "boolean": "heurcheck.properties.calibration.boolean:FACET",
+    },
 }
 
 
