@@ -73,8 +73,8 @@ class ExhaustiveEngine:
             case, out = result.last
             if not out.applicable:
                 return Decision(Verdict.NOT_APPLICABLE, self.name, 0, out.detail)
-            return Decision(Verdict.PROVED, self.name, cases, out.detail, witness=None, found=out, scope=scope,
-                            route=out.route)
+            return Decision(out.standing or Verdict.PROVED, self.name, cases, out.detail, witness=None, found=out,
+                            scope=scope, route=out.route)
         applicable = result.cases - result.not_applicable
         if applicable == 0:
             return Decision(Verdict.VACUOUS, self.name, result.cases, f"no case of {scope} was in the estimator's domain")

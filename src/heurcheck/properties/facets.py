@@ -76,6 +76,11 @@ BUILTIN: dict[str, dict[str, str]] = {
         "permanent": "heurcheck.properties.accuracy.permanent:FACET",
         "hafnian": "heurcheck.properties.accuracy.hafnian:FACET",
     },
+    "matching-sampling": {
+        "mlp": "heurcheck.properties.matching_sampling.mlp:FACET",
+        "circuit": "heurcheck.properties.matching_sampling.circuit:FACET",
+        "boolean": "heurcheck.properties.matching_sampling.boolean:FACET",
+    },
 }
 
 
