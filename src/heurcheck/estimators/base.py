@@ -43,7 +43,9 @@ class Estimator(Protocol):
       (a sample count, a cumulant order, a rank), lowest effort first; the matching-sampling
       property runs the estimator at each value of the grid;
     - `samples_drawn(instance)` (optional method): for a Monte Carlo estimator, how many samples of
-      the quantity's model one estimate draws (its cost is then that many samples, counted as one).
+      the quantity's model one estimate draws (its cost is then that many samples, counted as one);
+    - `counts_with` (optional): "flopscope" when its array code goes through `flopscope.numpy`, so
+      that flopscope can count its floating-point operations.
     Options are passed to the constructor as keywords. Plugins implement this shape; they do not subclass.
     A plugin may leave out `randomised`, `traceable` and `options`: `Capabilities.of` applies the
     defaults, and the rest of heurcheck reads capabilities only through it.
@@ -76,6 +78,7 @@ class Capabilities:
     default_arguments: tuple[str, ...] = ()
     effort: tuple[str, tuple[Any, ...]] | None = None  # (option name, grid), see Estimator
     draws_samples: bool = False  # it declares samples_drawn(instance)
+    flopscope: bool = False  # its array code goes through flopscope.numpy (counts_with = "flopscope")
 
     @classmethod
     def of(cls, estimator: object) -> Capabilities:
@@ -89,6 +92,7 @@ class Capabilities:
             default_arguments=tuple(getattr(estimator, "default_arguments", ())),
             effort=_effort(estimator),
             draws_samples=callable(getattr(estimator, "samples_drawn", None)),
+            flopscope=getattr(estimator, "counts_with", None) == "flopscope",
         )
 
     def handles(self, domain: str) -> bool:

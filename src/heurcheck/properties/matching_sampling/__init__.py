@@ -88,6 +88,11 @@ class MatchingSamplingFacet(Protocol):
         """The operations of one sample of M on context x (counted as the estimators' operations are)."""
         ...
 
+    def forward(self, x: Any, xp: Any) -> Any:
+        """One sample of M on context x computed with the array namespace xp (numpy's functions: flopscope
+        counts it when xp is flopscope.numpy); raises NotImplementedError where the domain has none."""
+        ...
+
 
 class MatchingSampling(PropertyBase):
     """R = mean(err^2) mean(C) / (mean(V) T) <= kappa at every effort level: no worse than Monte Carlo at equal cost."""
@@ -198,7 +203,7 @@ class MatchingSampling(PropertyBase):
         report = {
             "statistic": "R = mean(err^2) mean(C) / (mean(V) T)",
             "contexts": used, "excluded": excluded, "distribution": facet.describe(p), "kappa": kappa,
-            "alpha": p["alpha"], "cost": meter.unit, "cost_source": meter.source, "flopscope": None,
+            "alpha": p["alpha"], "cost": meter.unit, "cost_source": meter.source, "flopscope": meter.flopscope,
             "sample_cost": float(sample_cost.mean()), "mean_variance": float(var.mean()),
             "mean_variance_interval": [v_lo, v_hi],
             "levels": [{"effort": j.label, "R": _finite(j.r), "lower": _finite(j.lower), "upper": _finite(j.upper),
@@ -218,14 +223,25 @@ class _Meter:
                  call: Call, domain: str) -> None:
         self.facet, self.caps, self.call, self.domain = facet, caps, call, domain
         self.timed_samples: dict[int, float] = {}
+        self.flopscope: str | None = None  # its version, when it counts
         self.unit, self.source = "seconds", "wall time of each estimate"
         if prop.params["cost"] == "time":
             return
         if caps.draws_samples:
             self.unit, self.source = "operations", "samples drawn (declared by the estimator) x the cost of one sample"
             return
+        if caps.flopscope:
+            try:
+                self.flopscope = flopscope_version()
+            except ImportError:
+                self.source = ("wall time of each estimate: flopscope, which would count its operations, is not "
+                               "installed (pip install 'heurcheck[flops]')")
+                return
+            self.unit, self.source = "operations", f"floating-point operations counted by flopscope {self.flopscope}"
+            return
         if not caps.traceable:
-            self.source = "wall time of each estimate: the estimator is not traceable, so its operations cannot be counted"
+            self.source = ("wall time of each estimate: its operations cannot be counted (it is not traceable and "
+                           "does not compute through flopscope.numpy)")
             return
         try:
             self._counted(probe)
@@ -248,13 +264,17 @@ class _Meter:
         if self.unit == "seconds":
             return value, seconds
         if self.caps.draws_samples:
-            return value, float(estimator.samples_drawn(x)) * self.facet.sample_cost(x)
+            return value, float(estimator.samples_drawn(x)) * self.sample_cost(x)
+        if self.flopscope is not None:
+            return value, float(flops_of(lambda: call(x, EMPTY)))
         counted = Call(estimator, timeout=self.call.timeout)
         tally = OperationCount()
         counted(x.map_numbers(tally.wrap), EMPTY)
         return value, float(tally.operations)
 
     def sample_cost(self, x: Any) -> float:
+        if self.flopscope is not None:
+            return float(flops_of(lambda: self.facet.forward(x, flopscope_numpy())))
         if self.unit == "operations":
             return float(self.facet.sample_cost(x))
         key = id(x)
@@ -263,6 +283,28 @@ class _Meter:
             get_domain(self.domain).monte_carlo(x, EMPTY, TIMING_SAMPLES, 0)
             self.timed_samples[key] = (time.perf_counter() - start) / TIMING_SAMPLES
         return self.timed_samples[key]
+
+
+def flopscope_version() -> str:
+    """The installed flopscope's version (ImportError when it is not installed: an optional extra)."""
+    import flopscope
+
+    return str(flopscope.__version__)
+
+
+def flopscope_numpy() -> Any:
+    import flopscope.numpy
+
+    return flopscope.numpy
+
+
+def flops_of(run: Any) -> int:
+    """The floating-point operations flopscope counts while `run()` computes through flopscope.numpy."""
+    import flopscope
+
+    with flopscope.BudgetContext(flop_budget=2**62, quiet=True) as budget:
+        run()
+    return int(budget.flops_used)
 
 
 def _at_effort(estimator: Any, caps: Capabilities, knob: str | None, level: Any, seed: int) -> Any:

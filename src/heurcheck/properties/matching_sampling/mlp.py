@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from ...domains.mlp import MLP, monte_carlo, research_mlp
@@ -34,5 +34,18 @@ class MLPMatchingSampling:
         ops = sum(layer.width * (2 * layer.fan_in + 1) for layer in x.layers)
         return ops + 2 * len(x.readout) - 1
 
+    def forward(self, x: MLP, xp: Any) -> Any:
+        """One forward pass on one Gaussian input, drawn and computed with xp."""
+        h = xp.random.standard_normal(x.input_dim)
+        for layer in x.layers:
+            w = xp.asarray([[float(v) for v in row] for row in layer.weights])
+            h = _ACTIVATIONS[layer.activation](xp, w @ h + xp.asarray([float(b) for b in layer.bias]))
+        return xp.asarray([float(r) for r in x.readout]) @ h
+
+
+_ACTIVATIONS: dict[str, Callable[[Any, Any], Any]] = {
+    "relu": lambda xp, z: xp.maximum(z, 0.0), "tanh": lambda xp, z: xp.tanh(z), "identity": lambda xp, z: z,
+    "square": lambda xp, z: z * z, "cube": lambda xp, z: z * z * z,
+}  # erf and gelu need erf, which numpy's namespace lacks: their forward pass raises KeyError
 
 FACET = MLPMatchingSampling()
