@@ -31,7 +31,10 @@ sample (Monte Carlo over 4096 draws per context, divided by 4096). Time costs de
 
 Verdicts: violated when some level is violated; statistically-consistent when some level beats
 sampling and none is violated; inconclusive otherwise (an interval covering kappa is the expected
-result for Monte Carlo itself). The finding carries R with its interval per level, the floor, the
+result for Monte Carlo itself). When `cost=flops` finds no way to count (the estimator is neither
+traceable nor computing through flopscope.numpy, nor declaring its samples), R is measured in
+seconds and shown, but every level is inconclusive: wall time is not comparable across machines;
+`cost=time` asks for verdicts in seconds. The finding carries R with its interval per level, the floor, the
 curve of MSE against cost (`heurcheck plot FINDING.json` draws it), and the cost's source.
 Caveats: the cost counts arithmetic, not memory traffic; contexts come from one generator (the
 claim is about that distribution only); a small m gives wide intervals; float estimates on
@@ -44,6 +47,7 @@ import math
 import random
 import time
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any, ClassVar, NamedTuple, Protocol
 
 import numpy as np
@@ -55,7 +59,7 @@ from ...findings import Verdict
 from ...numbers import OperationCount, to_float
 from ..base import Call, Case, EstimatorFailure, NotApplicable, Outcome, Parameter, PropertyBase, ReportedOutcome
 from ..space import CaseSpace, Enumeration
-from .statistic import BEATS, VIOLATED, Judged, Level, floor, judge
+from .statistic import BEATS, INCONCLUSIVE, VIOLATED, Judged, Level, floor, judge
 
 COSTS = ("flops", "time")
 TIMING_SAMPLES = 4096  # draws of the Monte Carlo that times one sample of M (cost=time)
@@ -106,7 +110,7 @@ class MatchingSampling(PropertyBase):
         "alpha": Parameter(float, 0.05, "family level of the intervals (Holm over the effort levels)"),
         "cost": Parameter(str, "flops", "flops (counted operations where countable, else time) or time", COSTS),
         "bootstrap": Parameter(int, 2000, "bootstrap resamples of the contexts"),
-        "truth_samples": Parameter(int, 65536, "Monte Carlo draws of the truth where it is not exact"),
+        "truth_samples": Parameter(int, 16384, "Monte Carlo draws of the truth where it is not exact"),
         "effort": Parameter(str, "declared", "the effort grid: 'declared' (the estimator's) or values separated "
                             "by commas"),
         "eps": Parameter(str, "1,0.5,0.2,0.1,0.05,0.02,0.01", "the grid of eps for the floor"),
@@ -167,6 +171,10 @@ class MatchingSampling(PropertyBase):
             raw = (values[li, kept] - truth) ** 2
             levels.append(Level(_label(knob, level), raw - truth_var, raw, truth_var, costs[li, kept]))
         judged = judge(levels, var, sample_cost, p["kappa"], p["alpha"], p["bootstrap"], p["context_seed"])
+        if meter.fallback:  # seconds stand in for operations that could not be counted: R is shown, not judged
+            judged = [replace(j, verdict=INCONCLUSIVE, why="cost in wall time because operations could not be "
+                              "counted: R is machine-dependent, so no verdict (-P cost=time judges in seconds)")
+                      for j in judged]
         mechanistic = not caps.randomised and _same_under_reseeding(estimator, contexts[kept[0]])
         return self._outcome(judged, var, sample_cost, meter, mechanistic, caps, len(kept), len(excluded), facet)
 
@@ -225,10 +233,12 @@ class _Meter:
         self.timed_samples: dict[int, float] = {}
         self.flopscope: str | None = None  # its version, when it counts
         self.unit, self.source = "seconds", "wall time of each estimate"
-        if prop.params["cost"] == "time":
+        self.fallback = prop.params["cost"] == "flops"  # until a way to count is found below
+        if not self.fallback:
             return
         if caps.draws_samples:
             self.unit, self.source = "operations", "samples drawn (declared by the estimator) x the cost of one sample"
+            self.fallback = False
             return
         if caps.flopscope:
             try:
@@ -238,6 +248,7 @@ class _Meter:
                                "installed (pip install 'heurcheck[flops]')")
                 return
             self.unit, self.source = "operations", f"floating-point operations counted by flopscope {self.flopscope}"
+            self.fallback = False
             return
         if not caps.traceable:
             self.source = ("wall time of each estimate: its operations cannot be counted (it is not traceable and "
@@ -249,6 +260,7 @@ class _Meter:
             self.source = f"wall time of each estimate: counting its operations failed ({exc})"
             return
         self.unit, self.source = "operations", "arithmetic operations counted on counted numbers"
+        self.fallback = False
 
     def _counted(self, x: Any) -> int:
         tally = OperationCount()
