@@ -55,7 +55,7 @@ class ExhaustiveEngine:
         scope = finite.scope
         # exhaustion judges each case exactly, with no statistical test: a randomised estimator is taken
         # as the fixed function its own seed makes it (no fresh draws per case, which would be noise)
-        fixed = Call(call.estimator, timeout=call.timeout)
+        fixed = Call(call.estimator, timeout=call.timeout, rebuild=call.rebuild)
         result = run_exhaustive(prop, fixed, (case for _, case in finite.cases()), budget)
         if result is None:
             return Decision(Verdict.INCONCLUSIVE, self.name, 0,

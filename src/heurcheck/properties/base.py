@@ -197,8 +197,11 @@ class Call:
     """
 
     def __init__(self, estimator: Any, exact: bool | None = None, reseed: Any = None, seed: int = 0,
-                 timeout: float | None = 10.0) -> None:
+                 timeout: float | None = 10.0, rebuild: Any = None) -> None:
         self.estimator = estimator
+        # options -> the estimator built again with those options changed (through the registry, so an isolated
+        # estimator stays isolated); None when the caller cannot rebuild it
+        self.rebuild = rebuild
         # seconds per estimator call, None for no limit: by SIGALRM in the main thread; an isolated
         # estimator (heurcheck.isolation) also has its worker killed after its own timeout, in any thread
         self.timeout = timeout

@@ -153,7 +153,8 @@ class MatchingSampling(PropertyBase):
             for i, x in enumerate(contexts):
                 if i in excluded:
                     continue
-                at = _at_effort(estimator, caps, knob, level, _seed(p["context_seed"], li, i))
+                at = _at_effort(call, caps, knob, level, _seed(p["context_seed"], li, i))
+                meter.knob, meter.level = knob, level
                 try:
                     values[li, i], costs[li, i] = meter.run(at, x)
                 except NotApplicable:
@@ -232,6 +233,8 @@ class _Meter:
         self.facet, self.caps, self.call, self.domain = facet, caps, call, domain
         self.timed_samples: dict[int, float] = {}
         self.flopscope: str | None = None  # its version, when it counts
+        self.knob: str | None = None  # the effort option and the level being run (see `run`)
+        self.level: Any = None
         self.unit, self.source = "seconds", "wall time of each estimate"
         self.fallback = prop.params["cost"] == "flops"  # until a way to count is found below
         if not self.fallback:
@@ -276,6 +279,12 @@ class _Meter:
         if self.unit == "seconds":
             return value, seconds
         if self.caps.draws_samples:
+            if self.knob is not None and getattr(estimator, self.knob, None) != self.level:
+                # the object answering samples_drawn was not built at this level (a stand-in for an estimator
+                # run elsewhere): its declared samples would be another level's
+                raise EstimatorFailure("type", f"samples_drawn cannot be read at {self.knob}={self.level}: the "
+                                       f"estimator's {self.knob} attribute is {getattr(estimator, self.knob, None)!r}",
+                                       x, EMPTY)
             return value, float(estimator.samples_drawn(x)) * self.sample_cost(x)
         if self.flopscope is not None:
             return value, float(flops_of(lambda: call(x, EMPTY)))
@@ -319,18 +328,19 @@ def flops_of(run: Any) -> int:
     return int(budget.flops_used)
 
 
-def _at_effort(estimator: Any, caps: Capabilities, knob: str | None, level: Any, seed: int) -> Any:
-    """The estimator at one effort level (its other options as they are), reseeded for this context when it
-    is randomised and takes a seed; itself when there is nothing to change or it cannot be rebuilt."""
+def _at_effort(call: Call, caps: Capabilities, knob: str | None, level: Any, seed: int) -> Any:
+    """The estimator at one effort level (its other options as given), reseeded for this context when it is
+    randomised and takes a seed; the estimator itself when there is nothing to change."""
     changes: dict[str, Any] = {}
     if knob is not None:
         changes[knob] = level
     if caps.randomised and caps.reseedable:
         changes["seed"] = seed
     if not changes:
-        return estimator
-    options = {k: getattr(estimator, k) for k in caps.options if hasattr(estimator, k)}
-    return type(estimator)(**{**options, **changes})
+        return call.estimator
+    if call.rebuild is None:
+        raise NotApplicable(f"{caps.name} cannot be rebuilt at another effort level or seed here")
+    return call.rebuild(changes)
 
 
 def _option_value(caps: Capabilities, knob: str, text: str) -> Any:

@@ -67,7 +67,7 @@ def judge(levels: list[Level], var: np.ndarray, sample_cost: np.ndarray, kappa: 
         r_star = ratio(lv.error2[index], lv.cost[index], v_star, t_star)
         below = (1 + np.count_nonzero(r_star <= kappa)) / (resamples + 1)
         above = (1 + np.count_nonzero(r_star >= kappa)) / (resamples + 1)
-        drawn.append(min(1.0, 2 * min(below, above)))
+        drawn.append(float(min(1.0, 2 * min(below, above))))
     order = sorted(range(len(levels)), key=lambda i: drawn[i])
     judged: dict[int, Judged] = {}
     stopped = False
@@ -119,7 +119,8 @@ def _studentized(lv: Level, var: np.ndarray, sample_cost: np.ndarray, index: np.
     log_r, se = _log_ratio_and_se(lv.error2, lv.cost, var, sample_cost)
     star, se_star = _log_ratio_and_se(lv.error2[index], lv.cost[index], var[index], sample_cost[index])
     with np.errstate(divide="ignore", invalid="ignore"):
-        t = (star - log_r) / se_star
+        # a resample whose squared errors are all 0 has R* = 0: t = -inf, the far low end (not undefined)
+        t = np.where(star == -np.inf, -np.inf, (star - log_r) / se_star)
     t = t[~np.isnan(t)]  # a resample of identical contexts has no spread to studentize by: left out
     if not (math.isfinite(float(log_r)) and float(se) > 0 and t.size >= 0.9 * len(index)):
         if math.isfinite(float(log_r)) and float(se) == 0:  # every resample the same: R is known exactly
