@@ -80,6 +80,7 @@ BUILTIN: dict[str, dict[str, str]] = {
         "mlp": "heurcheck.properties.matching_sampling.mlp:FACET",
         "circuit": "heurcheck.properties.matching_sampling.circuit:FACET",
         "boolean": "heurcheck.properties.matching_sampling.boolean:FACET",
+        "permanent": "heurcheck.properties.matching_sampling.permanent:FACET",
     },
 }
 

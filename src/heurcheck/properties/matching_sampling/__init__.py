@@ -52,8 +52,8 @@ from typing import Any, ClassVar, NamedTuple, Protocol
 
 import numpy as np
 
-from ...arguments import EMPTY
-from ...domains import get_domain
+from ...arguments import EMPTY, Arguments
+from ...domains import get_domain, parse_atom
 from ...estimators.base import Capabilities
 from ...findings import Verdict
 from ...numbers import OperationCount, to_float
@@ -119,6 +119,7 @@ class MatchingSampling(PropertyBase):
         "activation": Parameter(str, "relu", "mlp contexts: activation"),
         "gates": Parameter(int, 12, "circuit contexts: gates of a random layered circuit"),
         "max_gates": Parameter(int, 8, "boolean contexts: largest number of gates"),
+        "n": Parameter(int, 6, "permanent contexts: matrix order"),
     }
 
     def applies(self, estimator: Any, domain: str) -> str | None:
@@ -176,7 +177,7 @@ class MatchingSampling(PropertyBase):
             judged = [replace(j, verdict=INCONCLUSIVE, why="cost in wall time because operations could not be "
                               "counted: R is machine-dependent, so no verdict (-P cost=time judges in seconds)")
                       for j in judged]
-        mechanistic = not caps.randomised and _same_under_reseeding(estimator, contexts[kept[0]])
+        mechanistic = not caps.randomised and _same_under_reseeding(estimator, contexts[kept[0]], meter.pi)
         return self._outcome(judged, var, sample_cost, meter, mechanistic, caps, len(kept), len(excluded), facet)
 
     def _grid(self, caps: Capabilities) -> tuple[str | None, tuple[Any, ...]]:
@@ -231,6 +232,8 @@ class _Meter:
     def __init__(self, prop: MatchingSampling, facet: MatchingSamplingFacet, caps: Capabilities, probe: Any,
                  call: Call, domain: str) -> None:
         self.facet, self.caps, self.call, self.domain = facet, caps, call, domain
+        # the estimator's declared default arguments (facts it reads, on permanents); none elsewhere
+        self.pi = Arguments(parse_atom(domain, t) for t in caps.default_arguments)
         self.timed_samples: dict[int, float] = {}
         self.flopscope: str | None = None  # its version, when it counts
         self.knob: str | None = None  # the effort option and the level being run (see `run`)
@@ -267,14 +270,14 @@ class _Meter:
 
     def _counted(self, x: Any) -> int:
         tally = OperationCount()
-        self.call(x.map_numbers(tally.wrap), EMPTY)
+        self.call(x.map_numbers(tally.wrap), self.pi)
         return tally.operations
 
     def run(self, estimator: Any, x: Any) -> tuple[float, float]:
         """The estimate on context x (floats) and its cost."""
         call = Call(estimator, exact=False, timeout=self.call.timeout)
         start = time.perf_counter()
-        value = to_float(call(x, EMPTY).value)
+        value = to_float(call(x, self.pi).value)
         seconds = time.perf_counter() - start
         if self.unit == "seconds":
             return value, seconds
@@ -287,10 +290,10 @@ class _Meter:
                                        x, EMPTY)
             return value, float(estimator.samples_drawn(x)) * self.sample_cost(x)
         if self.flopscope is not None:
-            return value, float(flops_of(lambda: call(x, EMPTY)))
+            return value, float(flops_of(lambda: call(x, self.pi)))
         counted = Call(estimator, timeout=self.call.timeout)
         tally = OperationCount()
-        counted(x.map_numbers(tally.wrap), EMPTY)
+        counted(x.map_numbers(tally.wrap), self.pi)
         return value, float(tally.operations)
 
     def sample_cost(self, x: Any) -> float:
@@ -363,7 +366,7 @@ def _seed(base: int, level: int, context: int) -> int:
     return int(np.random.SeedSequence([base, level, context, 0x4D53]).generate_state(1)[0])
 
 
-def _same_under_reseeding(estimator: Any, x: Any) -> bool:
+def _same_under_reseeding(estimator: Any, x: Any, pi: Arguments) -> bool:
     """Whether the estimate on x is bit-identical under two different global random states (restored after)."""
     np_state, py_state = np.random.get_state(), random.getstate()
     results = []
@@ -372,7 +375,7 @@ def _same_under_reseeding(estimator: Any, x: Any) -> bool:
             np.random.seed(s)
             random.seed(s)
             call = Call(estimator, exact=False, timeout=None)
-            results.append(repr(to_float(call(x, EMPTY).value)))
+            results.append(repr(to_float(call(x, pi).value)))
     except (EstimatorFailure, NotApplicable):
         return False
     finally:

@@ -33,7 +33,7 @@ class Judged:
     lower: float
     upper: float
     confidence: float  # of the interval (1 - alpha / (levels left at its Holm step))
-    p_value: float  # bootstrap, two-sided, for R = kappa
+    p_value: float  # two-sided, for R = kappa, from the same studentized bootstrap as the interval
     verdict: str  # BEATS, VIOLATED or INCONCLUSIVE
     why: str  # the reason for an inconclusive verdict ("" otherwise)
     mse: float
@@ -61,24 +61,18 @@ def judge(levels: list[Level], var: np.ndarray, sample_cost: np.ndarray, kappa: 
     m = len(var)
     rng = np.random.default_rng(seed)
     index = rng.integers(0, m, size=(resamples, m))
-    v_star, t_star = var[index], sample_cost[index]
-    drawn = []
-    for lv in levels:
-        r_star = ratio(lv.error2[index], lv.cost[index], v_star, t_star)
-        below = (1 + np.count_nonzero(r_star <= kappa)) / (resamples + 1)
-        above = (1 + np.count_nonzero(r_star >= kappa)) / (resamples + 1)
-        drawn.append(float(min(1.0, 2 * min(below, above))))
-    order = sorted(range(len(levels)), key=lambda i: drawn[i])
+    p_values = [_studentized(lv, var, sample_cost, index, 1 - alpha, kappa)[2] for lv in levels]
+    order = sorted(range(len(levels)), key=lambda i: p_values[i])
     judged: dict[int, Judged] = {}
     stopped = False
     for step, i in enumerate(order):
         lv = levels[i]
-        p = drawn[i]
+        p = p_values[i]
         confidence = 1 - alpha / (len(levels) - step)
         r = float(ratio(lv.error2, lv.cost, var, sample_cost))
-        lo, hi = _studentized(lv, var, sample_cost, index, confidence)
+        lo, hi, _ = _studentized(lv, var, sample_cost, index, confidence, kappa)
         ones = np.ones_like(var)
-        q_hi = _studentized(replace(lv, cost=ones), var, ones, index, confidence)[1]  # of mean(err^2) / mean(V)
+        q_hi = _studentized(replace(lv, cost=ones), var, ones, index, confidence, kappa)[1]  # of mean(err^2) / mean(V)
         mse, raw = float(lv.error2.mean()), float(lv.raw_error2.mean())
         share = float(lv.truth_var.mean()) / raw if raw > 0 else (0.0 if not lv.truth_var.any() else math.inf)
         verdict, why = INCONCLUSIVE, ""
@@ -110,12 +104,13 @@ def _log_ratio_and_se(e2: np.ndarray, c: np.ndarray, v: np.ndarray, t: np.ndarra
     return log_r, se
 
 
-def _studentized(lv: Level, var: np.ndarray, sample_cost: np.ndarray, index: np.ndarray,
-                 confidence: float) -> tuple[float, float]:
-    """The bootstrap-t interval of R on the log scale: t* = (log R* - log R) / se*, with the delta-method
-    standard error in each resample. A mean of squared errors over a few dominant contexts is skewed (like a
-    chi-square with few degrees of freedom), where percentile intervals cover too little; studentizing
-    carries that skew into the interval."""
+def _studentized(lv: Level, var: np.ndarray, sample_cost: np.ndarray, index: np.ndarray, confidence: float,
+                 kappa: float = 1.0) -> tuple[float, float, float]:
+    """The bootstrap-t interval of R on the log scale, t* = (log R* - log R) / se* with the delta-method
+    standard error in each resample, and the two-sided p-value for R = kappa that agrees with it (the
+    interval at confidence 1 - p just reaches kappa). A mean of squared errors over a few dominant contexts
+    is skewed (like a chi-square with few degrees of freedom), where percentile intervals cover too little;
+    studentizing carries that skew into the interval."""
     log_r, se = _log_ratio_and_se(lv.error2, lv.cost, var, sample_cost)
     star, se_star = _log_ratio_and_se(lv.error2[index], lv.cost[index], var[index], sample_cost[index])
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -123,16 +118,21 @@ def _studentized(lv: Level, var: np.ndarray, sample_cost: np.ndarray, index: np.
         t = np.where(star == -np.inf, -np.inf, (star - log_r) / se_star)
     t = t[~np.isnan(t)]  # a resample of identical contexts has no spread to studentize by: left out
     if not (math.isfinite(float(log_r)) and float(se) > 0 and t.size >= 0.9 * len(index)):
+        known = None
         if math.isfinite(float(log_r)) and float(se) == 0:  # every resample the same: R is known exactly
-            return float(math.exp(log_r)), float(math.exp(log_r))
-        if not lv.error2.any() and float(var.mean()) > 0:  # every error exactly 0: so is every resample's R
-            return 0.0, 0.0
-        return -math.inf, math.inf  # R undefined in some resample (mean V = 0) or not positive (truth noise)
+            known = float(math.exp(log_r))
+        elif not lv.error2.any() and float(var.mean()) > 0:  # every error exactly 0: so is every resample's R
+            known = 0.0
+        if known is not None:
+            return known, known, (1.0 if known == kappa else 0.0)
+        return -math.inf, math.inf, 1.0  # R undefined in some resample (mean V = 0) or not positive (truth noise)
     tail = (1 - confidence) / 2
     # order statistics, not interpolation: a resample whose errors are all 0 has t = -inf (R* = 0)
     t_lo, t_hi = np.quantile(t, [tail, 1 - tail], method="inverted_cdf")
+    t_kappa = (float(log_r) - math.log(kappa)) / float(se)
+    p = min(1.0, 2 * min(np.count_nonzero(t <= t_kappa), np.count_nonzero(t >= t_kappa)) / t.size)
     with np.errstate(over="ignore"):
-        return float(math.exp(log_r - t_hi * se)), float(np.exp(log_r - t_lo * se))
+        return float(math.exp(log_r - t_hi * se)), float(np.exp(log_r - t_lo * se)), float(p)
 
 
 def floor(judged: list[Judged], mean_var: float, grid: tuple[float, ...]) -> tuple[float | None, list[float]]:
