@@ -298,6 +298,7 @@ def test_capabilities_read_a_declared_effort_knob_and_ignore_one_that_names_no_o
     ("mlp", {"m": 32, "width": 8, "depth": 2}),
     ("circuit", {"m": 64}),
     ("boolean", {"m": 64}),
+    ("permanent", {"m": 128}),
 ])
 def test_sampling_is_never_violated_and_its_interval_covers_1_over_10_seeds(domain: str, params: dict[str, Any]) -> None:
     """Monte Carlo against itself: R ~ 1. Never violated; a level's interval (family level 5% over four
