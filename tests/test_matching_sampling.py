@@ -269,6 +269,25 @@ def test_the_html_card_shows_each_measurement_with_its_levels_and_figure() -> No
     assert "R = " in markdown(card)
 
 
+def test_the_figure_leaves_out_levels_with_no_R_or_no_cost_instead_of_failing() -> None:
+    pytest.importorskip("matplotlib")
+    from heurcheck.figure import curve, svg
+
+    level = {"effort": "as given", "R": 0.0, "lower": None, "upper": None, "mse": 2.0, "mean_cost": 0.0}
+    observed = {"levels": [level, {**level, "effort": "order=2", "R": 0.5, "lower": 0.1, "upper": 2.0,
+                                   "mean_cost": 40.0}],
+                "mean_variance": 3.0, "mean_variance_interval": [2.0, 4.0], "sample_cost": 10.0, "cost": "operations"}
+    finding = Finding("matching-sampling", {}, "mean", {}, "permanent", Verdict.INCONCLUSIVE, "exhaustive", 0, 2,
+                      observed=observed)
+    assert curve(finding).mse[1] == pytest.approx(0.5 * 3.0 * 10.0 / 40.0)
+    assert "<svg" in svg(finding)
+
+
+def test_an_estimator_that_does_no_counted_arithmetic_costs_one_operation_per_estimate() -> None:
+    finding = run("mean", "permanent", **FAST)
+    assert all(lv["mean_cost"] >= 1 for lv in levels(finding))
+
+
 def test_explain_gives_the_statement_the_statistic_and_the_caveats() -> None:
     from click.testing import CliRunner
 

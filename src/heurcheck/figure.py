@@ -9,6 +9,7 @@ about verdicts here.
 from __future__ import annotations
 
 import io
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,7 +49,10 @@ def curve(finding: Finding) -> Curve:
     cost = tuple(float(lv["mean_cost"]) for lv in levels)
 
     def mse_at(r: Any, c: float) -> float:
-        return float("nan") if r is None else float(r) * var * t / c
+        """The MSE that R stands for at cost c (R = MSE c / (mean V T)); NaN where it is not defined."""
+        if r is None or not c > 0 or not math.isfinite(c):
+            return math.nan
+        return float(r) * var * t / c
 
     unit = "counted operations" if o.get("cost") == "operations" else "seconds (wall time)"
     return Curve(
