@@ -288,6 +288,19 @@ def test_an_estimator_that_does_no_counted_arithmetic_costs_one_operation_per_es
     assert all(lv["mean_cost"] >= 1 for lv in levels(finding))
 
 
+@pytest.mark.parametrize("parameter, expected", [
+    ("eps=x", "numbers > 0"), ("kappa=0", "finite number > 0"), ("m=1", "integer >= 2"),
+    ("effort=abc", "values of the option samples"), ("alpha=2", "strictly between 0 and 1"),
+])
+def test_a_bad_parameter_is_a_one_line_error_naming_it(parameter: str, expected: str, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    result = CliRunner().invoke(main, ["check", "sampling", "-p", "matching-sampling", "--domain", "boolean",
+                                       "-P", parameter, "--findings", str(tmp_path)])
+    assert result.exit_code == 2
+    assert result.output.count("\n") == 1 and parameter.split("=")[0] in result.output and expected in result.output
+
+
 def test_explain_gives_the_statement_the_statistic_and_the_caveats() -> None:
     from click.testing import CliRunner
 

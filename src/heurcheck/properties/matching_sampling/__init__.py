@@ -71,6 +71,7 @@ import numpy as np
 
 from ...arguments import EMPTY, Arguments
 from ...domains import get_domain, parse_atom
+from ...errors import InvalidOption
 from ...estimators.base import Capabilities
 from ...findings import Verdict
 from ...numbers import OperationCount, to_float
@@ -139,11 +140,18 @@ class MatchingSampling(PropertyBase):
         "n": Parameter(int, 6, "permanent contexts: matrix order"),
     }
 
-    def applies(self, estimator: Any, domain: str) -> str | None:
-        reason = super().applies(estimator, domain)
-        if reason is None and self.params["m"] < 2:
-            return f"parameter m={self.params['m']}: expected at least 2 contexts"
-        return reason
+    def __init__(self, **params: Any) -> None:
+        super().__init__(**params)
+        p = self.params
+        for name, low in (("m", 2), ("bootstrap", 100), ("truth_samples", 2), ("width", 1), ("depth", 1),
+                          ("gates", 1), ("max_gates", 0), ("n", 1)):
+            if p[name] < low:
+                raise _bad(name, p[name], f"an integer >= {low}")
+        if not 0 < p["alpha"] < 1:
+            raise _bad("alpha", p["alpha"], "a number strictly between 0 and 1")
+        if not (p["kappa"] > 0 and math.isfinite(p["kappa"])):
+            raise _bad("kappa", p["kappa"], "a finite number > 0")
+        self.eps_grid = _eps_grid(p["eps"])
 
     def space(self, domain: str, estimator: Any) -> CaseSpace:
         """One case standing for the m contexts (named by the first and the generator's numbers)."""
@@ -211,8 +219,7 @@ class MatchingSampling(PropertyBase):
                  facet: MatchingSamplingFacet) -> Outcome:
         p = self.params
         kappa = p["kappa"]
-        eps_grid = tuple(float(e) for e in p["eps"].split(",") if e.strip())
-        best, missed = floor(judged, float(var.mean()), eps_grid)
+        best, missed = floor(judged, float(var.mean()), self.eps_grid)
         violated = [j for j in judged if j.verdict == VIOLATED]
         beats = [j for j in judged if j.verdict == BEATS]
         rows = "; ".join(f"{j.label}: R = {j.r:.3g} [{j.lower:.3g}, {j.upper:.3g}] {j.verdict}" for j in judged)
@@ -363,14 +370,25 @@ def _at_effort(call: Call, caps: Capabilities, knob: str | None, level: Any, see
     return call.rebuild(changes)
 
 
-def _option_value(caps: Capabilities, knob: str, text: str) -> Any:
-    from ...errors import InvalidOption
+def _bad(name: str, value: Any, expected: str) -> InvalidOption:
+    return InvalidOption(f"parameter {name}={value!r} of property 'matching-sampling': expected {expected}")
 
+
+def _eps_grid(text: str) -> tuple[float, ...]:
+    try:
+        grid = tuple(float(e) for e in text.split(",") if e.strip())
+    except ValueError:
+        grid = ()
+    if not grid or not all(0 < e and math.isfinite(e) for e in grid):
+        raise _bad("eps", text, "numbers > 0 separated by commas, e.g. 1,0.1,0.01")
+    return grid
+
+
+def _option_value(caps: Capabilities, knob: str, text: str) -> Any:
     try:
         return caps.options[knob].type(text)
-    except (TypeError, ValueError) as exc:
-        raise InvalidOption(f"parameter effort={text!r} of property 'matching-sampling': not a value of option "
-                            f"{knob} ({exc})") from None
+    except (TypeError, ValueError, InvalidOption):
+        raise _bad("effort", text, f"values of the option {knob} separated by commas") from None
 
 
 def _label(knob: str | None, level: Any) -> str:
