@@ -214,6 +214,7 @@ def test_a_cost_that_cannot_be_counted_is_wall_time_and_judges_no_level() -> Non
     assert all(lv["verdict"] == INCONCLUSIVE for lv in levels(finding))
 
 
+@pytest.mark.slow
 def test_an_effort_grid_given_as_a_parameter_replaces_the_declared_one() -> None:
     finding = run("sampling", "boolean", effort="32,128", **FAST)
     assert [lv["effort"] for lv in levels(finding)] == ["samples=32", "samples=128"]
@@ -230,6 +231,7 @@ def test_the_floor_is_an_eps_of_the_grid_and_smaller_ones_are_listed_as_not_reac
 # --------------------------------------------------------------------------- the figure, the CLI, the card
 
 
+@pytest.mark.slow
 def test_check_saves_the_measurement_and_plot_redraws_its_figure(tmp_path: Path) -> None:
     pytest.importorskip("matplotlib")
     from click.testing import CliRunner
@@ -256,6 +258,7 @@ def test_plot_of_a_finding_without_levels_is_a_one_line_input_error(tmp_path: Pa
     assert result.output.count("\n") == 1 and "matching-sampling" in result.output
 
 
+@pytest.mark.slow
 def test_the_html_card_shows_each_measurement_with_its_levels_and_figure() -> None:
     pytest.importorskip("matplotlib")
     from heurcheck.matrix import Cell, ReportCard
