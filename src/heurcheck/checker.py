@@ -128,14 +128,15 @@ def check_one(prop: Property, estimator: Estimator, request: CheckRequest, domai
     if misfit is not None:
         return replace(base, verdict=Verdict.INCONCLUSIVE, engine=engine.name, message=misfit)
 
+    def rebuild(changes: dict[str, Any]) -> Any:
+        return registry.create(request.estimator, **{**request.options, **changes})
+
     def resample(seed: int) -> Any:
-        opts = dict(request.options)
-        opts["seed"] = seed
-        return registry.create(request.estimator, **opts)
+        return rebuild({"seed": seed})
 
     can_resample = Capabilities.of(estimator).reseedable
     call = Call(estimator, reseed=resample if can_resample else None, seed=settings.seed,
-                timeout=settings.call_timeout)
+                timeout=settings.call_timeout, rebuild=rebuild)
     saved: list[Path] = []
 
     def on_finding(case: Case, found: Outcome | EstimatorFailure) -> None:

@@ -166,8 +166,15 @@ class IsolatedEstimator:
         return self._isolation.call(self._options, instance, arguments, self._in_process)
 
     def with_options(self, **options: Any) -> IsolatedEstimator:
-        """The same estimator built with other options (another seed), on the same worker."""
-        return IsolatedEstimator(self._isolation, self._local, self._local_options, options)
+        """The same estimator built with other options (another seed, another effort level), on the same
+        worker. When an option other than the seed changes, the local stand-in whose attributes it shows is
+        built again with the new options (as the first one was), so that they describe the estimator run."""
+        changed = any(options.get(k) != self._local_options.get(k) for k in {*options, *self._local_options}
+                      if k != "seed")
+        if not changed:
+            return IsolatedEstimator(self._isolation, self._local, self._local_options, options)
+        local = self._isolation.registry.create(self._isolation.name, **options)
+        return IsolatedEstimator(self._isolation, local, options, options)
 
     def _in_process(self) -> Any:
         if self._options == self._local_options:

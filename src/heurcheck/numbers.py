@@ -145,3 +145,112 @@ def polynomial_terms(poly: Any, symbols: Sequence[Any]) -> list[tuple[tuple[int,
     if extra:
         raise ValueError(f"{p.as_expr()} depends on {', '.join(sorted(map(str, extra)))}, not only on the symbols")
     return [(tuple(int(e) for e in m), plain(c)) for m, c in p.terms() if c != 0]
+
+
+class OperationCount:
+    """A tally of arithmetic operations, shared by the `Counted` numbers it makes (`wrap`)."""
+
+    def __init__(self) -> None:
+        self.operations = 0
+
+    def wrap(self, value: Any) -> Counted:
+        return Counted(float(value), self)
+
+
+class Counted:
+    """A float that adds one to its tally for every arithmetic operation (+ - * / negation, a power by
+    an integer as its multiplications) done with it: run through a traceable estimator, the tally is
+    the estimator's exact operation count. Comparisons are free. Mixed with ints, Fractions and floats
+    (constants of the code) the result is counted too. Deliberately not convertible by float(): code
+    that leaves the arithmetic for floats cannot be counted this way and says so by failing."""
+
+    __slots__ = ("value", "tally")
+
+    def __init__(self, value: float, tally: OperationCount) -> None:
+        self.value = value
+        self.tally = tally
+
+    def _other(self, other: Any) -> float | None:
+        if isinstance(other, Counted):
+            return other.value
+        if isinstance(other, (int, float, Fraction, np.number)) and not isinstance(other, bool):
+            return float(other)
+        return None
+
+    def _op(self, other: Any, f: Any) -> Any:
+        b = self._other(other)
+        if b is None:
+            return NotImplemented
+        self.tally.operations += 1
+        return Counted(f(b), self.tally)
+
+    def __add__(self, o: Any) -> Any:
+        return self._op(o, lambda b: self.value + b)
+
+    def __radd__(self, o: Any) -> Any:
+        return self._op(o, lambda b: b + self.value)
+
+    def __sub__(self, o: Any) -> Any:
+        return self._op(o, lambda b: self.value - b)
+
+    def __rsub__(self, o: Any) -> Any:
+        return self._op(o, lambda b: b - self.value)
+
+    def __mul__(self, o: Any) -> Any:
+        return self._op(o, lambda b: self.value * b)
+
+    def __rmul__(self, o: Any) -> Any:
+        return self._op(o, lambda b: b * self.value)
+
+    def __truediv__(self, o: Any) -> Any:
+        return self._op(o, lambda b: self.value / b)
+
+    def __rtruediv__(self, o: Any) -> Any:
+        return self._op(o, lambda b: b / self.value)
+
+    def __neg__(self) -> Counted:
+        self.tally.operations += 1
+        return Counted(-self.value, self.tally)
+
+    def __pos__(self) -> Counted:
+        return self
+
+    def __abs__(self) -> Counted:
+        return Counted(abs(self.value), self.tally)
+
+    def __pow__(self, k: Any) -> Any:
+        if not isinstance(k, int) or isinstance(k, bool) or k < 0:
+            return NotImplemented
+        self.tally.operations += max(0, k - 1)
+        return Counted(self.value ** k, self.tally)
+
+    def _compare(self, o: Any) -> float:
+        b = self._other(o)
+        if b is None:
+            raise TypeError(f"cannot compare a counted number with {o!r}")
+        return b
+
+    def __eq__(self, o: object) -> bool:
+        b = self._other(o)
+        return b is not None and self.value == b
+
+    def __hash__(self) -> int:
+        return hash(self.value)
+
+    def __lt__(self, o: Any) -> bool:
+        return self.value < self._compare(o)
+
+    def __le__(self, o: Any) -> bool:
+        return self.value <= self._compare(o)
+
+    def __gt__(self, o: Any) -> bool:
+        return self.value > self._compare(o)
+
+    def __ge__(self, o: Any) -> bool:
+        return self.value >= self._compare(o)
+
+    def __bool__(self) -> bool:
+        return self.value != 0
+
+    def __repr__(self) -> str:
+        return f"Counted({self.value!r})"

@@ -52,11 +52,14 @@ def replay(finding: Finding, registry: Registry | None = None) -> Replay:
     if wanted("plugins", registry, finding.estimator):
         estimator, source, isolation = isolate(registry, finding.estimator, estimator, finding.options,
                                                IsolationSettings())
+    def rebuild(changes: dict[str, Any]) -> Any:
+        return source.create(finding.estimator, **{**finding.options, **changes})
+
     def reseed(seed: int) -> Any:
-        return source.create(finding.estimator, **{**finding.options, "seed": seed})
+        return rebuild({"seed": seed})
 
     randomised = Capabilities.of(estimator).reseedable
-    call = Call(estimator, reseed=reseed if randomised else None, seed=finding.seed)
+    call = Call(estimator, reseed=reseed if randomised else None, seed=finding.seed, rebuild=rebuild)
     call.begin(case)
     try:
         out = prop.evaluate(case, call)

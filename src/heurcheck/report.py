@@ -11,6 +11,7 @@ from typing import Any
 
 from rich.table import Table
 
+from .figure import has_curve, svg
 from .findings import Finding, Verdict
 from .matrix import ReportCard
 from .properties.registry import property_class
@@ -74,13 +75,62 @@ def markdown(card: ReportCard) -> str:
             engine = f" ({c.deciding.engine})" if c.deciding and c.verdict is not Verdict.NOT_APPLICABLE else ""
             cells.append(SYMBOL[c.verdict] + engine)
         lines.append(f"| {e} | " + " | ".join(cells) + " |")
-    lines += ["", LEGEND + ".", "", "## Counterexamples", ""]
+    lines += ["", LEGEND + ".", ""]
+    measured = _measurements(card)
+    if measured:
+        lines += ["## Matching sampling (D12): R per effort level", ""]
+        for m in measured:
+            levels = "; ".join(_level_text(lv) for lv in (m.observed or {})["levels"])
+            lines += [f"- {m.estimator} on {m.domain} ({m.verdict.value}): {levels}; {_floor_text(m)}"]
+        lines += [""]
+    lines += ["## Counterexamples", ""]
     for c in card.cells.values():
         f = c.deciding
         if f is not None and f.verdict.is_failure:
             lines += [f"### {c.estimator} / {c.property} ({f.domain})", "", f.message, "",
                       f"Re-run: `{f.command}`", ""]
     return "\n".join(lines) + "\n"
+
+
+def _measurements(card: ReportCard) -> list[Finding]:
+    """The findings that carry a matching-sampling curve (R per effort level), in card order."""
+    return [f for c in card.cells.values() for f in c.findings if has_curve(f)]
+
+
+def _bound(x: Any) -> str:
+    return "undefined" if x is None else f"{x:.3g}"
+
+
+def _level_text(lv: dict[str, Any]) -> str:
+    return f"{lv['effort']}: R = {_bound(lv['R'])} [{_bound(lv['lower'])}, {_bound(lv['upper'])}] {lv['verdict']}"
+
+
+def _floor_text(f: Finding) -> str:
+    o = f.observed or {}
+    floor = "none of the grid" if o.get("floor") is None else f"eps = {o['floor']:g}"
+    return f"floor {floor}; cost: {o.get('cost_source', '')}"
+
+
+def _measurements_html(card: ReportCard) -> str:
+    """Each matching-sampling measurement: its levels, floor, cost source and figure (inline SVG)."""
+    parts = []
+    for f in _measurements(card):
+        rows = "".join(f"<tr><td>{html.escape(str(lv['effort']))}</td><td>{_bound(lv['R'])}</td>"
+                       f"<td>[{_bound(lv['lower'])}, {_bound(lv['upper'])}]</td><td>{html.escape(lv['verdict'])}</td>"
+                       f"<td>{lv['mse']:.3g}</td><td>{lv['mean_cost']:.3g}</td></tr>"
+                       for lv in (f.observed or {})["levels"])
+        try:
+            figure = svg(f)
+        except ImportError:
+            figure = "<p><small>(figure: install matplotlib, pip install 'heurcheck[plot]')</small></p>"
+        parts.append(f"<section class='ms'><h3>{html.escape(f.estimator)} on {html.escape(f.domain)}: "
+                     f"{html.escape(f.verdict.value)}</h3><table class='detail'><tr><th>effort</th><th>R</th>"
+                     f"<th>interval</th><th>verdict</th><th>MSE</th><th>mean cost</th></tr>{rows}</table>"
+                     f"<p>{html.escape(_floor_text(f))}</p><div class='figure'>{figure}</div></section>")
+    if not parts:
+        return ""
+    return ("<h2>Matching sampling (D12): R = mean(err^2) mean(C) / (mean(V) T) per effort level</h2>"
+            + "".join(parts))
 
 
 def _anchor(e: str, p: str) -> str:
@@ -138,6 +188,8 @@ td.cell small {{ opacity: 0.7; }}
 table.detail th {{ text-align: left; padding-right: 1em; vertical-align: top; }}
 pre {{ background: #f6f6f6; padding: 0.5em; max-height: 20em; overflow: auto; }}
 .partial {{ color: #d43c3c; }}
+section.ms table.detail td, section.ms table.detail th {{ padding: 0.1em 0.8em; }}
+div.figure svg {{ max-width: 640px; height: auto; }}
 </style></head><body>
 <h1>heurcheck report card{partial}</h1>
 <p>Seed {card.seed}, budget {card.budget:.0f} s, {card.seconds:.0f} s used, heurcheck {html.escape(card.tool)}.</p>
@@ -145,6 +197,7 @@ pre {{ background: #f6f6f6; padding: 0.5em; max-height: 20em; overflow: auto; }}
 {''.join(rows)}
 </table>
 <p><small>{html.escape(LEGEND)}.</small></p>
+{_measurements_html(card)}
 <h2>Counterexamples</h2>
 {''.join(details) or '<p>None found.</p>'}
 </body></html>

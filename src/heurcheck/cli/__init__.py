@@ -15,6 +15,7 @@ from .explain import explain_command
 from .generate import generate_group
 from .listing import list_command
 from .matrix import matrix_command
+from .plot import plot_command
 from .replay import replay_command
 
 __all__ = ["main", "run"]
@@ -27,7 +28,7 @@ def main() -> None:
 
 
 for _command in (list_command, estimate_command, check_command, matrix_command, diff_command, replay_command,
-                 generate_group, explain_command):
+                 generate_group, explain_command, plot_command):
     main.add_command(_command)
 
 

@@ -13,6 +13,7 @@ from rich.markup import escape
 from ..checker import CheckRequest, CheckSettings, check, summarise
 from ..domains import get_domain
 from ..engines import ENGINES
+from ..figure import save_measurements
 from ..interrupt import INTERRUPTED, stop_on_signals
 from ..jsonio import write_json_atomic
 from ..properties.registry import available, property_class
@@ -121,6 +122,8 @@ def check_command(estimator: str, properties: tuple[str, ...], domain: str | Non
     if json_file:
         write_json_atomic(json_file, {"estimator": estimator, "options": request.options, "seed": seed,
                                       "partial": partial, "findings": [f.to_json() for f in findings]})
+    for path in save_measurements(findings, Path(findings_dir)):
+        console.print(f"measurement saved: {path}", highlight=False)
     failures = [f for f in findings if f.verdict.is_failure]
     if failures:
         console.print(f"{len(failures)} counterexample(s); saved in {findings_dir}/", highlight=False)

@@ -56,7 +56,7 @@ class ExhaustiveEngine:
         scope = finite.scope
         # exhaustion judges each case exactly, with no statistical test: a randomised estimator is taken
         # as the fixed function its own seed makes it (no fresh draws per case, which would be noise)
-        fixed = Call(call.estimator, timeout=call.timeout)
+        fixed = Call(call.estimator, timeout=call.timeout, rebuild=call.rebuild)
         result = run_exhaustive(prop, fixed, (case for _, case in finite.cases()), budget)
         if result is None:
             return Decision(Verdict.INCONCLUSIVE, self.name, 0,
@@ -74,8 +74,8 @@ class ExhaustiveEngine:
             case, out = result.last
             if not out.applicable:
                 return Decision(Verdict.NOT_APPLICABLE, self.name, 0, out.detail)
-            return Decision(Verdict.PROVED, self.name, cases, out.detail, witness=None, found=out, scope=scope,
-                            route=out.route)
+            return Decision(out.standing or Verdict.PROVED, self.name, cases, out.detail, witness=None, found=out,
+                            scope=scope, route=out.route)
         applicable = result.cases - result.not_applicable
         if applicable == 0:
             return Decision(Verdict.VACUOUS, self.name, result.cases, f"no case of {scope} was in the estimator's domain")

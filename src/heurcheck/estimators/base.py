@@ -38,7 +38,14 @@ class Estimator(Protocol):
     - `randomised`: True if the result is random (it must then return an `Estimate` with a stderr
       and take a `seed` option);
     - `traceable`: True if it runs unchanged on Fraction, sympy and z3 parameters;
-    - `options`: name -> `Option`, the keywords its constructor accepts.
+    - `options`: name -> `Option`, the keywords its constructor accepts;
+    - `effort` (optional): (option name, grid of values), the knob that trades cost for accuracy
+      (a sample count, a cumulant order, a rank), lowest effort first; the matching-sampling
+      property runs the estimator at each value of the grid;
+    - `samples_drawn(instance)` (optional method): for a Monte Carlo estimator, how many samples of
+      the quantity's model one estimate draws (its cost is then that many samples, counted as one);
+    - `counts_with` (optional): "flopscope" when its array code goes through `flopscope.numpy`, so
+      that flopscope can count its floating-point operations.
     Options are passed to the constructor as keywords. Plugins implement this shape; they do not subclass.
     A plugin may leave out `randomised`, `traceable` and `options`: `Capabilities.of` applies the
     defaults, and the rest of heurcheck reads capabilities only through it.
@@ -69,6 +76,9 @@ class Capabilities:
     traceable: bool = False
     options: Mapping[str, Option] = field(default_factory=dict)
     default_arguments: tuple[str, ...] = ()
+    effort: tuple[str, tuple[Any, ...]] | None = None  # (option name, grid), see Estimator
+    draws_samples: bool = False  # it declares samples_drawn(instance)
+    flopscope: bool = False  # its array code goes through flopscope.numpy (counts_with = "flopscope")
 
     @classmethod
     def of(cls, estimator: object) -> Capabilities:
@@ -80,6 +90,9 @@ class Capabilities:
             traceable=bool(getattr(estimator, "traceable", False)),
             options=dict(getattr(estimator, "options", {})),
             default_arguments=tuple(getattr(estimator, "default_arguments", ())),
+            effort=_effort(estimator),
+            draws_samples=callable(getattr(estimator, "samples_drawn", None)),
+            flopscope=getattr(estimator, "counts_with", None) == "flopscope",
         )
 
     def handles(self, domain: str) -> bool:
@@ -99,6 +112,18 @@ class Capabilities:
     def deterministic_traceable(self) -> bool:
         """Whether the formal engines can run it on symbolic parameters."""
         return self.traceable and not self.randomised
+
+
+def _effort(estimator: object) -> tuple[str, tuple[Any, ...]] | None:
+    """The declared effort knob, when it names one of the estimator's options and gives a non-empty grid."""
+    declared = getattr(estimator, "effort", None)
+    options = getattr(estimator, "options", {})
+    if not (isinstance(declared, tuple) and len(declared) == 2):
+        return None
+    name, grid = declared
+    if not isinstance(name, str) or name not in options or not isinstance(grid, (tuple, list)) or not grid:
+        return None
+    return name, tuple(grid)
 
 
 def as_estimate(result: Any) -> Estimate:

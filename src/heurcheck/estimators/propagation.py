@@ -271,6 +271,7 @@ class CumulantPropagation:
         "order": Option(parse_order, 3, "highest cumulant order kept ('inf': every cumulant, exact)"),
         "imputation": Option(bool, False, "hafnian only: impute dropped cross cumulants by least squares"),
     }
+    effort: ClassVar[tuple[str, tuple[int, ...]]] = ("order", (1, 2, 3, 4))
 
     def __init__(self, order: int | None | str = 3, imputation: bool = False) -> None:
         self.order = parse_order(order)

@@ -37,6 +37,7 @@ class Sampling:
         "samples": Option(int, 10_000, "number of random draws", minimum=2),
         "seed": Option(int, 0, "random seed", minimum=0),
     }
+    effort: ClassVar[tuple[str, tuple[int, ...]]] = ("samples", (16, 64, 256, 1024))
 
     def __init__(self, samples: int = 10_000, seed: int = 0) -> None:
         self.samples = samples
@@ -45,3 +46,6 @@ class Sampling:
     def estimate(self, instance: Any, arguments: Arguments) -> Estimate:
         mc = get_domain(instance.domain).monte_carlo(instance, arguments, self.samples, self.seed)
         return Estimate(mc.mean, mc.stderr)
+
+    def samples_drawn(self, instance: Any) -> int:
+        return self.samples

@@ -28,6 +28,7 @@ from ..errors import OutsideDomain
 from ..interrupt import checkpoint
 from ..isolation import IsolatedFailure
 from ..estimators.base import Capabilities, Estimate, as_estimate
+from ..findings import Verdict
 from ..jsonio import Node, number_to_json
 from ..numbers import to_float
 from .facets import facet, facet_domains
@@ -121,6 +122,9 @@ class Outcome:
     # the case to report as the witness when it is not the one evaluated (the most telling member of a
     # population that one case stands for)
     witness: Case | None = field(default=None, compare=False)
+    # for an outcome standing for a whole population that does not violate: the verdict its evidence
+    # supports when that is weaker than a proof (a statistical test's pass, or nothing decided); None: proved
+    standing: Verdict | None = None
 
     @property
     def violates(self) -> bool:
@@ -141,6 +145,16 @@ class Outcome:
             "violation": self.violation, "tolerance": self.tolerance, "ratio": _finite(self.ratio),
             "stderr": self.stderr, "route": self.route, "detail": self.detail,
         }
+
+
+@dataclass(frozen=True)
+class ReportedOutcome(Outcome):
+    """An outcome that carries a report (numbers computed over a population), written into its JSON form."""
+
+    report: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    def to_json(self) -> dict[str, Any]:
+        return {**super().to_json(), **self.report}
 
 
 def _finite(x: float) -> float | None:
@@ -187,8 +201,11 @@ class Call:
     """
 
     def __init__(self, estimator: Any, exact: bool | None = None, reseed: Any = None, seed: int = 0,
-                 timeout: float | None = 10.0) -> None:
+                 timeout: float | None = 10.0, rebuild: Any = None) -> None:
         self.estimator = estimator
+        # options -> the estimator built again with those options changed (through the registry, so an isolated
+        # estimator stays isolated); None when the caller cannot rebuild it
+        self.rebuild = rebuild
         # seconds per estimator call, None for no limit: by SIGALRM in the main thread; an isolated
         # estimator (heurcheck.isolation) also has its worker killed after its own timeout, in any thread
         self.timeout = timeout

@@ -80,6 +80,12 @@ BUILTIN: dict[str, dict[str, str]] = {
         "circuit": "heurcheck.properties.calibration.circuit:FACET",
         "boolean": "heurcheck.properties.calibration.boolean:FACET",
     },
+    "matching-sampling": {
+        "mlp": "heurcheck.properties.matching_sampling.mlp:FACET",
+        "circuit": "heurcheck.properties.matching_sampling.circuit:FACET",
+        "boolean": "heurcheck.properties.matching_sampling.boolean:FACET",
+        "permanent": "heurcheck.properties.matching_sampling.permanent:FACET",
+    },
 }
 
 

@@ -22,6 +22,7 @@ PROPERTIES: dict[str, str] = {
     "error-orthogonality": "heurcheck.properties.selfref:ErrorOrthogonality",
     "accuracy": "heurcheck.properties.accuracy:Accuracy",
     "calibration": "heurcheck.properties.calibration:Calibration",
+    "matching-sampling": "heurcheck.properties.matching_sampling:MatchingSampling",
 }
 
 

@@ -58,7 +58,8 @@ from ...domains import atom_kinds, get_domain, parse_atom
 from ...errors import InvalidOption
 from ...estimators.base import Capabilities, Estimate
 from ...numbers import to_float
-from ..base import TOLERANCE_PARAMETERS, Call, Case, NotApplicable, Outcome, Parameter, PropertyBase, tolerance
+from ..base import (TOLERANCE_PARAMETERS, Call, Case, NotApplicable, Outcome, Parameter, PropertyBase, ReportedOutcome,
+                    tolerance)
 from ..space import CaseSpace, Enumeration
 
 FEATURES = ("one", "self", "coarser", "all")
@@ -108,14 +109,8 @@ class FamilyOnly:
         return None
 
 
-@dataclass(frozen=True)
-class AccuracyOutcome(Outcome):
+class AccuracyOutcome(ReportedOutcome):
     """An outcome over the whole of D, with the exact report (OLS beta, R^2, mean error, moments)."""
-
-    report: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
-
-    def to_json(self) -> dict[str, Any]:
-        return {**super().to_json(), **self.report}
 
 
 @dataclass(frozen=True)
@@ -376,10 +371,11 @@ def _rational(value: Any) -> Fraction:
 # --------------------------------------------------------------------------- populations
 
 
-def _family(domain: str, count: int, seed: int) -> list[Any]:
-    """The first `count` instances the domain's strategy generates with Hypothesis seed `seed` (duplicates kept)."""
+def _family(domain: str, count: int, seed: int, **limits: Any) -> list[Any]:
+    """The first `count` instances the domain's strategy (with `limits`) generates with Hypothesis seed `seed`
+    (duplicates kept)."""
     drawn: list[Any] = []
-    strategy = get_domain(domain).instances()
+    strategy = get_domain(domain).instances(**limits)
 
     @hseed(seed)
     @settings(max_examples=count, database=None, deadline=None, phases=[Phase.generate],
