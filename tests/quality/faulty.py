@@ -264,6 +264,36 @@ class FirstAtomOnly:
         return CumulantPropagation(order=3).estimate(instance, Arguments([first] if first is not None else []))
 
 
+# --------------------------------------------------------------------------- 13. mlp: a permutation slip
+
+
+class SortedVariancesMean:
+    """Mean propagation through an MLP that hands the next layer its units' variances sorted (a slip
+    that loses which variance belongs to which unit, e.g. a sort meant for a report done in place).
+
+    Right whenever a layer's variances are already in order or equal, so only a property that moves
+    units around finds it: `symmetry` (permute a hidden layer's units).
+    """
+
+    name: ClassVar[str] = "faulty-sorted-variances"
+    domains: ClassVar[frozenset[str]] = frozenset({"mlp"})
+    randomised: ClassVar[bool] = False
+    traceable: ClassVar[bool] = False
+    options: ClassVar[dict[str, Option]] = {}
+
+    def estimate(self, instance: Any, arguments: Arguments) -> Any:
+        import numpy as np
+
+        from heurcheck.estimators.mlp import network_arrays, unit_moments
+
+        mu, cov, layers, readout = network_arrays(instance)
+        m, v = mu, np.diag(cov)
+        for k, (w, b, act) in enumerate(layers):
+            pre_v = np.einsum("ij,jk,ik->i", w, cov, w) if k == 0 else (w * w) @ np.sort(v)
+            m, v = unit_moments(act, w @ m + b, pre_v)
+        return float(readout @ m)
+
+
 # --------------------------------------------------------------------------- a correct plugin
 
 

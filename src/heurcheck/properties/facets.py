@@ -70,6 +70,11 @@ BUILTIN: dict[str, dict[str, str]] = {
         "circuit": "heurcheck.properties.proofs.circuit:FACET",
         "boolean": "heurcheck.properties.proofs.boolean:FACET",
     },
+    "symmetry": {
+        "mlp": "heurcheck.properties.symmetry.mlp:FACET",
+        "permanent": "heurcheck.properties.symmetry.permanent:FACET",
+        "circuit": "heurcheck.properties.symmetry.circuit:FACET",
+    },
     "accuracy": {
         "circuit": "heurcheck.properties.accuracy.circuit:FACET",
         "boolean": "heurcheck.properties.accuracy.boolean:FACET",

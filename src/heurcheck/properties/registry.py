@@ -21,6 +21,7 @@ PROPERTIES: dict[str, str] = {
     "iterated-estimation": "heurcheck.properties.selfref:IteratedEstimation",
     "error-orthogonality": "heurcheck.properties.selfref:ErrorOrthogonality",
     "accuracy": "heurcheck.properties.accuracy:Accuracy",
+    "symmetry": "heurcheck.properties.symmetry:Symmetry",
 }
 
 
