@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+import pytest
+
 from heurcheck import Registry
 from heurcheck.checker import CheckRequest, CheckSettings, check
 from heurcheck.estimators.mlp import mlp_mean
@@ -83,3 +85,47 @@ def test_an_estimator_that_forgets_the_last_relu_is_caught_below_zero() -> None:
     finding = _bounded("last-relu-forgotten", registry)
     assert finding.verdict is Verdict.VIOLATED, finding.message
     assert finding.observed is not None and finding.observed["relation"] == ">=" and finding.observed["rhs"] == 0.0
+
+
+# --------------------------------------------------------------------------- exactness
+
+
+def _exactness(estimator: str, registry: Registry | None = None) -> Any:
+    (finding,) = check(CheckRequest(estimator, properties=("exactness",), domain="mlp"), COUNTED, registry)
+    return finding
+
+
+def test_the_degree_in_the_first_layers_outputs_says_what_each_order_must_get_right() -> None:
+    from fractions import Fraction
+
+    from heurcheck.domains.mlp import MLP, Layer
+    from heurcheck.properties.exactness.mlp import FACET
+
+    one = Fraction(1)
+    relu = Layer(((one,),), (one,), "relu")
+    assert FACET.degree(MLP(1, (relu,), (one,))) == 1  # depth 1: mean propagation is exact
+    square = Layer(((one,),), (0,), "square")
+    identity = Layer(((one,),), (0,), "identity")
+    assert FACET.degree(MLP(1, (relu, identity, square), (one,))) == 2  # the Gaussian closure is exact
+    assert FACET.degree(MLP(1, (relu, square, square), (one,))) == 4  # beyond both: outside their domain
+
+
+@pytest.mark.slow
+def test_propagation_and_the_references_are_exact_where_they_claim_to_be() -> None:
+    assert "mlp" in property_class("exactness").defined_on()
+    for name in ("mean", "covariance", "exact"):
+        finding = _exactness(name)
+        assert finding.verdict is Verdict.NOT_REFUTED and finding.cases > 0, (name, finding.message)
+    assert _exactness("sampling").verdict is Verdict.STATISTICALLY_CONSISTENT
+
+
+def test_covariance_equals_the_closed_form_at_depth_one_across_relu_and_erf() -> None:
+    from heurcheck.domains.mlp import closed_form, research_mlp
+    from heurcheck.estimators.mlp import mlp_covariance
+
+    for activation in ("relu", "erf"):
+        for seed in range(3):
+            net = research_mlp(depth=1, width=16, seed=seed, activation=activation, bias_std=0.5)
+            expected = closed_form(net)
+            assert expected is not None
+            assert abs(mlp_covariance(net) - expected) <= 1e-9 * abs(expected), (activation, seed)

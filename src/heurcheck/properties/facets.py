@@ -43,6 +43,7 @@ BUILTIN: dict[str, dict[str, str]] = {
     "exactness": {
         "circuit": "heurcheck.properties.exactness.circuit:FACET",
         "boolean": "heurcheck.properties.exactness.boolean:FACET",
+        "mlp": "heurcheck.properties.exactness.mlp:FACET",
     },
     "restriction-linearity": {
         "boolean": "heurcheck.properties.restriction.boolean:FACET",

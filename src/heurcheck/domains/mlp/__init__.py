@@ -24,7 +24,8 @@ parameters); one relu or erf layer (optionally followed by identity layers) has 
 
 Monte Carlo: vectorised float64 forward passes in chunks of at most 2^22 activations per layer.
 
-The domain has no argument atoms. Generator: `research_mlp` (CLI `heurcheck generate mlp`).
+Argument atom: `order:K` (`NetworkOrder`), keep joint cumulants up to order K through the network
+(mean propagation is order 1, the Gaussian closure order 2); it does not change the quantity. Generator: `research_mlp` (CLI `heurcheck generate mlp`).
 
 Modules: `model` (MLP, Layer, shape checks), `jsonform` (this JSON form), `truth` (circuit
 compilation, closed forms), `sampling` (forward passes, Monte Carlo), `generate` (the research
@@ -33,6 +34,7 @@ distribution), `strategies` (Hypothesis), `lifting` (parameters as symbols), `do
 
 from __future__ import annotations
 
+from .atoms import NetworkOrder
 from .domain import DOMAIN, MLP_DOMAIN, MLPDomain
 from .generate import READOUTS, research_mlp, weight_variance
 from .jsonform import check_covariance, mlp_from_json, mlp_to_json
@@ -43,7 +45,7 @@ from .strategies import instances
 from .truth import closed_form, gaussian_expectation, to_circuit, truth
 
 __all__ = [
-    "ACTIVATIONS", "DOMAIN", "MLP", "MLPDomain", "MLP_DOMAIN", "POLYNOMIAL", "READOUTS", "Forward", "Layer",
+    "ACTIVATIONS", "DOMAIN", "MLP", "MLPDomain", "MLP_DOMAIN", "NetworkOrder", "POLYNOMIAL", "READOUTS", "Forward", "Layer",
     "check_covariance", "check_shapes", "closed_form", "forward_values", "gaussian_expectation", "instances",
     "lift_mlp", "mlp_from_json", "mlp_to_json", "monte_carlo", "research_mlp", "to_circuit", "truth",
     "weight_variance",
