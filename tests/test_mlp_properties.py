@@ -129,3 +129,37 @@ def test_covariance_equals_the_closed_form_at_depth_one_across_relu_and_erf() ->
             expected = closed_form(net)
             assert expected is not None
             assert abs(mlp_covariance(net) - expected) <= 1e-9 * abs(expected), (activation, seed)
+
+
+# --------------------------------------------------------------------------- accuracy
+
+
+def _accuracy(estimator: str, **params: Any) -> Any:
+    request = CheckRequest(estimator, properties=("accuracy",), parameters={"accuracy": params}, domain="mlp")
+    (finding,) = check(request, COUNTED)
+    return finding
+
+
+def test_sampled_moments_have_standard_errors_over_the_law_or_from_the_truths_alone() -> None:
+    from heurcheck.properties.accuracy import _Sampled
+
+    rows = [(1.0, 0.1, 0.5, 0.0), (2.0, 0.1, 1.5, 0.0), (3.0, 0.1, 2.5, 0.0)]  # Y - G = 1/2 always
+    over_law = _Sampled(rows, sampled=True)
+    lhs, rhs, se = over_law.moment("one")
+    assert (lhs, rhs, se) == (2.0, 1.5, 0.0)  # no spread over the networks
+    assert _Sampled(rows, sampled=False).moment("one")[2] == pytest.approx((3 * 0.01) ** 0.5 / 3)
+    report = over_law.report()
+    assert report["beta"]["value"] == pytest.approx(1.0) and report["mean_error"]["value"] == pytest.approx(0.5)
+    assert report["r_squared"]["value"] == pytest.approx(1.0) and report["truth"].startswith("Monte Carlo")
+
+
+@pytest.mark.slow
+def test_covariance_is_accurate_at_depth_one_and_biased_on_deep_relu_networks_beyond_its_standard_error() -> None:
+    shallow = _accuracy("covariance", n=1)
+    assert shallow.verdict is Verdict.NOT_REFUTED, shallow.message  # never proved: D is a sample
+    assert "truth: exact" in shallow.message
+    deep = _accuracy("covariance", n=2)
+    assert deep.verdict is Verdict.VIOLATED, deep.message
+    assert "Monte Carlo" in deep.message and "+-" in deep.message and "beta" in deep.message
+    report = deep.observed
+    assert report["mean_error"]["value"] < 0 and report["beta"]["stderr"] > 0 and report["r_squared"]["stderr"] > 0

@@ -73,6 +73,8 @@ class ExhaustiveEngine:
             case, out = result.last
             if not out.applicable:
                 return Decision(Verdict.NOT_APPLICABLE, self.name, 0, out.detail)
+            if not out.proves:  # judged within standard errors: no counterexample, not a proof
+                return Decision(Verdict.NOT_REFUTED, self.name, cases, out.detail, scope=scope, route=out.route)
             return Decision(Verdict.PROVED, self.name, cases, out.detail, witness=None, found=out, scope=scope,
                             route=out.route)
         applicable = result.cases - result.not_applicable

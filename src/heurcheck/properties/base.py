@@ -121,6 +121,9 @@ class Outcome:
     # the case to report as the witness when it is not the one evaluated (the most telling member of a
     # population that one case stands for)
     witness: Case | None = field(default=None, compare=False)
+    # False when the relation was judged within standard errors (a sampled population, a Monte Carlo
+    # truth): holding then is no proof, even over a finite enumeration
+    proves: bool = True
 
     @property
     def violates(self) -> bool:

@@ -81,6 +81,7 @@ BUILTIN: dict[str, dict[str, str]] = {
         "boolean": "heurcheck.properties.accuracy.boolean:FACET",
         "permanent": "heurcheck.properties.accuracy.permanent:FACET",
         "hafnian": "heurcheck.properties.accuracy.hafnian:FACET",
+        "mlp": "heurcheck.properties.accuracy.mlp:FACET",
     },
 }
 
