@@ -18,7 +18,12 @@ from the theory, not from what happens to pass:
   irrelevant arguments, set semantics, iterated estimation through the objective route) and
   stays in [0, 1] on probabilities;
 - MeanFieldPermanent: the average of perm over the shuffles that preserve the facts in Pi, a
-  group average, so it satisfies D8-D10 through symmetrisation, accuracy and set semantics.
+  group average, so it satisfies D8-D10 through symmetrisation, accuracy and set semantics;
+- on mlp: exact, mean and covariance act unit by unit and relu is positively homogeneous, so
+  permuting units or rescaling a relu unit changes nothing (D13); mean and covariance are exact once
+  order:K reaches Y's degree in the first layer's outputs, exact where the truth is, and sampling
+  is unbiased there (D7); wire names mean nothing to cumulant propagation, nor row order to a group
+  average of the permanent (D13).
 """
 
 from __future__ import annotations
@@ -54,6 +59,10 @@ HOLDS: list[tuple[str, str, str, dict[str, Any]]] = [
         "iterated-estimation") for d in ("circuit", "boolean")],
     ("sampling", "linearity", "circuit", {}),
     ("sampling", "boundedness", "boolean", {}),
+    *[(e, "symmetry", "mlp", {}) for e in ("exact", "mean", "covariance")],
+    *[(e, "exactness", "mlp", {}) for e in ("exact", "mean", "covariance", "sampling")],
+    ("cumulant", "symmetry", "circuit", {}),
+    ("symmetrize", "symmetry", "permanent", {}),
     *[("MeanFieldPermanent", p, "permanent", {}) for p in (
         "accuracy", "set-semantics", "unpredictable-errors", "iterated-estimation", "error-orthogonality")],
 ]

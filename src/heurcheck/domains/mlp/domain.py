@@ -24,7 +24,7 @@ class MLPDomain:
     instance_type = MLP
     atom_types: tuple[type[Atom], ...] = (NetworkOrder,)
     # Monte Carlo samples standing in for the truth where no exact value is in reach (see domains.reference):
-    # about 7 s at width 256, depth 4 on a loaded two-core machine (benchmarks/bench_mlp.py)
+    # 12 times a 10^4-sample pass: 7 to 13 s at width 256, depth 4 on a loaded two-core machine (BENCHMARKS.md)
     truth_samples = 100_000
 
     def from_json(self, node: Node) -> MLP:
