@@ -266,6 +266,7 @@ def test_lift_names_every_number_by_role() -> None:
     assert D.size(x) == 3 and [a.kind for a in D.atom_types] == ["order"]
 
 
+@pytest.mark.slow
 def test_the_strategy_shrinks_depth_width_input_dimension_and_weights() -> None:
     from hypothesis import find
 

@@ -36,6 +36,7 @@ def test_linearity_is_defined_on_mlp_through_its_facet() -> None:
     assert "mlp" in property_class("linearity").defined_on()
 
 
+@pytest.mark.slow  # each runs the checker for 60 cases or more: 10 to 25 s on a loaded machine
 def test_propagation_and_the_references_are_linear_in_the_readout() -> None:
     for name in ("mean", "covariance", "exact"):
         finding = _check(name)
@@ -43,6 +44,7 @@ def test_propagation_and_the_references_are_linear_in_the_readout() -> None:
     assert _check("sampling").verdict is Verdict.STATISTICALLY_CONSISTENT
 
 
+@pytest.mark.slow  # each runs the checker for 60 cases or more: 10 to 25 s on a loaded machine
 def test_a_readout_that_is_not_used_linearly_is_caught_and_the_witness_shows_why() -> None:
     registry = Registry.default()
     registry.register(ReadoutClipped)
@@ -72,6 +74,7 @@ def _bounded(estimator: str, registry: Registry | None = None) -> Any:
     return finding
 
 
+@pytest.mark.slow  # each runs the checker for 60 cases or more: 10 to 25 s on a loaded machine
 def test_a_non_negative_network_gets_a_non_negative_estimate_from_every_built_in() -> None:
     assert "mlp" in property_class("boundedness").defined_on()
     for name in ("mean", "covariance", "exact", "sampling"):
@@ -79,6 +82,7 @@ def test_a_non_negative_network_gets_a_non_negative_estimate_from_every_built_in
         assert finding.verdict is Verdict.NOT_REFUTED and finding.cases > 0, (name, finding.message)
 
 
+@pytest.mark.slow  # each runs the checker for 60 cases or more: 10 to 25 s on a loaded machine
 def test_an_estimator_that_forgets_the_last_relu_is_caught_below_zero() -> None:
     registry = Registry.default()
     registry.register(LastReluForgotten)
