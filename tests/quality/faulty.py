@@ -265,6 +265,73 @@ class FirstAtomOnly:
         return CumulantPropagation(order=3).estimate(instance, Arguments([first] if first is not None else []))
 
 
+# --------------------------------------------------------------------------- 13. mlp: a permutation slip
+
+
+class SortedVariancesMean:
+    """Mean propagation through an MLP that hands the next layer its units' variances sorted (a slip
+    that loses which variance belongs to which unit, e.g. a sort meant for a report done in place).
+
+    Right whenever a layer's variances are already in order or equal, so only a property that moves
+    units around finds it: `symmetry` (permute a hidden layer's units).
+    """
+
+    name: ClassVar[str] = "faulty-sorted-variances"
+    domains: ClassVar[frozenset[str]] = frozenset({"mlp"})
+    randomised: ClassVar[bool] = False
+    traceable: ClassVar[bool] = False
+    options: ClassVar[dict[str, Option]] = {}
+
+    def estimate(self, instance: Any, arguments: Arguments) -> Any:
+        import numpy as np
+
+        from heurcheck.estimators.mlp import network_arrays, unit_moments
+
+        mu, cov, layers, readout = network_arrays(instance)
+        m, v = mu, np.diag(cov)
+        for k, (w, b, act) in enumerate(layers):
+            pre_v = np.einsum("ij,jk,ik->i", w, cov, w) if k == 0 else (w * w) @ np.sort(v)
+            m, v = unit_moments(act, w @ m + b, pre_v)
+        return float(readout @ m)
+
+
+# --------------------------------------------------------------------------- 14. mlp: a relu variance missing a term
+
+
+class ReluVarianceMissingTerm:
+    """Covariance propagation through an MLP whose relu variance forgets the m s phi(m/s) term of
+    E relu(z)^2 = (m^2 + s^2) Phi(m/s) + m s phi(m/s) (right whenever the pre-activation mean m is 0,
+    as in the unbiased research networks).
+
+    Only a later layer that reads the variance shows it: `exactness` (a one-unit relu layer before a
+    square layer, whose truth is a one-dimensional integral, asked with order:2).
+    """
+
+    name: ClassVar[str] = "faulty-relu-variance"
+    domains: ClassVar[frozenset[str]] = frozenset({"mlp"})
+    randomised: ClassVar[bool] = False
+    traceable: ClassVar[bool] = False
+    options: ClassVar[dict[str, Option]] = {}
+
+    def estimate(self, instance: Any, arguments: Arguments) -> Any:
+        import numpy as np
+
+        from heurcheck.errors import OutsideDomain
+        from heurcheck.estimators.mlp import _phi, network_arrays, post_activation
+
+        if any(getattr(atom, "order", 2) > 2 for atom in arguments):
+            raise OutsideDomain("order 2 at most")
+        m, cov, layers, readout = network_arrays(instance)
+        for w, b, act in layers:
+            pre_m, pre_cov = w @ m + b, w @ cov @ w.T
+            m, cov = post_activation(act, pre_m, pre_cov)
+            if act == "relu":
+                s = np.sqrt(np.maximum(np.diag(pre_cov), 0.0))
+                forgotten = np.where(s > 0, pre_m * s * _phi(pre_m / np.where(s > 0, s, 1.0)), 0.0)
+                cov = cov - np.diag(forgotten)
+        return float(readout @ m)
+
+
 # --------------------------------------------------------------------------- a correct plugin
 
 

@@ -68,6 +68,15 @@ PLANTED = {
         "UnionBoundMean", "boundedness", "boolean", 4,
         "one OR gate whose arguments are revealed or likely to be 1 suffices (the gate and at most two "
         "inputs, 3 wires); one spare wire is allowed"),
+    "an mlp whose next layer gets its units' variances sorted breaks symmetry": Planted(
+        "SortedVariancesMean", "symmetry", "mlp", 20,
+        "the least is 4 per network (1 input, two units whose variances differ, one unit that reads them), "
+        "8 for the pair; measured 16 at seed 0 (the shrinker keeps a layer of 4 units whose extra rows are "
+        "zero), and two spare units are allowed"),
+    "a relu variance that forgets its m s phi(m/s) term breaks exactness on mlp": Planted(
+        "ReluVarianceMissingTerm", "exactness", "mlp", 6,
+        "one input, a one-unit relu layer with a bias and a one-unit square layer (3 units) is the least; "
+        "three spare units are allowed"),
     "dropping revealed inputs breaks exactness": Planted(
         "ForgetsReveals", "exactness", "circuit", 2,
         "a lone revealed input (1 wire) already shows it; one spare wire is allowed"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 from typing import Any
 
@@ -30,11 +31,14 @@ def _stderr_text(stderr: float | None) -> str:
               help="An argument atom, e.g. keep:g1,g2  order:3  reveal:x=1/2  row-sums (repeatable).")
 @click.option("-o", "--option", "options", multiple=True, metavar="KEY=VALUE",
               help="An estimator option, e.g. order=3 (repeatable).")
-@click.option("--truth", is_flag=True, help="Also compute the exact value and the error.")
+@click.option("--truth", is_flag=True, help="Also compute the truth and the error: exact, or a Monte Carlo "
+              "estimate with its standard error where the exact value is out of reach (the output says which).")
+@click.option("--truth-samples", type=click.IntRange(min=2), default=None, metavar="N",
+              help="Samples of a Monte Carlo truth (default: the domain's; 100,000 on mlp).")
 @click.option("--exact", is_flag=True, help="Compute in exact rationals instead of floats.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def estimate_command(estimator: str, instance: str, arguments: tuple[str, ...], options: tuple[str, ...],
-                     truth: bool, exact: bool, as_json: bool) -> None:
+                     truth: bool, truth_samples: int | None, exact: bool, as_json: bool) -> None:
     """Print ESTIMATOR's estimate of the quantity in INSTANCE (a JSON instance file).
 
     ESTIMATOR is a built-in name (see `heurcheck list estimators`), the name of an installed plugin
@@ -53,7 +57,7 @@ def estimate_command(estimator: str, instance: str, arguments: tuple[str, ...], 
         pi = parse_arguments(x.domain, arguments) if arguments else default_arguments(est, x.domain)
         pi.check(x)
     try:
-        result = evaluate(est, x, pi, exact=exact, truth=truth)
+        result = evaluate(est, x, pi, exact=exact, truth=truth, truth_samples=truth_samples)
     except HeurcheckError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(USAGE_ERROR)
@@ -68,9 +72,12 @@ def estimate_command(estimator: str, instance: str, arguments: tuple[str, ...], 
         }
         if e.stderr is not None:
             doc["stderr"] = e.stderr
-        if truth:
+        if truth and result.reference is not None:
             doc.update(truth=to_jsonable(result.truth), truth_exact=exact_text(result.truth),
                        error=to_jsonable(result.error))
+            if not result.reference.exact:
+                doc.update(truth_stderr=result.reference.stderr, truth_method="monte-carlo",
+                           truth_samples=result.reference.samples, truth_seed=result.reference.seed)
         click.echo(json.dumps(doc, indent=2))
         return
     rows: list[tuple[str, str]] = [
@@ -79,8 +86,15 @@ def estimate_command(estimator: str, instance: str, arguments: tuple[str, ...], 
         ("arguments", pi.text() + ("" if arguments or not len(pi) else "  (the estimator's defaults)")),
         ("estimate", number_text(e.value) + _stderr_text(e.stderr)),
     ]
-    if truth:
-        rows += [("truth", number_text(result.truth)), ("error", number_text(result.error))]
+    if truth and result.reference is not None:
+        ref = result.reference
+        if ref.exact:
+            rows += [("truth", number_text(result.truth)), ("error", number_text(result.error))]
+        else:
+            error_se = math.hypot(ref.stderr, e.stderr or 0.0)
+            rows += [("truth", number_text(result.truth) + f" ± {ref.stderr:.3g} (standard error)"),
+                     ("", f"a {ref.describe()} (no exact value)"),
+                     ("error", number_text(result.error) + f" ± {error_se:.3g} (standard error)")]
     table = Table(show_header=False, box=None)
     table.add_column(style="bold")
     table.add_column()

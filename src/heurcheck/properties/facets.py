@@ -43,6 +43,7 @@ BUILTIN: dict[str, dict[str, str]] = {
     "exactness": {
         "circuit": "heurcheck.properties.exactness.circuit:FACET",
         "boolean": "heurcheck.properties.exactness.boolean:FACET",
+        "mlp": "heurcheck.properties.exactness.mlp:FACET",
     },
     "restriction-linearity": {
         "boolean": "heurcheck.properties.restriction.boolean:FACET",
@@ -70,11 +71,17 @@ BUILTIN: dict[str, dict[str, str]] = {
         "circuit": "heurcheck.properties.proofs.circuit:FACET",
         "boolean": "heurcheck.properties.proofs.boolean:FACET",
     },
+    "symmetry": {
+        "mlp": "heurcheck.properties.symmetry.mlp:FACET",
+        "permanent": "heurcheck.properties.symmetry.permanent:FACET",
+        "circuit": "heurcheck.properties.symmetry.circuit:FACET",
+    },
     "accuracy": {
         "circuit": "heurcheck.properties.accuracy.circuit:FACET",
         "boolean": "heurcheck.properties.accuracy.boolean:FACET",
         "permanent": "heurcheck.properties.accuracy.permanent:FACET",
         "hafnian": "heurcheck.properties.accuracy.hafnian:FACET",
+        "mlp": "heurcheck.properties.accuracy.mlp:FACET",
     },
     "calibration": {
         "circuit": "heurcheck.properties.calibration.circuit:FACET",

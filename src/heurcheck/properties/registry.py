@@ -23,6 +23,7 @@ PROPERTIES: dict[str, str] = {
     "accuracy": "heurcheck.properties.accuracy:Accuracy",
     "calibration": "heurcheck.properties.calibration:Calibration",
     "matching-sampling": "heurcheck.properties.matching_sampling:MatchingSampling",
+    "symmetry": "heurcheck.properties.symmetry:Symmetry",
 }
 
 

@@ -25,6 +25,9 @@ SOURCES: dict[str, str] = {
     "D10": f"[R name, I form] {LIE}",
     "D11": f"[R gist, I form] {LIE} (accuracy over a distribution; beta, R^2 and mean error are [I])",
     "D12": f"[R] {SAMPLING}; {MLP}",
+    "D15": ("[I] one function written two ways has one estimate (reparametrisation invariance: units permuted, "
+            "a relu unit rescaled, rows and columns permuted, wires relabelled); implied by the idea that G depends "
+            "on Y and Pi, not on how Y is written, but stated as a property nowhere in the sources (a reconstruction)"),
     "D14": "[I] calibration of a randomised estimator's stated standard error (a reconstruction)",
 }
 
