@@ -10,7 +10,7 @@ from .arguments import EMPTY, Arguments
 from .domains import get_domain, parse_atom
 from .domains.base import Instance
 from .errors import UnsupportedDomain
-from .estimators.base import Capabilities, Estimate, Estimator, as_estimate
+from .estimators.base import Capabilities, Estimate, Estimator, checked_estimate
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ def evaluate(estimator: Estimator, instance: Instance, arguments: Arguments = EM
     check_applies(estimator, instance)
     arguments.check(instance)
     run_on = instance if exact else instance.map_numbers(float)
-    result = as_estimate(estimator.estimate(run_on, arguments))
+    result = checked_estimate(estimator.estimate(run_on, arguments))  # BadResult: not a finite number
     if not truth:
         return Evaluation(result, arguments)
     value = get_domain(instance.domain).truth(instance, arguments)

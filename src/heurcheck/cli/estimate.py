@@ -13,8 +13,21 @@ from rich.table import Table
 from ..api import check_applies, default_arguments, evaluate, exact_text, parse_arguments, to_jsonable
 from ..domains import load_instance
 from ..errors import HeurcheckError
+from ..estimators.base import BadResult
+from ..estimators.loading import load
 from ..estimators.registry import Registry
-from .common import ESTIMATOR_FAILED, USAGE_ERROR, input_errors, key_values, number_text
+from ..isolation import IsolatedFailure, IsolationSettings
+from .common import ESTIMATOR_FAILED, input_errors, isolation_options, key_values, number_text
+
+
+def _failure_text(exc: BaseException) -> str:
+    if isinstance(exc, IsolatedFailure):
+        return f"{exc.kind}: {exc}"
+    if isinstance(exc, BadResult):
+        return f"{exc.kind}: {exc}"
+    if isinstance(exc, SystemExit):
+        return f"it called sys.exit({exc.code!r})"
+    return f"{exc.__class__.__name__}: {exc}"
 
 
 def _stderr_text(stderr: float | None) -> str:
@@ -33,23 +46,27 @@ def _stderr_text(stderr: float | None) -> str:
 @click.option("--truth", is_flag=True, help="Also compute the exact value and the error.")
 @click.option("--exact", is_flag=True, help="Compute in exact rationals instead of floats.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--call-timeout", type=click.FloatRange(0.01, 86400), default=60.0, show_default=True,
+              help="Seconds an isolated estimator may take to load and answer.")
+@isolation_options
 def estimate_command(estimator: str, instance: str, arguments: tuple[str, ...], options: tuple[str, ...],
-                     truth: bool, exact: bool, as_json: bool) -> None:
+                     truth: bool, exact: bool, as_json: bool, call_timeout: float, isolate: str,
+                     memory_limit: int) -> None:
     """Print ESTIMATOR's estimate of the quantity in INSTANCE (a JSON instance file)."""
-    with input_errors():
+    with input_errors(), load(Registry.default(), estimator, key_values(options), isolate,
+                              IsolationSettings(call_timeout, memory_limit * 2**20)) as loaded:
+        est = loaded.estimator
         x = load_instance(instance)
-        est = Registry.default().create(estimator, **key_values(options))
         check_applies(est, x)
         pi = parse_arguments(x.domain, arguments) if arguments else default_arguments(est, x.domain)
         pi.check(x)
-    try:
-        result = evaluate(est, x, pi, exact=exact, truth=truth)
-    except HeurcheckError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(USAGE_ERROR)
-    except Exception as exc:  # the estimator under test failed: report it, do not crash
-        click.echo(f"estimator {est.name!r} failed on {instance}: {exc.__class__.__name__}: {exc}", err=True)
-        sys.exit(ESTIMATOR_FAILED)
+        try:
+            result = evaluate(est, x, pi, exact=exact, truth=truth)
+        except HeurcheckError:
+            raise
+        except (Exception, SystemExit) as exc:  # the estimator under test failed: report it, do not crash
+            click.echo(f"estimator {est.name!r} failed on {instance}: {_failure_text(exc)}", err=True)
+            sys.exit(ESTIMATOR_FAILED)
     e = result.estimate
     if as_json:
         doc: dict[str, Any] = {

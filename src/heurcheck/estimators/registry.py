@@ -132,6 +132,7 @@ class Registry:
 
     def __init__(self) -> None:
         self._entries: dict[str, _Entry] = {}
+        self._references: dict[str, Any] = {}  # module:attr and file.py:attr references already loaded
 
     @classmethod
     def default(cls, entry_points: bool = True) -> Registry:
@@ -165,9 +166,11 @@ class Registry:
         """The class (or instance) registered as `name`, or loaded from a `module:attr` / `file.py:attr` reference."""
         if name not in self._entries:
             if ":" in name:
-                factory = load_reference(name)
-                validate(factory, repr(name))
-                return factory
+                if name not in self._references:  # imported once (a worker re-creates it with other seeds)
+                    factory = load_reference(name)
+                    validate(factory, repr(name))
+                    self._references[name] = factory
+                return self._references[name]
             raise UnknownName("estimator", name, self._entries)
         entry = self._entries[name]
         if entry.factory is None:

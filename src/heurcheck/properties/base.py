@@ -27,7 +27,7 @@ from ..domains import arguments_from_json, get_domain, instance_from_json, insta
 from ..errors import OutsideDomain
 from ..interrupt import checkpoint
 from ..isolation import IsolatedFailure
-from ..estimators.base import Capabilities, Estimate, as_estimate
+from ..estimators.base import BadResult, Capabilities, Estimate, as_estimate, checked_estimate
 from ..jsonio import Node, number_to_json
 from ..numbers import to_float
 from .facets import facet, facet_domains
@@ -244,12 +244,9 @@ class Call:
         if symbolic:
             return result
         try:
-            value = to_float(result.value)
-        except (TypeError, ValueError, OverflowError):
-            raise EstimatorFailure("type", f"returned {result.value!r}, not a number", instance, arguments) from None
-        if not math.isfinite(value):
-            raise EstimatorFailure("nan", f"returned {value}", instance, arguments)
-        return result
+            return checked_estimate(result)
+        except BadResult as exc:
+            raise EstimatorFailure(exc.kind, str(exc), instance, arguments) from None
 
 
 @contextmanager
