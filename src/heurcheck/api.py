@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -9,8 +10,8 @@ from typing import Any
 from .arguments import EMPTY, Arguments
 from .domains import get_domain, parse_atom
 from .domains.base import Instance
-from .errors import UnsupportedDomain
-from .estimators.base import Capabilities, Estimate, Estimator, checked_estimate
+from .errors import TruthTooExpensive, UnsupportedDomain
+from .estimators.base import BadResult, Capabilities, Estimate, Estimator, checked_estimate, plain_number
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,10 @@ def evaluate(estimator: Estimator, instance: Instance, arguments: Arguments = EM
     if not truth:
         return Evaluation(result, arguments)
     value = get_domain(instance.domain).truth(instance, arguments)
+    try:
+        plain_number(value, "the exact value is")
+    except BadResult as exc:  # a truth beyond the float range: it can be neither compared nor printed
+        raise TruthTooExpensive(f"{exc} (limit: |value| <= {sys.float_info.max:.3g})") from None
     return Evaluation(result, arguments, value, result.value - (value if exact else float(value)))
 
 

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from ..api import check_applies, default_arguments, evaluate, exact_text, parse_arguments, to_jsonable
 from ..domains import load_instance
-from ..errors import HeurcheckError
+from ..errors import HeurcheckError, InvalidInstance
 from ..estimators.base import BadResult
 from ..estimators.loading import load
 from ..estimators.registry import Registry
@@ -53,8 +53,9 @@ def estimate_command(estimator: str, instance: str, arguments: tuple[str, ...], 
                      truth: bool, exact: bool, as_json: bool, call_timeout: float, isolate: str,
                      memory_limit: int) -> None:
     """Print ESTIMATOR's estimate of the quantity in INSTANCE (a JSON instance file)."""
-    with input_errors(), load(Registry.default(), estimator, key_values(options), isolate,
-                              IsolationSettings(call_timeout, memory_limit * 2**20)) as loaded:
+    registry = Registry.default()
+    with input_errors(), load(registry, estimator, key_values(options), isolate,
+                              IsolationSettings(call_timeout, memory_limit * 2**20)) as loaded, input_errors(instance):
         est = loaded.estimator
         x = load_instance(instance)
         check_applies(est, x)
@@ -65,6 +66,11 @@ def estimate_command(estimator: str, instance: str, arguments: tuple[str, ...], 
         except HeurcheckError:
             raise
         except (Exception, SystemExit) as exc:  # the estimator under test failed: report it, do not crash
+            if registry.is_builtin(estimator) and getattr(exc, "kind", None) == "nan":
+                # heurcheck's own estimator overflowed: the instance's numbers are too large for floats
+                raise InvalidInstance(f"the estimate is not a finite float ({exc}): the instance's values are too "
+                                      f"large (limit: |value| <= {sys.float_info.max:.3g}"
+                                      f"{'' if exact else '; --exact computes in rationals'})") from None
             click.echo(f"estimator {est.name!r} failed on {instance}: {_failure_text(exc)}", err=True)
             sys.exit(ESTIMATOR_FAILED)
     e = result.estimate

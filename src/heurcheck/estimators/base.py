@@ -22,6 +22,10 @@ class Estimate:
     stderr: float | None = None
 
 
+MAX_SAMPLES = 10**8  # Monte Carlo draws an option may ask for (chunked: time, not memory, is the bound)
+MAX_SEED = 2**32 - 1  # as --seed
+
+
 @dataclass(frozen=True)
 class Option:
     """One keyword option an estimator accepts (`-o name=value` on the command line)."""
@@ -31,6 +35,7 @@ class Option:
     help: str
     choices: tuple[Any, ...] | None = None
     minimum: float | None = None
+    maximum: float | None = None  # a bound that keeps a run within reach (10^13 samples would never end)
 
 
 @runtime_checkable

@@ -86,9 +86,9 @@ def portable_capabilities(estimator: Any) -> Capabilities:
 def _portable_option(option: Option) -> Option:
     kind = option.type if option.type in (int, float, bool, str) else str
     choices = None if option.choices is None else tuple(c if type(c) in PLAIN else str(c) for c in option.choices)
-    minimum = float(option.minimum) if isinstance(option.minimum, (int, float)) else None
+    minimum, maximum = (float(b) if isinstance(b, (int, float)) else None for b in (option.minimum, option.maximum))
     default = option.default if type(option.default) in PLAIN else str(option.default)
-    return Option(kind, default, str(option.help), choices, minimum)
+    return Option(kind, default, str(option.help), choices, minimum, maximum)
 
 
 def portable_result(result: Any) -> Estimate:

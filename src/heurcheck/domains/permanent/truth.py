@@ -14,7 +14,7 @@ import numpy as np
 
 from ...errors import TruthTooExpensive
 from ...numbers import backend_of
-from ..matrixform import Rows
+from ..matrixform import Rows, check_exact_digits
 
 MAX_PERMANENT_TRUTH_N = 25
 
@@ -90,6 +90,7 @@ def permanent(rows: Rows) -> Any:
         return glynn_float(np.array([[float(v) for v in r] for r in rows]))
     if backend.name == "fraction":
         ints, scale = _integer_rows([[Fraction(v) for v in r] for r in rows])
+        check_exact_digits(f"the permanent of a {n}x{n} matrix", _bound(ints), scale)
         if n <= 14:
             value = glynn(ints)
         else:
@@ -156,9 +157,14 @@ def _glynn_mod(b: np.ndarray, p: int) -> int:
     return total * pow(2, -(n - 1), p) % p
 
 
+def _bound(rows: list[list[int]]) -> int:
+    """A bound on |perm| of an integer matrix: the product of its columns' absolute sums."""
+    return math.prod(sum(abs(r[j]) for r in rows) for j in range(len(rows)))
+
+
 def _glynn_crt(rows: list[list[int]]) -> int:
     """perm of an integer matrix from its residues modulo 31-bit primes (Chinese remainders)."""
-    bound = math.prod(sum(abs(r[j]) for r in rows) for j in range(len(rows)))
+    bound = _bound(rows)
     if bound == 0:
         return 0
     b = np.array(rows, dtype=object)
