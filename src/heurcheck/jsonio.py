@@ -71,13 +71,16 @@ def load_document(path: str | os.PathLike[str], error: type[HeurcheckError] = In
     try:
         # O_NONBLOCK: opening a FIFO must not wait for a writer; the file's type is checked before reading
         fd = os.open(p, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-        with os.fdopen(fd, "rb") as f:
-            info = os.fstat(f.fileno())
+        try:
+            info = os.fstat(fd)
             if not stat.S_ISREG(info.st_mode):
                 raise error(f"{p}: not a regular file (a {_file_kind(info.st_mode)}); expected a JSON file")
             if info.st_size > limit:
                 raise error(f"{p}: file is {info.st_size} bytes, more than the limit of {limit} ({LIMIT_VARIABLE})")
-            data = f.read(limit + 1)  # the size stat reports can be wrong (0 for files under /proc)
+            with open(fd, "rb", closefd=False) as f:
+                data = f.read(limit + 1)  # the size stat reports can be wrong (0 for files under /proc)
+        finally:
+            os.close(fd)
         if len(data) > limit:
             raise error(f"{p}: file is more than {limit} bytes, the limit ({LIMIT_VARIABLE})")
         text = data.decode("utf-8")

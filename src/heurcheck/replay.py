@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import HeurcheckError, InvalidFinding, InvalidInstance, UnknownName, UntrustedCode
+from .domains import domain_names
 from .estimators.base import Capabilities
 from .estimators.loading import load
 from .estimators.registry import EstimatorSource, Registry
@@ -58,6 +59,8 @@ def replay(finding: Finding, registry: Registry | None = None, estimator: str | 
     `how` says how to allow it)."""
     if finding.witness is None:
         raise InvalidFinding(f"the finding has verdict {finding.verdict.value} and no witness to replay")
+    if finding.domain not in domain_names():
+        raise InvalidFinding(f"field $.domain: expected one of {', '.join(domain_names())}, got {finding.domain!r}")
     registry = registry or Registry.default()
     name = estimator or finding.estimator
     if estimator is None:

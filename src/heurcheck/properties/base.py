@@ -24,7 +24,7 @@ import numpy as np
 
 from ..arguments import Arguments
 from ..domains import arguments_from_json, get_domain, instance_from_json, instance_to_json
-from ..errors import OutsideDomain
+from ..errors import InvalidInstance, OutsideDomain
 from ..interrupt import checkpoint
 from ..isolation import IsolatedFailure
 from ..estimators.base import BadResult, Capabilities, Estimate, as_estimate, checked_estimate
@@ -61,6 +61,16 @@ class Case:
 
     def number(self, name: str) -> Any:
         return dict(self.numbers)[name]
+
+    def index(self, name: str, size: int) -> int:
+        """The number `name` as a position in a sequence of `size` items; a saved witness's index that is
+        negative, fractional or past the end is an InvalidInstance naming the field, not a wrong item."""
+        value = self.number(name)
+        if isinstance(value, bool) or not isinstance(value, (int, Fraction)) or int(value) != value \
+                or not 0 <= value < size:
+            raise InvalidInstance(f"field $.witness.numbers.{name}: expected an index from 0 to {size - 1}, "
+                                  f"got {number_to_json(value) if isinstance(value, (int, Fraction)) else value!r}")
+        return int(value)
 
     def key(self) -> str:
         """A canonical text of the case (sorted JSON), the same in every process whatever the hash seed."""

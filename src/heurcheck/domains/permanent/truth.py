@@ -17,6 +17,7 @@ from ...numbers import backend_of
 from ..matrixform import Rows, check_exact_digits
 
 MAX_PERMANENT_TRUTH_N = 25
+MAX_GLYNN_WORK = 2**27  # terms summed by Glynn over all primes: n = 25 with entries of a few bits (4 to 8 primes)
 
 
 def naive_permanent(rows: Rows) -> Any:
@@ -91,6 +92,7 @@ def permanent(rows: Rows) -> Any:
     if backend.name == "fraction":
         ints, scale = _integer_rows([[Fraction(v) for v in r] for r in rows])
         check_exact_digits(f"the permanent of a {n}x{n} matrix", _bound(ints), scale)
+        _check_work(n, _bound(ints))
         if n <= 14:
             value = glynn(ints)
         else:
@@ -155,6 +157,18 @@ def _glynn_mod(b: np.ndarray, p: int) -> int:
         part = int(acc[positive].sum() - acc[~positive].sum())
         total = (total + int(high_sign[c]) * part) % p
     return total * pow(2, -(n - 1), p) % p
+
+
+def _check_work(n: int, bound: int) -> None:
+    """TruthTooExpensive, at once, when Glynn by Chinese remainders (n > 14) would sum more than
+    MAX_GLYNN_WORK terms: 2^(n-1) per 31-bit prime, and as many primes as the value's bound needs."""
+    if n <= 14:
+        return
+    primes = (2 * bound).bit_length() // 30 + 1
+    if primes * 2 ** (n - 1) > MAX_GLYNN_WORK:
+        raise TruthTooExpensive(f"the permanent of a {n}x{n} matrix: {primes} modular passes of 2^{n - 1} terms, "
+                                f"more than the limit of 2^{MAX_GLYNN_WORK.bit_length() - 1} terms (smaller entries "
+                                f"or a smaller n are faster)")
 
 
 def _bound(rows: list[list[int]]) -> int:

@@ -70,7 +70,8 @@ class SetSemantics(PropertyBase):
         y, pi = case.instance("Y"), case.args("Pi")
         atoms = list(pi)
         facet: SetSemanticsFacet = self.facet(y.domain)
-        other = _rebuilt([facet.rewritten(atoms[int(i)]) for name, i in case.numbers if name.startswith("order.")])
+        other = _rebuilt([facet.rewritten(atoms[case.index(name, len(atoms))]) for name, _ in case.numbers
+                          if name.startswith("order.")])
         pi.check(y)
         return equality(self.params, call(y, pi), call(y, other),
                         detail="G(Y | Pi) does not depend on how the set Pi was written")
