@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -82,6 +84,21 @@ class Estimator:
                     os._exit(0)
                 open(os.path.join(os.environ["HEURCHECK_TEST_PIDS"], str(pid)), "w").close()
         return 0.5
+""",
+    # the same, then hangs in the call: only stopping its worker ends it
+    "forks_and_hangs.py": """
+import os, time
+class Estimator:
+    name = "forks-and-hangs"
+    domains = frozenset({"boolean"})
+    def estimate(self, instance, arguments):
+        for _ in range(50):
+            pid = os.fork()
+            if pid == 0:
+                time.sleep(600)
+                os._exit(0)
+            open(os.path.join(os.environ["HEURCHECK_TEST_PIDS"], str(pid)), "w").close()
+        time.sleep(3600)
 """,
     # writes a marker file the moment it is imported
     "marker.py": """
@@ -186,6 +203,37 @@ def test_no_process_a_plugin_started_outlives_the_command(plugins: Path, command
     try:
         assert code == 0 and "Traceback" not in err, out + err
         assert len(started) >= 50  # the plugin did start its children
+        assert _running(started) == []
+    finally:
+        for pid in _running(started):
+            os.kill(pid, 9)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+@pytest.mark.parametrize("command", [
+    ["check", "forks_and_hangs.py:Estimator", "-p", "boundedness"],
+    ["matrix", "-e", "forks_and_hangs.py:Estimator", "-p", "boundedness", "--budget", "600"],
+], ids=["check", "matrix"])
+def test_ctrl_c_during_a_hung_call_ends_the_plugins_processes_too(plugins: Path, command: list[str]) -> None:
+    pids = plugins / "pids"
+    pids.mkdir()
+    with (plugins / "out.txt").open("w") as out:
+        run = subprocess.Popen([sys.executable, "-m", "heurcheck", *command, "--call-timeout", "600",
+                                "--findings", "found"], cwd=plugins, stdout=out, stderr=subprocess.STDOUT,
+                               env={**os.environ, "HEURCHECK_TEST_PIDS": str(pids)})
+        try:
+            for _ in range(1200):  # until the plugin has started its 50 children (no bound on how long that takes)
+                if len(list(pids.iterdir())) >= 50 or run.poll() is not None:
+                    break
+                time.sleep(0.25)
+            run.send_signal(signal.SIGINT)
+            code = run.wait(timeout=300)
+        finally:
+            run.kill()
+    started = [int(p.name) for p in pids.iterdir()]
+    try:
+        assert code == 130 and len(started) == 50, (plugins / "out.txt").read_text()
         assert _running(started) == []
     finally:
         for pid in _running(started):

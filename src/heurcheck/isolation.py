@@ -154,6 +154,8 @@ class Isolation:
         process.start()
         child_end.close()
         self._process, self._conn = process, parent_end
+        if process.pid is not None:
+            _RUNNING.add(process.pid)
 
     def _stop(self) -> int | None:
         """Kill the worker (if any) with its process group, and return its exit code."""
@@ -165,10 +167,23 @@ class Isolation:
             return None
         if process.pid is not None:
             kill_group(process.pid)
+            _RUNNING.discard(process.pid)
         if process.is_alive():  # not yet in its own group (killed before it called setsid)
             process.kill()
         process.join(STOP_WAIT)
         return process.exitcode
+
+
+# the workers this process started and has not stopped yet: the one piece of process state kept here, so
+# that a process told to stop by a signal (a report card's pool worker) can end them from its handler
+_RUNNING: set[int] = set()
+
+
+def stop_all_workers() -> None:
+    """Kill every worker this process started, with its process group (for a signal handler)."""
+    for leader in list(_RUNNING):
+        kill_group(leader)
+    _RUNNING.clear()
 
 
 def kill_group(leader: int) -> None:

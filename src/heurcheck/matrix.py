@@ -29,7 +29,7 @@ from .estimators.loading import capabilities
 from .estimators.registry import Registry
 from .findings import SCHEMA, Finding, Verdict, tool_version
 from .interrupt import checkpoint, stop_on_signals
-from .isolation import DEFAULT_MEMORY_LIMIT, IsolationSettings
+from .isolation import DEFAULT_MEMORY_LIMIT, IsolationSettings, stop_all_workers
 from .properties.registry import available, property_class
 
 # the order in which a cell shows the verdicts of its domains: the most informative first
@@ -124,7 +124,13 @@ def _worker_started(registry: Registry) -> None:
     global _REGISTRY
     _REGISTRY = registry
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # an idle worker ignores Ctrl-C; the card decides
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the card stops its workers with SIGTERM
+    signal.signal(signal.SIGTERM, _stopped)  # the card stops its workers with SIGTERM
+
+
+def _stopped(signum: int, frame: Any) -> None:
+    """A pool worker told to stop ends its isolation workers and the processes they started, then itself."""
+    stop_all_workers()
+    os._exit(128 + signum)
 
 
 def _run_one(estimator: str, prop: str, domain: str, settings: CheckSettings) -> list[Finding]:
