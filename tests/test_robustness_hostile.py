@@ -31,6 +31,24 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "instances"
 BOOLEAN = str(EXAMPLES / "boolean-fanout.json")
 
+FORKS = """
+import os, time
+class Estimator:
+    name = "{name}"
+    domains = frozenset({{"boolean"}})
+    started = False
+    def estimate(self, instance, arguments):
+        if not Estimator.started:
+            Estimator.started = True
+            for _ in range(50):
+                pid = os.fork()
+                if pid == 0:
+                    time.sleep(600)
+                    os._exit(0)
+                open(os.path.join(os.environ["HEURCHECK_TEST_PIDS"], str(pid)), "w").close()
+        {then}
+"""
+
 PLUGINS = {
     "hang_at_import.py": "import time\ntime.sleep(3600)\n",
     "exit_at_import.py": "import sys\nsys.exit(7)\n",
@@ -68,38 +86,9 @@ class Estimator:
         return Sneaky(0.5)
 """,
     # forks 50 children that sleep for ten minutes, on its first call in each process, and records their ids
-    "forks.py": """
-import os, time
-class Estimator:
-    name = "forks"
-    domains = frozenset({"boolean"})
-    started = False
-    def estimate(self, instance, arguments):
-        if not Estimator.started:
-            Estimator.started = True
-            for _ in range(50):
-                pid = os.fork()
-                if pid == 0:
-                    time.sleep(600)
-                    os._exit(0)
-                open(os.path.join(os.environ["HEURCHECK_TEST_PIDS"], str(pid)), "w").close()
-        return 0.5
-""",
+    "forks.py": FORKS.format(name="forks", then="return 0.5"),
     # the same, then hangs in the call: only stopping its worker ends it
-    "forks_and_hangs.py": """
-import os, time
-class Estimator:
-    name = "forks-and-hangs"
-    domains = frozenset({"boolean"})
-    def estimate(self, instance, arguments):
-        for _ in range(50):
-            pid = os.fork()
-            if pid == 0:
-                time.sleep(600)
-                os._exit(0)
-            open(os.path.join(os.environ["HEURCHECK_TEST_PIDS"], str(pid)), "w").close()
-        time.sleep(3600)
-""",
+    "forks_and_hangs.py": FORKS.format(name="forks-and-hangs", then="time.sleep(3600)"),
     # writes a marker file the moment it is imported
     "marker.py": """
 import os
