@@ -3,7 +3,7 @@ with exit status 2 and one line naming the file, the field or value, and the lim
 
 The limits: exact truth of circuits of degree at most 256 (a bound counted gate by gate, so repeated squaring
 is refused before any expansion); exact permanents and hafnians whose value and denominator have at most
-1000 digits; estimates and exact values within the float range; numbers of at most 100 digits in files and
+1000 digits, and float ones whose value cannot overflow; estimates and exact values within the float range; numbers of at most 100 digits in files and
 arguments; keep atoms of 2 to 10 wires; Monte Carlo of at most 10^8 samples; indices in a witness that
 point into what they index."""
 
@@ -67,6 +67,12 @@ HOSTILE: dict[str, tuple[dict[str, Any], list[str], tuple[str, ...]]] = {
                                          ["--truth"], ("8x8", "digits", "limit of 1000")),
     "hafnian-100-digits-n26": ({"domain": "hafnian", "matrix": [[BIG + i + j for j in range(26)] for i in range(26)]},
                                ["--truth", "--exact"], ("26x26", "digits", "limit of 1000")),
+    "hafnian-100-digits-n26-floats": ({"domain": "hafnian", "matrix": [[BIG + i + j for j in range(26)]
+                                                                       for i in range(26)]},
+                                      ["--truth"], ("26x26", "10^1299", "beyond the float range")),
+    "permanent-100-digits-n18-floats": ({"domain": "permanent", "matrix": [[BIG + i + j for j in range(18)]
+                                                                           for i in range(18)]},
+                                        ["--truth"], ("18x18", "beyond the float range")),
     "value-10^4950-floats": (ten_to_the_4950(), ["--truth", "--json"], ("inf", "1.8e+308")),
     "value-10^4950-exact": (ten_to_the_4950(), ["--truth", "--exact"], ("4950 digits", "1.8e+308")),
     "dangling-reference": (dangling(), [], ("gates[300].args", "'nowhere'")),

@@ -19,6 +19,19 @@ Rows = Sequence[Sequence[Any]]
 # numerator's bound or the common denominator): such numbers take minutes of big-integer arithmetic and
 # cannot even be printed in full (Python prints ints of at most 4,300 digits)
 MAX_EXACT_DIGITS = 1000
+FLOAT_LOG10_MAX = math.log10(1.7976931348623157e308)
+
+
+def check_float_range(what: str, log10_bound: float) -> None:
+    """TruthTooExpensive, at once, when `what` of a float matrix could overflow a float: `log10_bound` is the
+    log10 of a bound on its absolute value (--exact computes in rationals instead)."""
+    if log10_bound > FLOAT_LOG10_MAX:
+        raise TruthTooExpensive(f"{what}: its value could reach about 10^{int(log10_bound)}, beyond the float "
+                                f"range (limit 1.8e308); --exact computes in rationals")
+
+
+def log10_abs(value: float) -> float:
+    return math.log10(abs(value)) if value else -math.inf
 
 
 def check_exact_digits(what: str, bound: int, denominator: int) -> None:

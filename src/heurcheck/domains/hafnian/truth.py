@@ -11,7 +11,7 @@ import numpy as np
 
 from ...errors import TruthTooExpensive
 from ...numbers import FRACTION, backend_of
-from ..matrixform import Rows, check_exact_digits
+from ..matrixform import Rows, check_exact_digits, check_float_range, log10_abs
 
 MAX_HAFNIAN_TRUTH_N = 28
 
@@ -39,6 +39,11 @@ def hafnian(rows: Rows) -> Any:
                            math.prod(range(1, n, 2)) * max(abs(v) for r in ints for v in r) ** (n // 2),
                            math.prod(d))
         return Fraction(_hafnian_dp(ints, 1, 0)) / math.prod(d)
+    if backend.name == "float":
+        # |haf| <= (n-1)!! max|entry|^(n/2)
+        check_float_range(f"the hafnian of a {n}x{n} matrix",
+                          math.log10(math.prod(range(1, n, 2)))
+                          + n / 2 * log10_abs(max(abs(float(v)) for r in rows for v in r)))
     return _hafnian_dp(rows, backend.const(1), backend.const(0))
 
 

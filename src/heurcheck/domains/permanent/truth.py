@@ -14,7 +14,7 @@ import numpy as np
 
 from ...errors import TruthTooExpensive
 from ...numbers import backend_of
-from ..matrixform import Rows, check_exact_digits
+from ..matrixform import Rows, check_exact_digits, check_float_range, log10_abs
 
 MAX_PERMANENT_TRUTH_N = 25
 MAX_GLYNN_WORK = 2**27  # terms summed by Glynn over all primes: n = 25 with entries of a few bits (4 to 8 primes)
@@ -88,6 +88,9 @@ def permanent(rows: Rows) -> Any:
         )
     backend = backend_of([v for r in rows for v in r])
     if backend.name == "float":
+        # |perm| <= the product of the columns' absolute sums
+        check_float_range(f"the permanent of a {n}x{n} matrix",
+                          sum(log10_abs(sum(abs(float(r[j])) for r in rows)) for j in range(n)))
         return glynn_float(np.array([[float(v) for v in r] for r in rows]))
     if backend.name == "fraction":
         ints, scale = _integer_rows([[Fraction(v) for v in r] for r in rows])
