@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -10,8 +11,8 @@ from .arguments import EMPTY, Arguments
 from .domains import parse_atom
 from .domains.base import Instance
 from .domains.reference import DEFAULT_TRUTH_SEED, Reference, reference_truth
-from .errors import UnsupportedDomain
-from .estimators.base import Capabilities, Estimate, Estimator, as_estimate
+from .errors import TruthTooExpensive, UnsupportedDomain
+from .estimators.base import BadResult, Capabilities, Estimate, Estimator, checked_estimate, plain_number
 
 
 @dataclass(frozen=True)
@@ -58,11 +59,15 @@ def evaluate(estimator: Estimator, instance: Instance, arguments: Arguments = EM
     check_applies(estimator, instance)
     arguments.check(instance)
     run_on = instance if exact else instance.map_numbers(float)
-    result = as_estimate(estimator.estimate(run_on, arguments))
+    result = checked_estimate(estimator.estimate(run_on, arguments))  # BadResult: not a finite number
     if not truth:
         return Evaluation(result, arguments)
     ref = reference_truth(instance, arguments, truth_samples, truth_seed)
     value = ref.value
+    try:
+        plain_number(value, "the exact value is")
+    except BadResult as exc:  # a truth beyond the float range: it can be neither compared nor printed
+        raise TruthTooExpensive(f"{exc} (limit: |value| <= {sys.float_info.max:.3g})") from None
     exact_error = exact and ref.exact
     return Evaluation(result, arguments, value, result.value - (value if exact_error else float(value)), ref)
 

@@ -13,9 +13,22 @@ from rich.table import Table
 
 from ..api import check_applies, default_arguments, evaluate, exact_text, parse_arguments, to_jsonable
 from ..domains import load_instance
-from ..errors import HeurcheckError
+from ..errors import HeurcheckError, InvalidInstance
+from ..estimators.base import BadResult
+from ..estimators.loading import load
 from ..estimators.registry import Registry
-from .common import ESTIMATOR_FAILED, USAGE_ERROR, input_errors, key_values, number_text
+from ..isolation import IsolatedFailure, IsolationSettings
+from .common import ESTIMATOR_FAILED, input_errors, isolation_options, key_values, number_text
+
+
+def _failure_text(exc: BaseException) -> str:
+    if isinstance(exc, IsolatedFailure):
+        return f"{exc.kind}: {exc}"
+    if isinstance(exc, BadResult):
+        return f"{exc.kind}: {exc}"
+    if isinstance(exc, SystemExit):
+        return f"it called sys.exit({exc.code!r})"
+    return f"{exc.__class__.__name__}: {exc}"
 
 
 def _stderr_text(stderr: float | None) -> str:
@@ -37,8 +50,12 @@ def _stderr_text(stderr: float | None) -> str:
               help="Samples of a Monte Carlo truth (default: the domain's; 100,000 on mlp).")
 @click.option("--exact", is_flag=True, help="Compute in exact rationals instead of floats.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--call-timeout", type=click.FloatRange(0.01, 86400), default=60.0, show_default=True,
+              help="Seconds an isolated estimator may take to load and answer.")
+@isolation_options
 def estimate_command(estimator: str, instance: str, arguments: tuple[str, ...], options: tuple[str, ...],
-                     truth: bool, truth_samples: int | None, exact: bool, as_json: bool) -> None:
+                     truth: bool, truth_samples: int | None, exact: bool, as_json: bool, call_timeout: float,
+                     isolate: str, memory_limit: int) -> None:
     """Print ESTIMATOR's estimate of the quantity in INSTANCE (a JSON instance file).
 
     ESTIMATOR is a built-in name (see `heurcheck list estimators`), the name of an installed plugin
@@ -50,20 +67,26 @@ def estimate_command(estimator: str, instance: str, arguments: tuple[str, ...], 
       heurcheck estimate mean examples/instances/square.json -a keep:s,x -a reveal:y=0
       heurcheck estimate perm-row examples/instances/permanent-3x3.json -a row-sums --json
     """
-    with input_errors():
+    registry = Registry.default()
+    with input_errors(), load(registry, estimator, key_values(options), isolate,
+                              IsolationSettings(call_timeout, memory_limit * 2**20)) as loaded, input_errors(instance):
+        est = loaded.estimator
         x = load_instance(instance)
-        est = Registry.default().create(estimator, **key_values(options))
         check_applies(est, x)
         pi = parse_arguments(x.domain, arguments) if arguments else default_arguments(est, x.domain)
         pi.check(x)
-    try:
-        result = evaluate(est, x, pi, exact=exact, truth=truth, truth_samples=truth_samples)
-    except HeurcheckError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(USAGE_ERROR)
-    except Exception as exc:  # the estimator under test failed: report it, do not crash
-        click.echo(f"estimator {est.name!r} failed on {instance}: {exc.__class__.__name__}: {exc}", err=True)
-        sys.exit(ESTIMATOR_FAILED)
+        try:
+            result = evaluate(est, x, pi, exact=exact, truth=truth, truth_samples=truth_samples)
+        except HeurcheckError:
+            raise
+        except (Exception, SystemExit) as exc:  # the estimator under test failed: report it, do not crash
+            if registry.is_builtin(estimator) and getattr(exc, "kind", None) == "nan":
+                # heurcheck's own estimator overflowed: the instance's numbers are too large for floats
+                raise InvalidInstance(f"the estimate is not a finite float ({exc}): the instance's values are too "
+                                      f"large (limit: |value| <= {sys.float_info.max:.3g}"
+                                      f"{'' if exact else '; --exact computes in rationals'})") from None
+            click.echo(f"estimator {est.name!r} failed on {instance}: {_failure_text(exc)}", err=True)
+            sys.exit(ESTIMATOR_FAILED)
     e = result.estimate
     if as_json:
         doc: dict[str, Any] = {

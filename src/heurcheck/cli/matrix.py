@@ -10,6 +10,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from ..errors import UnknownName
 from ..estimators.registry import Registry
 from ..interrupt import INTERRUPTED, stop_on_signals
 from ..jsonio import write_json_atomic, write_text_atomic
@@ -52,8 +53,9 @@ def matrix_command(budget: float, estimators: tuple[str, ...], properties: tuple
 
     with input_errors():
         registry = Registry.default()
-        for e in estimators:
-            registry.factory(e)
+        for e in estimators:  # a typo is an error here; a plugin is loaded (in its worker) by the card
+            if ":" not in e and e not in registry.names():
+                raise UnknownName("estimator", e, registry.names())
         for p in properties:
             property_class(p)
         settings = MatrixSettings(budget=budget, seed=seed, jobs=jobs or default_jobs(),

@@ -117,6 +117,8 @@ def convert_option(estimator: str, name: str, option: Option, value: Any) -> Any
         raise InvalidOption(f"option {name}={value!r} of estimator {estimator!r}: expected one of {option.choices}")
     if option.minimum is not None and isinstance(converted, (int, float)) and converted < option.minimum:
         raise InvalidOption(f"option {name}={value!r} of estimator {estimator!r}: expected at least {option.minimum}")
+    if option.maximum is not None and isinstance(converted, (int, float)) and converted > option.maximum:
+        raise InvalidOption(f"option {name}={value!r} of estimator {estimator!r}: expected at most {option.maximum:g}")
     return converted
 
 

@@ -15,9 +15,10 @@ import numpy as np
 from ...errors import TruthTooExpensive
 from ...numbers import backend_of
 from ..kernels import COMPILED_FROM_N, permanent_kernel
-from ..matrixform import Rows
+from ..matrixform import Rows, check_exact_digits, check_float_range, log10_abs
 
 MAX_PERMANENT_TRUTH_N = 25
+MAX_GLYNN_WORK = 2**27  # terms summed by Glynn over all primes: n = 25 with entries of a few bits (4 to 8 primes)
 
 
 def naive_permanent(rows: Rows) -> Any:
@@ -88,9 +89,14 @@ def permanent(rows: Rows) -> Any:
         )
     backend = backend_of([v for r in rows for v in r])
     if backend.name == "float":
+        # |perm| <= the product of the columns' absolute sums
+        check_float_range(f"the permanent of a {n}x{n} matrix",
+                          sum(log10_abs(sum(abs(float(r[j])) for r in rows)) for j in range(n)))
         return glynn_float(np.array([[float(v) for v in r] for r in rows]))
     if backend.name == "fraction":
         ints, scale = _integer_rows([[Fraction(v) for v in r] for r in rows])
+        check_exact_digits(f"the permanent of a {n}x{n} matrix", _bound(ints), scale)
+        _check_work(n, _bound(ints))
         if n <= 14:
             value = glynn(ints)
         else:
@@ -183,9 +189,26 @@ def _glynn_mod(b: np.ndarray, p: int) -> int:
     return total * pow(2, -(n - 1), p) % p
 
 
+def _check_work(n: int, bound: int) -> None:
+    """TruthTooExpensive, at once, when Glynn by Chinese remainders (n > 14) would sum more than
+    MAX_GLYNN_WORK terms: 2^(n-1) per 31-bit prime, and as many primes as the value's bound needs."""
+    if n <= 14:
+        return
+    primes = (2 * bound).bit_length() // 30 + 1
+    if primes * 2 ** (n - 1) > MAX_GLYNN_WORK:
+        raise TruthTooExpensive(f"the permanent of a {n}x{n} matrix: {primes} modular passes of 2^{n - 1} terms, "
+                                f"more than the limit of 2^{MAX_GLYNN_WORK.bit_length() - 1} terms (smaller entries "
+                                f"or a smaller n are faster)")
+
+
+def _bound(rows: list[list[int]]) -> int:
+    """A bound on |perm| of an integer matrix: the product of its columns' absolute sums."""
+    return math.prod(sum(abs(r[j]) for r in rows) for j in range(len(rows)))
+
+
 def _glynn_crt(rows: list[list[int]]) -> int:
     """perm of an integer matrix from its residues modulo 31-bit primes (Chinese remainders)."""
-    bound = math.prod(sum(abs(r[j]) for r in rows) for j in range(len(rows)))
+    bound = _bound(rows)
     if bound == 0:
         return 0
     b = np.array(rows, dtype=object)

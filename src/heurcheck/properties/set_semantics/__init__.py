@@ -70,7 +70,8 @@ class SetSemantics(PropertyBase):
         facet: SetSemanticsFacet = self.facet(y.domain)
         pi.check(y)
         canonical = pi.sorted()
-        shuffled = list(dict.fromkeys(canonical[int(i)] for name, i in case.numbers if name.startswith("order.")))
+        shuffled = list(dict.fromkeys(canonical[case.index(name, len(canonical))] for name, _ in case.numbers
+                                      if name.startswith("order.")))
         views = {
             "reversed": canonical[::-1],
             "rotated by one": canonical[1:] + canonical[:1],
