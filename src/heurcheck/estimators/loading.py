@@ -80,7 +80,9 @@ def portable_capabilities(estimator: Any) -> Capabilities:
     return Capabilities(
         name=str(caps.name), domains=frozenset(str(d) for d in caps.domains), randomised=bool(caps.randomised),
         traceable=bool(caps.traceable), options={str(k): _portable_option(o) for k, o in caps.options.items()},
-        default_arguments=tuple(str(a) for a in caps.default_arguments))
+        default_arguments=tuple(str(a) for a in caps.default_arguments),
+        effort=None if caps.effort is None else (str(caps.effort[0]), tuple(
+            v if type(v) in PLAIN else str(v) for v in caps.effort[1])))
 
 
 def _portable_option(option: Option) -> Option:
