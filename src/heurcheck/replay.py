@@ -12,7 +12,7 @@ from .estimators.registry import EstimatorSource, Registry
 from .findings import Finding, finding_from_json
 from .isolation import IsolationSettings, isolate, wanted
 from .jsonio import Node, load_document
-from .properties.base import Call, Case, EstimatorFailure, NotApplicable, Outcome
+from .properties.base import Call, Case, EstimatorFailure, NotApplicable, Outcome, evaluate_case
 from .properties.registry import create
 
 REPLAY_Z = 3.0  # a randomised estimator's witness still fails when |lhs - rhs| > 3 standard errors
@@ -59,7 +59,7 @@ def replay(finding: Finding, registry: Registry | None = None) -> Replay:
     call = Call(estimator, reseed=reseed if randomised else None, seed=finding.seed)
     call.begin(case)
     try:
-        out = prop.evaluate(case, call)
+        out = evaluate_case(prop, case, call)
     except EstimatorFailure as failure:
         return Replay(finding, True, None, f"the estimator still fails ({failure.kind}): {failure}")
     except NotApplicable as exc:

@@ -15,7 +15,7 @@ from typing import ClassVar
 
 from ..estimators.base import Estimator
 from ..findings import Verdict
-from ..properties.base import Call, Case, EstimatorFailure, NotApplicable, Outcome, Property
+from ..properties.base import Call, Case, EstimatorFailure, NotApplicable, Outcome, Property, evaluate_case
 from ..properties.space import CaseSpace
 from .base import Decision, OnFinding, SearchOptions, violation_text
 
@@ -101,7 +101,7 @@ def run_exhaustive(prop: Property, call: Call, cases: Iterable[Case], budget: fl
         count += 1
         call.begin(case)
         try:
-            out = prop.evaluate(case, call)
+            out = evaluate_case(prop, case, call)
         except NotApplicable:
             skipped += 1
             continue

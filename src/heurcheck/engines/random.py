@@ -37,7 +37,7 @@ from typing import Any, ClassVar
 from ..estimators.base import Estimator
 from ..findings import Verdict
 from ..numbers import to_float
-from ..properties.base import Call, Case, EstimatorFailure, NotApplicable, Outcome, Property
+from ..properties.base import Call, Case, EstimatorFailure, NotApplicable, Outcome, Property, evaluate_case
 from ..properties.space import CaseSpace
 from .base import CaseGenerationError, Decision, OnFinding, SearchOptions
 
@@ -204,7 +204,7 @@ class RandomEngine:
             call.begin(case, key)
             failure: EstimatorFailure | None = None
             try:
-                out = prop.evaluate(case, call)
+                out = evaluate_case(prop, case, call)
             except NotApplicable:
                 result.cases += 1
                 return
