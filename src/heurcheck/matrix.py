@@ -34,7 +34,7 @@ from .properties.registry import available, property_class
 
 # the order in which a cell shows the verdicts of its domains: the most informative first
 STRENGTH = [Verdict.VIOLATED, Verdict.ESTIMATOR_ERROR, Verdict.PROVED, Verdict.STATISTICALLY_CONSISTENT,
-            Verdict.NOT_REFUTED, Verdict.INCONCLUSIVE, Verdict.VACUOUS, Verdict.NOT_APPLICABLE]
+            Verdict.SHARED, Verdict.NOT_REFUTED, Verdict.INCONCLUSIVE, Verdict.VACUOUS, Verdict.NOT_APPLICABLE]
 INTERRUPT_GRACE = 3.0  # seconds an interrupted card waits for its running checks' partial findings
 
 

@@ -19,20 +19,24 @@ SYMBOL = {
     Verdict.PROVED: "proved", Verdict.VIOLATED: "VIOLATED", Verdict.NOT_REFUTED: "not refuted",
     Verdict.STATISTICALLY_CONSISTENT: "consistent", Verdict.INCONCLUSIVE: "inconclusive",
     Verdict.VACUOUS: "vacuous", Verdict.NOT_APPLICABLE: "-", Verdict.ESTIMATOR_ERROR: "ERROR",
+    Verdict.SHARED: "shared",
 }
 STYLE = {
     Verdict.PROVED: "bold green", Verdict.VIOLATED: "bold red", Verdict.NOT_REFUTED: "yellow",
     Verdict.STATISTICALLY_CONSISTENT: "yellow", Verdict.INCONCLUSIVE: "dim", Verdict.VACUOUS: "dim",
     Verdict.NOT_APPLICABLE: "dim", Verdict.ESTIMATOR_ERROR: "bold magenta",
+    Verdict.SHARED: "cyan",
 }
 COLOUR = {
     Verdict.PROVED: "#2e9d47", Verdict.VIOLATED: "#d43c3c", Verdict.NOT_REFUTED: "#f3e6a3",
     Verdict.STATISTICALLY_CONSISTENT: "#d9ecb0", Verdict.INCONCLUSIVE: "#bbbbbb", Verdict.VACUOUS: "#bbbbbb",
     Verdict.NOT_APPLICABLE: "#f2f2f2", Verdict.ESTIMATOR_ERROR: "#9b3fb5",
+    Verdict.SHARED: "#a9cde8",
 }
 GLYPH = {
     Verdict.PROVED: "✓", Verdict.VIOLATED: "✗", Verdict.NOT_REFUTED: "·", Verdict.STATISTICALLY_CONSISTENT: "≈",
     Verdict.INCONCLUSIVE: "?", Verdict.VACUOUS: "∅", Verdict.NOT_APPLICABLE: " ", Verdict.ESTIMATOR_ERROR: "!",
+    Verdict.SHARED: "=",
 }
 GLYPH_LEGEND = ("✗ violated  ! estimator error  ✓ proved (finite domain)  · not refuted (not a proof)  "
                 "≈ statistically consistent  ? inconclusive  ∅ vacuous  blank: not applicable")

@@ -39,7 +39,7 @@ from ..findings import Verdict
 from ..numbers import to_float
 from ..properties.base import Call, Case, EstimatorFailure, NotApplicable, Outcome, Property, evaluate_case
 from ..properties.space import CaseSpace
-from .base import CaseGenerationError, Decision, OnFinding, SearchOptions
+from .base import CaseGenerationError, Decision, OnFinding, SearchOptions, SharedViolations
 
 _NORMAL = NormalDist()
 RESAMPLE_ROUNDS = 8
@@ -163,10 +163,12 @@ class RandomEngine:
         return None if space.draw is not None else f"the property offers no cases to draw on the {space.domain} domain"
 
     def decide(self, prop: Property, space: CaseSpace, call: Call, budget: float, on_finding: OnFinding) -> Decision:
-        return self.search(prop, space, call, budget, on_finding).decision(self.name, self.options, call.randomised)
+        shared = SharedViolations(prop, call)
+        result = self.search(prop, space, call, budget, on_finding, shared)
+        return shared.decided(result.decision(self.name, self.options, call.randomised))
 
     def search(self, prop: Property, space: CaseSpace, call: Call, budget: float,
-               on_violation: OnFinding) -> SearchResult:
+               on_violation: OnFinding, shared: SharedViolations | None = None) -> SearchResult:
         assert space.draw is not None, "fits() refuses a space with nothing to draw"
         max_examples, margin, alpha = self.options.max_examples, self.options.margin, self.options.alpha
         deadline = time.monotonic() + budget
@@ -186,6 +188,9 @@ class RandomEngine:
             failing[key] = why
             last.append((case, why))
             raise _Failing()
+
+        def judge(out: Outcome, randomised: bool) -> bool:
+            return self._violates(out, critical, randomised)
 
         def body(case: Case) -> None:
             key = case.key()
@@ -230,8 +235,12 @@ class RandomEngine:
                         result.largest_z = (case, out)
                     if not failing and len(result.zs) in bias_test.looks and self._pooled(result, bias_test):
                         raise _Decided()
+            violates = self._violates(out, critical, statistical)
+            if violates and shared is not None and not shared.reference_holds(case, out, judge):
+                _target(0.0, None)  # steer away from what the reference shares: only discriminating cases fail
+                return
             _target(out.ratio, out.score)
-            if not self._violates(out, critical, statistical):
+            if not violates:
                 return
             if result.worst is None or out.ratio > result.worst[1].ratio:
                 result.worst = (case, out)
@@ -284,7 +293,7 @@ class RandomEngine:
             return out
         sides, variances = [_sides(out)], [out.stderr**2]  # type: ignore[operator]
         for k in range(1, RESAMPLE_ROUNDS):
-            fresh = Call(call.reseed(0), reseed=call.reseed, seed=self.options.seed + 7919 * k)
+            fresh = call.derived(seed=self.options.seed + 7919 * k)
             fresh.begin(case)
             again = prop.evaluate(case, fresh)
             if not again.stderr:

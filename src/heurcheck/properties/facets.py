@@ -70,6 +70,10 @@ BUILTIN: dict[str, dict[str, str]] = {
         "circuit": "heurcheck.properties.proofs.circuit:FACET",
         "boolean": "heurcheck.properties.proofs.boolean:FACET",
     },
+    "agreement": {
+        domain: f"heurcheck.properties.agreement.{domain}:FACET"
+        for domain in ("circuit", "boolean", "permanent", "hafnian", "mlp")
+    },
     "accuracy": {
         "circuit": "heurcheck.properties.accuracy.circuit:FACET",
         "boolean": "heurcheck.properties.accuracy.boolean:FACET",
