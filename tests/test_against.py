@@ -127,3 +127,16 @@ def test_check_against_on_the_command_line(tmp_path: Path) -> None:
     assert bad.exit_code == 2 and "meen" in bad.output and "Traceback" not in bad.output
     formal = runner.invoke(main, ["check", "mean", "-p", "linearity", "--against", "mean", "--engine", "smt"])
     assert formal.exit_code == 2 and "random or exhaustive" in formal.output
+
+
+def test_a_check_leaves_no_hypothesis_folder_in_the_working_directory(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "HYPOTHESIS_STORAGE_DIRECTORY"}
+    run = subprocess.run([sys.executable, "-m", "heurcheck", "check", "mean", "-p", "boundedness", "--domain",
+                          "boolean", "--max-examples", "50", "--findings", str(tmp_path / "findings")],
+                         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert not (tmp_path / ".hypothesis").exists()

@@ -24,13 +24,16 @@ from __future__ import annotations
 
 import gc
 import math
+import os
 import signal
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from statistics import NormalDist
 from typing import Any, ClassVar
 
@@ -344,13 +347,34 @@ class RandomEngine:
             report_multiple_bugs=False, print_blob=False, verbosity=Verbosity.quiet,
         )(hseed(self.options.seed)(given(strategy)(body)))
         try:
-            test()
+            with _storage_outside_the_working_directory():
+                test()
         except (_Stop, _Failing):
             pass
         except EstimatorFailure:
             raise
         except Exception as exc:  # a bug in case generation must not crash a whole run
             raise CaseGenerationError(f"{exc.__class__.__name__}: {exc}") from exc
+
+
+@contextmanager
+def _storage_outside_the_working_directory() -> Iterator[None]:
+    """Hypothesis keeps files (a cache of constants found in the code under test) under `.hypothesis/`
+    in the working directory; a check must leave the user's directory alone, so during the search
+    they go to a folder in the system's temporary directory, unless HYPOTHESIS_STORAGE_DIRECTORY
+    says where. The example database is off (`database=None`) either way."""
+    from hypothesis import configuration
+
+    if os.getenv("HYPOTHESIS_STORAGE_DIRECTORY"):
+        yield
+        return
+    name = "__hypothesis_home_directory"  # module-level, so not name-mangled; restored after the search
+    previous = getattr(configuration, name, None)
+    configuration.set_hypothesis_home_dir(Path(tempfile.gettempdir()) / f"heurcheck-hypothesis-{os.getuid()}")
+    try:
+        yield
+    finally:
+        setattr(configuration, name, previous)
 
 
 @contextmanager
