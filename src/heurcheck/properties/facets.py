@@ -71,8 +71,11 @@ BUILTIN: dict[str, dict[str, str]] = {
         "boolean": "heurcheck.properties.proofs.boolean:FACET",
     },
     "agreement": {
-        domain: f"heurcheck.properties.agreement.{domain}:FACET"
-        for domain in ("circuit", "boolean", "permanent", "hafnian", "mlp")
+        "circuit": "heurcheck.properties.agreement.circuit:FACET",
+        "boolean": "heurcheck.properties.agreement.boolean:FACET",
+        "permanent": "heurcheck.properties.agreement.permanent:FACET",
+        "hafnian": "heurcheck.properties.agreement.hafnian:FACET",
+        "mlp": "heurcheck.properties.agreement.mlp:FACET",
     },
     "accuracy": {
         "circuit": "heurcheck.properties.accuracy.circuit:FACET",
