@@ -111,8 +111,8 @@ class SharedViolations:
             holds = False  # the reference fails there too
         if not holds:
             self.count += 1
-            if self.example is None:
-                self.example = (case, out)
+            if self.example is None or case.size() < self.example[0].size():
+                self.example = (case, out)  # the smallest shared violation seen
         return holds
 
     def decided(self, decision: Decision) -> Decision:
