@@ -6,7 +6,8 @@ violation is at least `margin` tolerances (or, for randomised estimators, above 
 so Hypothesis shrinks it while keeping it clearly above the tolerance (the "threshold problem").
 The first violation is saved at once through `on_violation`; the result reports the shrunk case
 and the worst one seen. A violation above the tolerance but below the margin is reported
-unshrunk. An estimator failure (exception, NaN, wrong type) is shrunk the same way. When the
+unshrunk. An estimator failure (exception, NaN, wrong type) is shrunk the same way, and the smallest
+erroring case seen is reported when Hypothesis's minimal one (in its order of choices) is larger. When the
 budget runs out during shrinking, cases already seen to fail still fail and new ones pass, so
 Hypothesis finishes promptly with the smallest failing case found so far.
 
@@ -222,7 +223,8 @@ class RandomEngine:
                 result.cases += 1
                 if result.failure is None:
                     on_violation(case, failure)
-                result.failure = (case, failure)
+                if result.failure is None or case.size() < result.failure[0].size():
+                    result.failure = (case, failure)  # the smallest error seen (see the end of the search)
                 fail(case, key, failure)
             result.cases += 1
             if out.route:
@@ -268,10 +270,13 @@ class RandomEngine:
             return result
         if last:
             case, found = last[-1]  # Hypothesis replays the minimal failing case last
-            if isinstance(found, EstimatorFailure):
+            # minimal in Hypothesis's order of choices, which can leave a larger error witness than one
+            # already seen (a chain of gates ending in a scale by 0 after a lone scale by 0): the smaller stands
+            if isinstance(found, EstimatorFailure) and \
+                    (result.failure is None or case.size() <= result.failure[0].size()):
                 result.failure = (case, found)
-                return result
-            result.witness = (case, found)
+            if result.failure is None and isinstance(found, Outcome):
+                result.witness = (case, found)
             return result
         if result.failure is not None:
             return result
