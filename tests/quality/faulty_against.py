@@ -6,14 +6,24 @@ Loaded through `file.py:attr` references like `faulty.py`, so imports here are a
 
 from __future__ import annotations
 
+from dataclasses import replace
 from fractions import Fraction
 from typing import Any, ClassVar
 
 from heurcheck.arguments import Arguments
-from heurcheck.domains.boolean import BooleanCircuit, ProvedConstant, RevealBit
+from heurcheck.domains.boolean import BooleanCircuit
 from heurcheck.estimators.base import Option
+from heurcheck.estimators.propagation import boolean_mean_propagation
+from heurcheck.estimators.rules import BOOLEAN_RULES, probability_or, probability_xor
 
 HALF = Fraction(1, 2)
+
+
+def _slipped_xor(pa: Any, pb: Any) -> Any:
+    return probability_or(pa, pb) if pa != HALF or pb != HALF else probability_xor(pa, pb)
+
+
+XOR_SLIP = replace(BOOLEAN_RULES, exclusive_or=_slipped_xor)
 
 
 class XorSlipMean:
@@ -32,21 +42,4 @@ class XorSlipMean:
     options: ClassVar[dict[str, Option]] = {}
 
     def estimate(self, instance: BooleanCircuit, arguments: Arguments) -> Any:
-        p: dict[str, Any] = {i.id: i.p for i in instance.inputs}
-        p.update({a.input: a.value for a in arguments.of(RevealBit)})
-        proved = {a.wire: a.value for a in arguments.of(ProvedConstant)}
-        for g in instance.gates:
-            a = [p[x] for x in g.args]
-            if g.id in proved:
-                p[g.id] = proved[g.id]
-            elif g.op == "const":
-                p[g.id] = g.value
-            elif g.op == "not":
-                p[g.id] = 1 - a[0]
-            elif g.op == "and":
-                p[g.id] = a[0] * a[1]
-            elif g.op == "or" or (g.op == "xor" and (a[0] != HALF or a[1] != HALF)):  # the slip
-                p[g.id] = a[0] + a[1] - a[0] * a[1]
-            else:
-                p[g.id] = a[0] + a[1] - 2 * a[0] * a[1]
-        return p[instance.output]
+        return boolean_mean_propagation(instance, arguments, XOR_SLIP)

@@ -36,7 +36,7 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from ..arguments import Arguments
-from ..domains.boolean import arguments_as_circuit
+from ..domains.boolean import ProvedConstant, RevealBit, arguments_as_circuit
 from ..domains.boolean import to_circuit as boolean_to_circuit
 from ..domains.circuit import (
     Circuit,
@@ -55,6 +55,7 @@ from .base import Option
 from .cumulant_engine import CumulantEngine, Plan, _cyclic_gc_paused
 from .hafnian import product_tree_cumulants
 from .mlp import mlp_covariance, mlp_mean
+from .rules import BOOLEAN_RULES, CIRCUIT_RULES, LAYER_RULES, BooleanRules, CircuitRules, LayerRules
 
 
 def make_plan(circuit: Circuit, arguments: Arguments, base_order: int | None) -> Plan:
@@ -76,17 +77,18 @@ def make_plan(circuit: Circuit, arguments: Arguments, base_order: int | None) ->
     return Plan(order, kept, constants)
 
 
-def propagate(circuit: Circuit, arguments: Arguments, order: int | None) -> Any:
+def propagate(circuit: Circuit, arguments: Arguments, order: int | None, rules: CircuitRules = CIRCUIT_RULES) -> Any:
     """The order-K cumulant propagation estimate of E[C(x)] given the arguments (the cyclic garbage
-    collector paused throughout: see `_cyclic_gc_paused`)."""
+    collector paused throughout: see `_cyclic_gc_paused`); `rules` are those of the order-1 and
+    order-2 passes (see estimators.rules)."""
     with _cyclic_gc_paused():
         circuit = condition(circuit, revealed_values(arguments))
         circuit = cone(circuit, circuit.output)
         plan = make_plan(circuit, arguments, order)
         if plan.order == 1 and not plan.kept:  # plain arithmetic on the circuit's numbers: no backend needed
-            result = mean_forward(circuit, plan.constants)
+            result = mean_forward(circuit, plan.constants, rules)
         elif plan.order == 2 and not plan.kept:
-            result = covariance_forward(circuit, plan.constants, _backend(circuit, plan))[0]
+            result = covariance_forward(circuit, plan.constants, _backend(circuit, plan), rules)[0]
         else:
             result = CumulantEngine(circuit, plan, _backend(circuit, plan)).kappa((circuit.wire_index(circuit.output),))
         return _backend(circuit, plan).const(result) if isinstance(result, int) else result
@@ -106,8 +108,9 @@ def _input_moments(circuit: Circuit) -> tuple[list[Any], list[Any]]:
     return [k[1] for k in ks], [k[2] for k in ks]
 
 
-def mean_forward(circuit: Circuit, constants: Mapping[int, Any]) -> Any:
+def mean_forward(circuit: Circuit, constants: Mapping[int, Any], rules: CircuitRules = CIRCUIT_RULES) -> Any:
     """The output's mean under mean propagation (K = 1): one pass over the gates, O(1) work per gate."""
+    product, scale = rules.independent_product, rules.scale
     mean, _ = _input_moments(circuit)
     base = len(circuit.inputs)
     for gi, g in enumerate(circuit.gates):
@@ -120,15 +123,16 @@ def mean_forward(circuit: Circuit, constants: Mapping[int, Any]) -> Any:
         elif g.op == "add":
             mean.append(a[0] + a[1])
         elif g.op == "mul":
-            mean.append(a[0] * a[1])
+            mean.append(product(a[0], a[1]))
         elif g.op == "neg":
             mean.append(-a[0])
         else:
-            mean.append(g.value * a[0])
+            mean.append(scale(g.value, a[0]))
     return mean[circuit.wire_index(circuit.output)]
 
 
-def covariance_forward(circuit: Circuit, constants: Mapping[int, Any], backend: _Backend) -> tuple[Any, Any]:
+def covariance_forward(circuit: Circuit, constants: Mapping[int, Any], backend: _Backend,
+                       rules: CircuitRules = CIRCUIT_RULES) -> tuple[Any, Any]:
     """(mean, variance) of the output under Gaussian closure, keeping covariances of live wires only."""
     n = len(circuit.inputs)
     mean, var = _input_moments(circuit)
@@ -157,12 +161,12 @@ def covariance_forward(circuit: Circuit, constants: Mapping[int, Any], backend: 
         elif g.op == "neg":
             mu, row, v = -m[0], -cov[s[0]], cov[s[0], s[0]]
         elif g.op == "scale":
-            mu, row, v = g.value * m[0], cov[s[0]] * g.value, g.value * g.value * cov[s[0], s[0]]
+            mu, row, v = rules.scale(g.value, m[0]), cov[s[0]] * g.value, g.value * g.value * cov[s[0], s[0]]
         else:
             saa, sbb, sab = cov[s[0], s[0]], cov[s[1], s[1]], cov[s[0], s[1]]
-            mu = m[0] * m[1] + sab
-            row = cov[s[0]] * m[1] + cov[s[1]] * m[0]
-            v = saa * sbb + sab * sab + m[0] * m[0] * sbb + m[1] * m[1] * saa + 2 * m[0] * m[1] * sab
+            mu = rules.closure_mean(m[0], m[1], sab)
+            row = rules.closure_covariance(cov[s[0]], cov[s[1]], m[0], m[1])
+            v = rules.closure_variance(m[0], m[1], saa, sbb, sab)
         mean.append(mu)
         for dead in freed[gi]:
             free.append(slot.pop(dead))
@@ -191,23 +195,48 @@ def _pad(row: Any, size: int, backend: _Backend) -> Any:
 # --------------------------------------------------------------------------- other domains
 
 
-def estimate_by_propagation(instance: Any, arguments: Arguments, order: int | None) -> Any:
+def estimate_by_propagation(instance: Any, arguments: Arguments, order: int | None,
+                            rules: CircuitRules = CIRCUIT_RULES, layer_rules: LayerRules = LAYER_RULES) -> Any:
     """Order-K propagation on any supported domain: circuits wire by wire, boolean circuits through
     their arithmetisation, hafnians and permanents on their product tree (all nodes of one height
     expanded together, as in ARC's heuristic-hafnian), multilayer perceptrons (mean and covariance
-    only) layer by layer in floats (see `estimators/mlp.py`)."""
+    only) layer by layer in floats (see `estimators/mlp.py`). `rules` and `layer_rules` are the
+    per-gate and per-layer rules of the order-1 and order-2 passes (see estimators.rules): a variant
+    of `mean` or `covariance` passes its own."""
     domain = instance.domain
     if domain == "circuit":
-        return propagate(instance, arguments, order)
+        return propagate(instance, arguments, order, rules)
     if domain == "boolean":
-        return propagate(boolean_to_circuit(instance), arguments_as_circuit(arguments), order)
+        return propagate(boolean_to_circuit(instance), arguments_as_circuit(arguments), order, rules)
     if domain in ("hafnian", "permanent"):
         return product_tree_cumulants(instance, order, imputation=False)
     if domain == "mlp" and order in (1, 2):
         if len(arguments):  # the mlp domain has no argument atoms yet
             raise UnsupportedDomain(f"propagation on mlp instances takes no arguments, not {arguments.text()}")
-        return mlp_mean(instance) if order == 1 else mlp_covariance(instance)
+        return mlp_mean(instance, layer_rules.unit_moments) if order == 1 else \
+            mlp_covariance(instance, layer_rules.post_activation)
     raise UnsupportedDomain(f"propagation estimators do not handle the {domain!r} domain")
+
+
+def boolean_mean_propagation(instance: Any, arguments: Arguments, rules: BooleanRules = BOOLEAN_RULES) -> Any:
+    """Mean propagation on a boolean circuit's own gates (what `mean` computes through the arithmetisation,
+    with the default rules): each gate's probability from its inputs' as if they were independent;
+    `reveal:` fixes an input, a proved `constant:` a gate."""
+    revealed = {a.input: a.value for a in arguments.of(RevealBit)}
+    proved = {a.wire: a.value for a in arguments.of(ProvedConstant)}
+    p: dict[str, Any] = {i.id: revealed.get(i.id, i.p) for i in instance.inputs}
+    binary = {"and": rules.conjunction, "or": rules.disjunction, "xor": rules.exclusive_or}
+    for g in instance.gates:
+        a = [p[x] for x in g.args]
+        if g.id in proved:
+            p[g.id] = proved[g.id]
+        elif g.op == "const":
+            p[g.id] = g.value
+        elif g.op == "not":
+            p[g.id] = rules.negation(a[0])
+        else:
+            p[g.id] = binary[g.op](a[0], a[1])
+    return p[instance.output]
 
 
 def parse_order(value: Any) -> int | None:
