@@ -140,3 +140,21 @@ def test_a_check_leaves_no_hypothesis_folder_in_the_working_directory(tmp_path: 
                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stdout + run.stderr
     assert not (tmp_path / ".hypothesis").exists()
+
+
+@pytest.mark.slow
+def test_the_card_against_a_reference_shows_new_and_shared_cells() -> None:
+    from heurcheck.matrix import MatrixSettings, run_matrix
+    from heurcheck.report import terminal
+
+    settings = MatrixSettings(budget=120, jobs=1, max_examples=1500, findings_dir=None, estimators=(SLIP, "mean"),
+                              properties=("restriction-linearity",), against="mean")
+    card = run_matrix(settings)
+    assert card.cells[(SLIP, "restriction-linearity")].verdict is Verdict.VIOLATED
+    assert card.cells[("mean", "restriction-linearity")].verdict is Verdict.SHARED
+    assert card.to_json()["against"] == "mean"
+    from rich.console import Console
+
+    console = Console(width=200, record=True)
+    console.print(terminal(card))
+    assert "against mean" in console.export_text()

@@ -49,9 +49,14 @@ def _code(prop: str) -> str:
     return property_class(prop).code
 
 
+AGAINST_LEGEND = "against {}: ✗ a new violation (the reference holds on its witness)  = every violation shared with it"
+
+
 def terminal(card: ReportCard) -> Any:
-    title = "heurcheck report card" + (" (PARTIAL: interrupted)" if card.partial else "")
-    caption = f"{GLYPH_LEGEND}\nseed {card.seed}, {card.seconds:.0f} s; columns: " + ", ".join(
+    title = "heurcheck report card" + (f" against {card.against}" if card.against else "") + \
+        (" (PARTIAL: interrupted)" if card.partial else "")
+    legend = GLYPH_LEGEND + ("\n" + AGAINST_LEGEND.format(card.against) if card.against else "")
+    caption = f"{legend}\nseed {card.seed}, {card.seconds:.0f} s; columns: " + ", ".join(
         f"{_code(p)} {p}" for p in card.properties)
     table = Table(title=title, caption=caption, caption_justify="left", pad_edge=False, padding=(0, 1))
     table.add_column("estimator", no_wrap=True)
