@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -158,3 +159,18 @@ def test_the_card_against_a_reference_shows_new_and_shared_cells() -> None:
     console = Console(width=200, record=True)
     console.print(terminal(card))
     assert "against mean" in console.export_text()
+
+
+def test_findings_of_agreement_and_against_a_reference_replay(tmp_path: Path) -> None:
+    from heurcheck.replay import load_finding, replay
+
+    settings = CheckSettings(max_examples=400, budget=60, findings_dir=tmp_path)
+    agreement = _one(SLIP, "agreement", "boolean", params={"reference": "mean"}, settings=settings)
+    new = _one(SLIP, "restriction-linearity", "boolean", against="mean", settings=settings)
+    assert agreement.verdict is Verdict.VIOLATED and new.verdict is Verdict.VIOLATED
+    saved = {load_finding(p).property: load_finding(p) for p in tmp_path.glob("*.json")}
+    assert replay(saved["agreement"]).still_fails
+    assert replay(saved["restriction-linearity"]).still_fails
+    # the same witness against a reference that now fails there too is shared, no longer new
+    shared = replay(replace(saved["restriction-linearity"], against={"reference": SLIP}))
+    assert not shared.still_fails and "shared" in shared.message

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import HeurcheckError, InvalidFinding, InvalidInstance
+from .checker import CheckSettings, References
 from .estimators.base import Capabilities
 from .estimators.registry import EstimatorSource, Registry
 from .findings import Finding, finding_from_json
@@ -57,9 +58,16 @@ def replay(finding: Finding, registry: Registry | None = None) -> Replay:
 
     randomised = Capabilities.of(estimator).reseedable
     call = Call(estimator, reseed=reseed if randomised else None, seed=finding.seed)
+    references = References(registry, CheckSettings(seed=finding.seed, findings_dir=None))
+    spec = getattr(prop, "reference_spec", None)  # the estimator a property compares with (agreement)
+    call.reference = references.call(spec) if spec else None
+    against = finding.against.get("reference") if finding.against else None
     call.begin(case)
     try:
         out = evaluate_case(prop, case, call)
+        if against and out.violates and not _holds(prop, case, references.call(str(against))):
+            return Replay(finding, False, out, f"still violated, but the reference {against} now violates it too "
+                                               f"(or fails on it): shared, no longer new")
     except EstimatorFailure as failure:
         return Replay(finding, True, None, f"the estimator still fails ({failure.kind}): {failure}")
     except NotApplicable as exc:
@@ -69,6 +77,7 @@ def replay(finding: Finding, registry: Registry | None = None) -> Replay:
     except Exception as exc:  # the file's witness does not fit the property (a name missing, a wrong kind)
         raise InvalidFinding(f"the witness is not a case of {prop.name}: {exc.__class__.__name__}: {exc}") from None
     finally:
+        references.close()
         if isolation is not None:
             isolation.close()
     if out.stderr:
@@ -78,3 +87,12 @@ def replay(finding: Finding, registry: Registry | None = None) -> Replay:
     verb = "still fails" if fails else "now holds"
     return Replay(finding, fails, out, f"{verb}: {out.lhs} {out.relation} {out.rhs} "
                                        f"(violation {out.violation:.6g}, tolerance {out.tolerance:.3g})")
+
+
+def _holds(prop: Any, case: Case, reference: Call) -> bool:
+    """Whether the reference estimator holds on the case (its failure on it is not the estimator's)."""
+    reference.begin(case)
+    try:
+        return not evaluate_case(prop, case, reference).violates
+    except (EstimatorFailure, NotApplicable):
+        return False
