@@ -8,6 +8,7 @@ are found, and returns one `Finding` per check (the verdict with its provenance)
 from __future__ import annotations
 
 import shlex
+from contextlib import ExitStack
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -18,7 +19,7 @@ from .engines.registry import create_engine, engine_names
 from .errors import InvalidOption
 from .estimators.base import Capabilities, Estimator
 from .estimators.loading import load
-from .estimators.registry import EstimatorSource, Registry
+from .estimators.registry import EstimatorSource, Registry, parse_reference
 from .findings import Finding, Verdict
 from .interrupt import checkpoint, snapshot, stopped_check
 from .isolation import IsolationSettings
@@ -61,6 +62,46 @@ class CheckRequest:
     properties: tuple[str, ...] = ()  # empty: every registered property
     parameters: dict[str, dict[str, Any]] = field(default_factory=dict)  # property -> its parameters
     domain: str | None = None
+    # a reference estimator ("NAME KEY=VALUE ..."): a violation counts only where the reference holds
+    against: str | None = None
+
+
+class References:
+    """Reference estimators by their text ("NAME KEY=VALUE ..."), each built once, in a worker
+    process when it is third-party code (as the estimator under test), and wrapped in its own `Call`."""
+
+    def __init__(self, registry: Registry, settings: CheckSettings) -> None:
+        self.registry = registry
+        self.settings = settings
+        self._built: dict[str, tuple[Any, EstimatorSource]] = {}
+        self._open = ExitStack()  # the workers of isolated references, closed with `close`
+
+    def estimator(self, spec: str) -> tuple[Any, EstimatorSource]:
+        if spec not in self._built:
+            name, options = parse_reference(spec)
+            loaded = self._open.enter_context(load(
+                self.registry, name, options, self.settings.isolate,
+                IsolationSettings(self.settings.call_timeout, self.settings.memory_limit)))
+            self._built[spec] = (loaded.estimator, loaded.source)
+        return self._built[spec]
+
+    def call(self, spec: str) -> Call:
+        """A fresh call of the reference (randomised ones re-seeded per case like the estimator under test)."""
+        estimator, source = self.estimator(spec)
+        name, options = parse_reference(spec)
+
+        def resample(seed: int) -> Any:
+            return source.create(name, **{**options, "seed": seed})
+
+        reseed = resample if Capabilities.of(estimator).reseedable else None
+        return Call(estimator, reseed=reseed, seed=self.settings.seed, timeout=self.settings.call_timeout)
+
+    def close(self) -> None:
+        self._open.close()
+        self._built.clear()
+
+
+AGAINST_REFUSES = ("symbolic", "smt", "auto")  # engines that decide structures, not cases one by one
 
 
 def check(request: CheckRequest, settings: CheckSettings = CheckSettings(), registry: Registry | None = None,
@@ -71,45 +112,59 @@ def check(request: CheckRequest, settings: CheckSettings = CheckSettings(), regi
     Ctrl-C (KeyboardInterrupt; SIGTERM too under `interrupt.stop_on_signals`) ends the run early: it
     returns the findings so far, the last ones (from the check it stopped) marked partial."""
     registry = registry or Registry.default()
+    if request.against and settings.engine in AGAINST_REFUSES:
+        raise InvalidOption(f"--against {request.against!r} with engine {settings.engine!r}: a check against a "
+                            f"reference searches with the random or exhaustive engine")
     with load(registry, request.estimator, request.options, settings.isolate,
               IsolationSettings(settings.call_timeout, settings.memory_limit)) as loaded:
-        return _check(request, settings, loaded.estimator, loaded.source, on_finding)
+        return _check(request, settings, loaded.estimator, loaded.source, on_finding, registry)
 
 
 def _check(request: CheckRequest, settings: CheckSettings, estimator: Estimator, source: EstimatorSource,
-           on_finding: Callable[[Finding], None] | None) -> list[Finding]:
+           on_finding: Callable[[Finding], None] | None, registry: Registry) -> list[Finding]:
     names = request.properties or available()
     findings: list[Finding] = []
+    references = References(registry, settings)
 
     def record(finding: Finding) -> None:
         findings.append(finding)
         if on_finding is not None:
             on_finding(finding)
 
-    for name in names:
-        prop = create(name, **request.parameters.get(name, {}))
-        domains = [request.domain] if request.domain else sorted(Capabilities.of(estimator).domains_among(prop.defined_on())) or \
-            sorted(prop.defined_on())[:1]
-        for domain in domains:
-            before = snapshot(settings.findings_dir)
-            try:
-                checkpoint()
-                record(check_one(prop, estimator, request, domain, settings, source))
-            except KeyboardInterrupt:
-                stopped = Finding(
-                    property=prop.name, parameters=dict(prop.params), estimator=request.estimator,
-                    options={k: str(v) for k, v in request.options.items()}, domain=domain,
-                    verdict=Verdict.INCONCLUSIVE, engine=settings.engine, seed=settings.seed, cases=0,
-                    command=rerun_command(request, prop, domain, settings))
-                for finding in stopped_check(stopped, settings.findings_dir, before):
-                    record(finding)
-                return findings
+    try:
+        for name in names:
+            prop = create(name, **request.parameters.get(name, {}))
+            domains = [request.domain] if request.domain else sorted(Capabilities.of(estimator).domains_among(prop.defined_on())) or \
+                sorted(prop.defined_on())[:1]
+            for domain in domains:
+                before = snapshot(settings.findings_dir)
+                try:
+                    checkpoint()
+                    record(check_one(prop, estimator, request, domain, settings, source, references))
+                except KeyboardInterrupt:
+                    stopped = Finding(
+                        property=prop.name, parameters=dict(prop.params), estimator=request.estimator,
+                        options={k: str(v) for k, v in request.options.items()}, domain=domain,
+                        verdict=Verdict.INCONCLUSIVE, engine=settings.engine, seed=settings.seed, cases=0,
+                        command=rerun_command(request, prop, domain, settings))
+                    for finding in stopped_check(stopped, settings.findings_dir, before):
+                        record(finding)
+                    return findings
+    finally:
+        references.close()
     return findings
 
 
 def check_one(prop: Property, estimator: Estimator, request: CheckRequest, domain: str, settings: CheckSettings,
-              registry: EstimatorSource) -> Finding:
-    """One check: the property's case space on `domain`, decided by the engine asked for."""
+              registry: EstimatorSource, references: References | None = None) -> Finding:
+    """One check: the property's case space on `domain`, decided by the engine asked for (with
+    `request.against`, on the cases where the reference holds; see `References`)."""
+    if references is None:
+        own = References(Registry.default(), settings)
+        try:
+            return check_one(prop, estimator, request, domain, settings, registry, own)
+        finally:
+            own.close()
     base = Finding(
         property=prop.name, parameters=dict(prop.params), estimator=request.estimator,
         options={k: str(v) for k, v in request.options.items()}, domain=domain, verdict=Verdict.NOT_APPLICABLE,
@@ -119,6 +174,12 @@ def check_one(prop: Property, estimator: Estimator, request: CheckRequest, domai
     reason = prop.applies(estimator, domain)
     if reason is not None:
         return replace(base, message=reason)
+    spec = getattr(prop, "reference_spec", None)  # a property that compares with a reference estimator
+    reference = references.call(spec) if spec else None
+    against = references.call(request.against) if request.against else None
+    for other, text in ((reference, spec), (against, request.against)):
+        if other is not None and not other.capabilities.handles(domain):
+            return replace(base, message=f"the reference {text} does not handle the {domain} domain")
     space = prop.space(domain, estimator)
     # a space with nothing to draw is one finite enumeration: it is decided exactly whatever the engine
     engine = create_engine("exhaustive" if space.only_finite else settings.engine, settings.search_options())
@@ -135,6 +196,7 @@ def check_one(prop: Property, estimator: Estimator, request: CheckRequest, domai
     can_resample = Capabilities.of(estimator).reseedable
     call = Call(estimator, reseed=resample if can_resample else None, seed=settings.seed,
                 timeout=settings.call_timeout, rebuild=rebuild)
+    call.reference, call.against = reference, against
     saved: list[Path] = []
 
     def on_finding(case: Case, found: Outcome | EstimatorFailure) -> None:
@@ -148,6 +210,8 @@ def check_one(prop: Property, estimator: Estimator, request: CheckRequest, domai
         return replace(base, verdict=Verdict.INCONCLUSIVE, engine=engine.name,
                        message=f"the property could not generate or evaluate its cases: {exc}")
     finding = finding_of(base, decision)
+    if request.against:
+        finding = replace(finding, against={"reference": request.against, **decision.against})
     if settings.findings_dir is not None and finding.verdict.is_failure:
         for old in saved:
             old.unlink(missing_ok=True)
@@ -186,6 +250,8 @@ def rerun_command(request: CheckRequest, prop: Property, domain: str, settings: 
         parts += ["-o", f"{k}={v}"]
     for k, v in request.parameters.get(prop.name, {}).items():
         parts += ["-P", f"{k}={v}"]
+    if request.against:
+        parts += ["--against", request.against]
     parts += ["--seed", str(settings.seed), "--max-examples", str(settings.max_examples)]
     if settings.engine != "random":
         parts += ["--engine", settings.engine]

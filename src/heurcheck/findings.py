@@ -31,6 +31,7 @@ class Verdict(str, enum.Enum):
     VACUOUS = "vacuous"  # the property's precondition never held in the cases tried
     NOT_APPLICABLE = "not-applicable"  # the property does not apply to this estimator or domain
     ESTIMATOR_ERROR = "estimator-error"  # the estimator raised, returned NaN/inf or a wrong type
+    SHARED = "shared"  # checked against a reference: every violation found is one the reference shares
 
     @property
     def is_failure(self) -> bool:
@@ -65,6 +66,9 @@ class Finding:
     message: str = ""
     command: str = ""  # a command line that re-runs the check
     partial: bool = False
+    # checked against a reference: {"reference": "NAME ...", "shared": violations the reference shares, "example":
+    # one of them}; a witness reported is one where the reference holds
+    against: dict[str, Any] | None = None
     tool: str = field(default_factory=tool_version)
     schema: int = SCHEMA
 
@@ -120,4 +124,5 @@ def finding_from_json(document: Any, where: str = "finding") -> Finding:
         p_value=nullable("p_value", lambda child: float(child.number(0, 1))),
         message=node.get("message", "").string(), command=node.get("command", "").string(),
         partial=node.get("partial", False).boolean(), tool=node.get("tool", "").string(),
+        against=nullable("against", mapping),
     )

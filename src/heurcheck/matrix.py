@@ -34,7 +34,7 @@ from .properties.registry import available, property_class
 
 # the order in which a cell shows the verdicts of its domains: the most informative first
 STRENGTH = [Verdict.VIOLATED, Verdict.ESTIMATOR_ERROR, Verdict.PROVED, Verdict.STATISTICALLY_CONSISTENT,
-            Verdict.NOT_REFUTED, Verdict.INCONCLUSIVE, Verdict.VACUOUS, Verdict.NOT_APPLICABLE]
+            Verdict.SHARED, Verdict.NOT_REFUTED, Verdict.INCONCLUSIVE, Verdict.VACUOUS, Verdict.NOT_APPLICABLE]
 INTERRUPT_GRACE = 3.0  # seconds an interrupted card waits for its running checks' partial findings
 
 
@@ -50,6 +50,8 @@ class MatrixSettings:
     call_timeout: float | None = 10.0  # seconds per estimator call (see CheckSettings)
     isolate: str = "plugins"  # where estimators run (see CheckSettings and heurcheck.isolation)
     memory_limit: int | None = DEFAULT_MEMORY_LIMIT  # bytes an isolated estimator may allocate
+    # a reference estimator ("NAME KEY=VALUE ..."): each check counts only violations the reference does not share
+    against: str | None = None
 
 
 @dataclass
@@ -80,11 +82,12 @@ class ReportCard:
     seconds: float = 0.0
     partial: bool = False
     tool: str = field(default_factory=tool_version)
+    against: str | None = None  # the reference every check ran against, if any
 
     def to_json(self) -> dict[str, Any]:
         return {
             "schema": SCHEMA, "kind": "report-card", "tool": self.tool, "seed": self.seed, "budget": self.budget,
-            "seconds": round(self.seconds, 1), "partial": self.partial,
+            "seconds": round(self.seconds, 1), "partial": self.partial, "against": self.against,
             "estimators": self.estimators, "properties": self.properties,
             "cells": [
                 {"estimator": c.estimator, "property": c.property, "verdict": c.verdict.value,
@@ -133,12 +136,13 @@ def _stopped(signum: int, frame: Any) -> None:
     os._exit(128 + signum)
 
 
-def _run_one(estimator: str, prop: str, domain: str, settings: CheckSettings) -> list[Finding]:
+def _run_one(estimator: str, prop: str, domain: str, settings: CheckSettings, against: str | None = None
+             ) -> list[Finding]:
     """One check in a worker. SIGINT (from the card) stops it with its findings so far, marked partial;
     an estimator that cannot even be created is an estimator error of its cell, not the card's end."""
     try:
         with stop_on_signals((signal.SIGINT,), repeat=False):  # from the terminal and from the card
-            return check(CheckRequest(estimator, {}, (prop,), {}, domain), settings, _REGISTRY)
+            return check(CheckRequest(estimator, {}, (prop,), {}, domain, against), settings, _REGISTRY)
     except HeurcheckError as exc:
         return [_undecided(estimator, prop, domain, settings.seed, Verdict.ESTIMATOR_ERROR,
                            f"the estimator could not be created: {exc}")]
@@ -162,7 +166,7 @@ def run_matrix(settings: MatrixSettings = MatrixSettings(), registry: Registry |
     for e, why in broken.items():
         for p in properties:
             cells[(e, p)].findings.append(_undecided(e, p, "none", settings.seed, Verdict.ESTIMATOR_ERROR, why))
-    card = ReportCard(estimators, properties, cells, settings.seed, settings.budget)
+    card = ReportCard(estimators, properties, cells, settings.seed, settings.budget, against=settings.against)
     start = time.monotonic()
     deadline = start + settings.budget
     pending = list(checks)
@@ -199,7 +203,7 @@ def run_matrix(settings: MatrixSettings = MatrixSettings(), registry: Registry |
                     continue
                 left = max(0.0, deadline - time.monotonic())
                 share = left * jobs / max(1, len(pending) + len(running) + 1)
-                running[pool.submit(_run_one, e, p, d, settings_for(share))] = (e, p, d)
+                running[pool.submit(_run_one, e, p, d, settings_for(share), settings.against)] = (e, p, d)
             if running:  # woken each second to notice a stop whose KeyboardInterrupt Python swallowed
                 for fut in wait(list(running), timeout=1.0, return_when=FIRST_COMPLETED)[0]:
                     finished(fut)

@@ -9,14 +9,15 @@ from pathlib import Path
 from typing import Any
 
 from .errors import HeurcheckError, InvalidFinding, InvalidInstance, UnknownName, UntrustedCode
+from .checker import CheckSettings, References
 from .domains import domain_names
 from .estimators.base import Capabilities
 from .estimators.loading import load
-from .estimators.registry import EstimatorSource, Registry
+from .estimators.registry import EstimatorSource, Registry, parse_reference
 from .findings import Finding, finding_from_json
 from .isolation import IsolationSettings
 from .jsonio import Node, load_document
-from .properties.base import Call, Case, EstimatorFailure, NotApplicable, Outcome, Property
+from .properties.base import Call, Case, EstimatorFailure, NotApplicable, Outcome, Property, evaluate_case
 from .properties.registry import create
 
 REPLAY_Z = 3.0  # a randomised estimator's witness still fails when |lhs - rhs| > 3 standard errors
@@ -67,16 +68,22 @@ def replay(finding: Finding, registry: Registry | None = None, estimator: str | 
         require_trusted(registry, name, allowed,
                         how or f"heurcheck replay FINDING.json --estimator {shlex.quote(name)}")
     prop = create(finding.property, **finding.parameters)
+    # a reference the finding compares with (agreement's, or the one it was checked --against) is code too
+    for spec in (getattr(prop, "reference_spec", None), (finding.against or {}).get("reference")):
+        if spec:
+            reference, _ = parse_reference(str(spec))
+            require_trusted(registry, reference, allowed,
+                            f"heurcheck replay FINDING.json --allow {shlex.quote(reference)}")
     try:
         case = Case.from_json(Node(finding.witness, "$.witness", InvalidFinding))
     except InvalidInstance as exc:
         raise InvalidFinding(f"the witness is not a valid case: {exc}") from None
     with load(registry, name, finding.options, "always", IsolationSettings()) as loaded:
-        return _evaluate(finding, prop, case, name, loaded.estimator, loaded.source)
+        return _evaluate(finding, prop, case, name, loaded.estimator, loaded.source, registry)
 
 
 def _evaluate(finding: Finding, prop: Property, case: Case, name: str, estimator: Any,
-              source: EstimatorSource) -> Replay:
+              source: EstimatorSource, registry: Registry) -> Replay:
     def rebuild(changes: dict[str, Any]) -> Any:
         return source.create(name, **{**finding.options, **changes})
 
@@ -85,9 +92,16 @@ def _evaluate(finding: Finding, prop: Property, case: Case, name: str, estimator
 
     randomised = Capabilities.of(estimator).reseedable
     call = Call(estimator, reseed=reseed if randomised else None, seed=finding.seed, rebuild=rebuild)
+    references = References(registry, CheckSettings(seed=finding.seed, findings_dir=None))
+    spec = getattr(prop, "reference_spec", None)  # the estimator a property compares with (agreement)
+    call.reference = references.call(spec) if spec else None
+    against = finding.against.get("reference") if finding.against else None
     call.begin(case)
     try:
-        out = prop.evaluate(case, call)
+        out = evaluate_case(prop, case, call)
+        if against and out.violates and not _holds(prop, case, references.call(str(against))):
+            return Replay(finding, False, out, f"still violated, but the reference {against} now violates it too "
+                                               f"(or fails on it): shared, no longer new")
     except EstimatorFailure as failure:
         return Replay(finding, True, None, f"the estimator still fails ({failure.kind}): {failure}")
     except NotApplicable as exc:
@@ -96,6 +110,8 @@ def _evaluate(finding: Finding, prop: Property, case: Case, name: str, estimator
         raise
     except Exception as exc:  # the file's witness does not fit the property (a name missing, a wrong kind)
         raise InvalidFinding(f"the witness is not a case of {prop.name}: {exc.__class__.__name__}: {exc}") from None
+    finally:
+        references.close()
     if out.stderr:
         fails = out.applicable and out.violation > REPLAY_Z * out.stderr and out.violation > out.tolerance
     else:
@@ -103,3 +119,12 @@ def _evaluate(finding: Finding, prop: Property, case: Case, name: str, estimator
     verb = "still fails" if fails else "now holds"
     return Replay(finding, fails, out, f"{verb}: {out.lhs} {out.relation} {out.rhs} "
                                        f"(violation {out.violation:.6g}, tolerance {out.tolerance:.3g})")
+
+
+def _holds(prop: Any, case: Case, reference: Call) -> bool:
+    """Whether the reference estimator holds on the case (its failure on it is not the estimator's)."""
+    reference.begin(case)
+    try:
+        return not evaluate_case(prop, case, reference).violates
+    except (EstimatorFailure, NotApplicable):
+        return False

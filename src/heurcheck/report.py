@@ -20,20 +20,24 @@ SYMBOL = {
     Verdict.PROVED: "proved", Verdict.VIOLATED: "VIOLATED", Verdict.NOT_REFUTED: "not refuted",
     Verdict.STATISTICALLY_CONSISTENT: "consistent", Verdict.INCONCLUSIVE: "inconclusive",
     Verdict.VACUOUS: "vacuous", Verdict.NOT_APPLICABLE: "-", Verdict.ESTIMATOR_ERROR: "ERROR",
+    Verdict.SHARED: "shared",
 }
 STYLE = {
     Verdict.PROVED: "bold green", Verdict.VIOLATED: "bold red", Verdict.NOT_REFUTED: "yellow",
     Verdict.STATISTICALLY_CONSISTENT: "yellow", Verdict.INCONCLUSIVE: "dim", Verdict.VACUOUS: "dim",
     Verdict.NOT_APPLICABLE: "dim", Verdict.ESTIMATOR_ERROR: "bold magenta",
+    Verdict.SHARED: "cyan",
 }
 COLOUR = {
     Verdict.PROVED: "#2e9d47", Verdict.VIOLATED: "#d43c3c", Verdict.NOT_REFUTED: "#f3e6a3",
     Verdict.STATISTICALLY_CONSISTENT: "#d9ecb0", Verdict.INCONCLUSIVE: "#bbbbbb", Verdict.VACUOUS: "#bbbbbb",
     Verdict.NOT_APPLICABLE: "#f2f2f2", Verdict.ESTIMATOR_ERROR: "#9b3fb5",
+    Verdict.SHARED: "#a9cde8",
 }
 GLYPH = {
     Verdict.PROVED: "✓", Verdict.VIOLATED: "✗", Verdict.NOT_REFUTED: "·", Verdict.STATISTICALLY_CONSISTENT: "≈",
     Verdict.INCONCLUSIVE: "?", Verdict.VACUOUS: "∅", Verdict.NOT_APPLICABLE: " ", Verdict.ESTIMATOR_ERROR: "!",
+    Verdict.SHARED: "=",
 }
 GLYPH_LEGEND = ("✗ violated  ! estimator error  ✓ proved (finite domain)  · not refuted (not a proof)  "
                 "≈ statistically consistent  ? inconclusive  ∅ vacuous  blank: not applicable")
@@ -46,9 +50,14 @@ def _code(prop: str) -> str:
     return property_class(prop).code
 
 
+AGAINST_LEGEND = "against {}: ✗ a new violation (the reference holds on its witness)  = every violation shared with it"
+
+
 def terminal(card: ReportCard) -> Any:
-    title = "heurcheck report card" + (" (PARTIAL: interrupted)" if card.partial else "")
-    caption = f"{GLYPH_LEGEND}\nseed {card.seed}, {card.seconds:.0f} s; columns: " + ", ".join(
+    title = "heurcheck report card" + (f" against {card.against}" if card.against else "") + \
+        (" (PARTIAL: interrupted)" if card.partial else "")
+    legend = GLYPH_LEGEND + ("\n" + AGAINST_LEGEND.format(card.against) if card.against else "")
+    caption = f"{legend}\nseed {card.seed}, {card.seconds:.0f} s; columns: " + ", ".join(
         f"{_code(p)} {p}" for p in card.properties)
     table = Table(title=title, caption=caption, caption_justify="left", pad_edge=False, padding=(0, 1))
     table.add_column("estimator", no_wrap=True)

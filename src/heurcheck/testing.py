@@ -1,4 +1,4 @@
-"""Assertions for a project's own test suite: `assert_satisfies` and `assert_violates`.
+"""Assertions for a project's own test suite: `assert_satisfies`, `assert_violates` and `assert_agrees`.
 
     from heurcheck.testing import assert_satisfies, assert_violates
 
@@ -26,27 +26,31 @@ from .checker import CheckRequest, CheckSettings, check
 from .estimators.registry import Registry
 from .findings import Finding, Verdict
 
-__all__ = ["assert_satisfies", "assert_violates"]
+__all__ = ["assert_agrees", "assert_satisfies", "assert_violates"]
 
 WITNESS_CHARS = 1200  # enough to read a small shrunk witness; the saved finding holds the whole of it
 
 # Verdicts that let `assert_satisfies` pass with no opt-in; PROVED is the only one that claims the
 # property holds, the other two are evidence the test author asked for by choosing a budget.
-_PASSING = frozenset({Verdict.PROVED, Verdict.NOT_REFUTED, Verdict.STATISTICALLY_CONSISTENT})
+_PASSING = frozenset({Verdict.PROVED, Verdict.NOT_REFUTED, Verdict.STATISTICALLY_CONSISTENT, Verdict.SHARED})
 _ACCEPTABLE = frozenset({Verdict.INCONCLUSIVE, Verdict.VACUOUS, Verdict.NOT_APPLICABLE})
 
 
 def assert_satisfies(estimator: Any, property: str, *, domain: str | None = None,
                      options: Mapping[str, Any] | None = None, parameters: Mapping[str, Any] | None = None,
                      max_examples: int = 300, budget: float = 30.0, seed: int = 0,
-                     findings_dir: str | Path | None = None, accept: Iterable[str | Verdict] = ()) -> list[Finding]:
+                     findings_dir: str | Path | None = None, accept: Iterable[str | Verdict] = (),
+                     against: Any = None, reference: Any = None) -> list[Finding]:
     """Check `property` and raise AssertionError on a counterexample, an estimator error, or a check
     that decided nothing. `estimator` is a registry name, a `module:attr` or `file.py:attr` reference,
     or an estimator class or instance. `accept` lists the undecided verdicts to let pass
-    (`"inconclusive"`, `"vacuous"`, `"not-applicable"`); a failure verdict cannot be accepted."""
+    (`"inconclusive"`, `"vacuous"`, `"not-applicable"`); a failure verdict cannot be accepted. With
+    `against` (a reference estimator, given like `estimator`, or as "NAME KEY=VALUE ..."), only
+    violations the reference does not share fail (verdict `shared` passes)."""
     __tracebackhide__ = True  # pytest shows the caller's line, not this function's
     accepted = _accepted(accept)
-    findings, shown = _run(estimator, property, domain, options, parameters, max_examples, budget, seed, findings_dir)
+    findings, shown = _run(estimator, property, domain, options, parameters, max_examples, budget, seed, findings_dir,
+                           against, reference)
     failures = [f for f in findings if f.verdict.is_failure]
     if failures:
         raise AssertionError(render_failure(failures[0], shown, findings_dir, more=len(failures) - 1))
@@ -65,16 +69,34 @@ def assert_satisfies(estimator: Any, property: str, *, domain: str | None = None
 def assert_violates(estimator: Any, property: str, *, domain: str | None = None,
                     options: Mapping[str, Any] | None = None, parameters: Mapping[str, Any] | None = None,
                     max_examples: int = 300, budget: float = 30.0, seed: int = 0,
-                    findings_dir: str | Path | None = None) -> list[Finding]:
+                    findings_dir: str | Path | None = None, against: Any = None) -> list[Finding]:
     """Check `property` and raise AssertionError unless a counterexample (verdict `violated`) is found:
     for pinning a known limitation, or a test that the checker catches a planted fault. An estimator
-    error is not a counterexample to the property and does not count."""
+    error is not a counterexample to the property and does not count. With `against`, the
+    counterexample must be one the reference does not share."""
     __tracebackhide__ = True
-    findings, shown = _run(estimator, property, domain, options, parameters, max_examples, budget, seed, findings_dir)
+    findings, shown = _run(estimator, property, domain, options, parameters, max_examples, budget, seed, findings_dir,
+                           against)
     if not any(f.verdict is Verdict.VIOLATED for f in findings):
         raise AssertionError(f"{shown} / {property}: expected a counterexample, found none "
                              f"(seed {seed}, at most {max_examples} cases):\n{_verdict_lines(findings)}")
     return findings
+
+
+def assert_agrees(new: Any, old: Any, *, domain: str | None = None, relation: str = "equal",
+                  options: Mapping[str, Any] | None = None, max_examples: int = 300, budget: float = 30.0,
+                  seed: int = 0, findings_dir: str | Path | None = None, abs_tol: float = 1e-9,
+                  rel_tol: float = 1e-9) -> list[Finding]:
+    """Check that `new` estimates what `old` does (property `agreement`: G_new(Y | Pi) = G_old(Y | Pi),
+    or <=, >= with `relation`) on every domain both handle, and raise AssertionError on the first
+    case where they differ. `new` is given like `assert_satisfies`'s estimator; `old` is a registry
+    name, a `module:attr` or `file.py:attr` reference with its options ("cumulant order=3"), or a
+    class: an optimised estimator against the slow one, or a new version against a released one."""
+    __tracebackhide__ = True
+    parameters = {"relation": relation, "abs_tol": abs_tol, "rel_tol": rel_tol}
+    return assert_satisfies(new, "agreement", domain=domain, options=options, parameters=parameters,
+                            max_examples=max_examples, budget=budget, seed=seed, findings_dir=findings_dir,
+                            reference=old)
 
 
 # --------------------------------------------------------------------------- running
@@ -82,11 +104,15 @@ def assert_violates(estimator: Any, property: str, *, domain: str | None = None,
 
 def _run(estimator: Any, prop: str, domain: str | None, options: Mapping[str, Any] | None,
          parameters: Mapping[str, Any] | None, max_examples: int, budget: float, seed: int,
-         findings_dir: str | Path | None) -> tuple[list[Finding], str]:
+         findings_dir: str | Path | None, against: Any = None, reference: Any = None) -> tuple[list[Finding], str]:
     if not isinstance(prop, str):
         raise TypeError(f"property must be one property name, not {prop!r}")
     name, registry = _resolve(estimator)
-    request = CheckRequest(name, dict(options or {}), (prop,), {prop: dict(parameters or {})}, domain)
+    against_spec = _reference_spec(against, registry)
+    params = dict(parameters or {})
+    if reference is not None:
+        params["reference"] = _reference_spec(reference, registry)
+    request = CheckRequest(name, dict(options or {}), (prop,), {prop: params}, domain, against_spec)
     settings = CheckSettings(max_examples=max_examples, budget=budget, seed=seed,
                              findings_dir=None if findings_dir is None else Path(findings_dir))
     findings = check(request, settings, registry=registry)
@@ -96,13 +122,28 @@ def _run(estimator: Any, prop: str, domain: str | None, options: Mapping[str, An
     return findings, name
 
 
-def _resolve(estimator: Any) -> tuple[str, Registry | None]:
-    """The name to request and the registry to use: None (the default one) for names and references,
-    a fresh registry holding just the estimator for a class or an instance."""
+def _resolve(estimator: Any) -> tuple[str, Registry]:
+    """The name to request and the registry to use: the default one, holding the estimator too when
+    it is a class or an instance."""
+    registry = Registry.default()
     if isinstance(estimator, str):
-        return estimator, None
-    registry = Registry()
-    return registry.register(estimator, f"passed to heurcheck.testing as {estimator!r}"), registry
+        return estimator, registry
+    return _registered(estimator, registry), registry
+
+
+def _registered(estimator: Any, registry: Registry) -> str:
+    """The name of a class or instance in `registry`, registering it unless it is already there (a built-in)."""
+    name = getattr(estimator, "name", None)
+    if isinstance(name, str) and name in registry.names() and registry.factory(name) is estimator:
+        return name
+    return registry.register(estimator, f"passed to heurcheck.testing as {estimator!r}")
+
+
+def _reference_spec(reference: Any, registry: Registry) -> str | None:
+    """A reference estimator as the text a check takes ("NAME KEY=VALUE ..."), registering a class or instance."""
+    if reference is None or isinstance(reference, str):
+        return reference
+    return _registered(reference, registry)
 
 
 def _reference(estimator: Any) -> str | None:

@@ -8,6 +8,7 @@ and which property should find it; none of them knows anything about the cases i
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from fractions import Fraction
 from typing import Any, ClassVar
 
@@ -19,9 +20,11 @@ from heurcheck.estimators.permanent import row_estimate, sum_estimate, uniq_esti
 from heurcheck.estimators.propagation import (
     CumulantPropagation,
     MeanPropagation,
+    boolean_mean_propagation,
     estimate_by_propagation,
     parse_order,
 )
+from heurcheck.estimators.rules import BOOLEAN_RULES, CIRCUIT_RULES
 from heurcheck.estimators.reference import Exact, Sampling
 from heurcheck.numbers import backend_of
 
@@ -53,8 +56,10 @@ class AbsScaleMean:
     options: ClassVar[dict[str, Option]] = {}
 
     def estimate(self, instance: Circuit, arguments: Arguments) -> Any:
-        gates = tuple(Gate(g.id, g.op, g.args, abs(g.value)) if g.op == "scale" else g for g in instance.gates)
-        return MeanPropagation().estimate(Circuit(instance.inputs, gates, instance.output, instance.joint), arguments)
+        return estimate_by_propagation(instance, arguments, 1, ABS_SCALE)
+
+
+ABS_SCALE = replace(CIRCUIT_RULES, scale=lambda c, m: abs(c) * m)  # mean propagation's scale rule, sign dropped
 
 
 # --------------------------------------------------------------------------- 2. deep sign error
@@ -162,23 +167,10 @@ class UnionBoundMean:
     options: ClassVar[dict[str, Option]] = {}
 
     def estimate(self, instance: Any, arguments: Arguments) -> Any:
-        from heurcheck.domains.boolean import RevealBit
+        return boolean_mean_propagation(instance, arguments, UNION_BOUND)
 
-        revealed = {a.input: a.value for a in arguments.of(RevealBit)}
-        p: dict[str, Any] = {i.id: revealed.get(i.id, i.p) for i in instance.inputs}
-        for g in instance.gates:
-            a = [p[x] for x in g.args]
-            if g.op == "const":
-                p[g.id] = g.value
-            elif g.op == "not":
-                p[g.id] = 1 - a[0]
-            elif g.op == "and":
-                p[g.id] = a[0] * a[1]
-            elif g.op == "or":
-                p[g.id] = a[0] + a[1]  # the planted fault: - a[0] * a[1] is missing
-            else:
-                p[g.id] = a[0] * (1 - a[1]) + (1 - a[0]) * a[1]
-        return p[instance.output]
+
+UNION_BOUND = replace(BOOLEAN_RULES, disjunction=lambda pa, pb: pa + pb)  # the planted fault: - pa pb is missing
 
 
 class ForgetsReveals:

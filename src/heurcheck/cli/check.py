@@ -22,7 +22,7 @@ from .common import input_errors, isolation_options, key_values
 
 _STYLE = {
     "proved": "bold green", "violated": "bold red", "estimator-error": "bold magenta", "not-refuted": "yellow",
-    "statistically-consistent": "yellow", "inconclusive": "dim", "vacuous": "dim", "not-applicable": "dim",
+    "statistically-consistent": "yellow", "shared": "cyan", "inconclusive": "dim", "vacuous": "dim", "not-applicable": "dim",
 }
 
 
@@ -47,6 +47,8 @@ def _verdict_line(f: Any) -> str:
         detail += f" (witness size {f.observed['size']})"
     if f.route:
         detail += f" [route: {f.route}]"
+    if f.against and f.verdict.is_failure and f.witness is not None:
+        detail += f" [new: the reference {f.against['reference']} holds on this witness]"
     return f"{head} {escape(detail)}"
 
 
@@ -81,11 +83,14 @@ def _rerun_line(f: Any) -> str:
               help="symbolic/smt: enumerate circuit structures up to this many nodes (inputs + gates).")
 @click.option("--call-timeout", type=click.FloatRange(0.01, 86400), default=10.0, show_default=True,
               help="Seconds per estimator call; a slower call is an estimator-error finding.")
+@click.option("--against", default=None, metavar="REFERENCE",
+              help="A reference estimator ('NAME KEY=VALUE ...'): search for violations it does not share; "
+                   "shared ones are counted, not reported as new.")
 @isolation_options
 def check_command(estimator: str, properties: tuple[str, ...], domain: str | None, options: tuple[str, ...],
                   parameters: tuple[str, ...], max_examples: int, budget: float, seed: int, findings_dir: str,
-                  json_file: str | None, engine: str, max_nodes: int, call_timeout: float, isolate: str,
-                  memory_limit: int) -> None:
+                  json_file: str | None, engine: str, max_nodes: int, call_timeout: float, against: str | None,
+                  isolate: str, memory_limit: int) -> None:
     """Search ESTIMATOR for counterexamples to properties; exit 1 if one is found.
 
     ESTIMATOR is a built-in name (see `heurcheck list estimators`), the name of an installed plugin
@@ -107,7 +112,7 @@ def check_command(estimator: str, properties: tuple[str, ...], domain: str | Non
             property_class(name)
         selected = properties or available()
         request = CheckRequest(estimator, key_values(options), tuple(properties), _parameters(parameters, selected),
-                               domain)
+                               domain, against)
         settings = CheckSettings(max_examples=max_examples, budget=budget, seed=seed,
                                  findings_dir=Path(findings_dir), engine=engine, max_nodes=max_nodes,
                                  call_timeout=call_timeout, isolate=isolate, memory_limit=memory_limit * 2**20)

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ..errors import UnknownName
-from ..estimators.registry import Registry
+from ..estimators.registry import Registry, parse_reference
 from ..interrupt import INTERRUPTED, stop_on_signals
 from ..jsonio import write_json_atomic, write_text_atomic
 from ..matrix import MatrixSettings, default_jobs, run_matrix
@@ -35,10 +35,14 @@ from .common import input_errors, isolation_options
               help="Write it as one self-contained HTML page.")
 @click.option("--call-timeout", type=click.FloatRange(0.01, 86400), default=10.0, show_default=True,
               help="Seconds per estimator call; a slower call is an estimator-error finding.")
+@click.option("--against", default=None, metavar="REFERENCE",
+              help="A reference estimator ('NAME KEY=VALUE ...'): cells show violations it does not share (new) "
+                   "and those it shares (=).")
 @isolation_options
 def matrix_command(budget: float, estimators: tuple[str, ...], properties: tuple[str, ...], seed: int,
                    jobs: int | None, findings_dir: str, json_file: str | None, md_file: str | None,
-                   html_file: str | None, call_timeout: float, isolate: str, memory_limit: int) -> None:
+                   html_file: str | None, call_timeout: float, against: str | None, isolate: str,
+                   memory_limit: int) -> None:
     """The report card: every estimator against every applicable property; exit 1 if anything is violated.
 
     Each -e is a built-in name, an installed plugin's name, module:attr, or path/to/file.py:Class.
@@ -58,9 +62,13 @@ def matrix_command(budget: float, estimators: tuple[str, ...], properties: tuple
                 raise UnknownName("estimator", e, registry.names())
         for p in properties:
             property_class(p)
+        if against is not None:
+            name, options = parse_reference(against)
+            registry.create(name, **options)
         settings = MatrixSettings(budget=budget, seed=seed, jobs=jobs or default_jobs(),
                                   findings_dir=Path(findings_dir), estimators=estimators, properties=properties,
-                                  call_timeout=call_timeout, isolate=isolate, memory_limit=memory_limit * 2**20)
+                                  call_timeout=call_timeout, isolate=isolate, memory_limit=memory_limit * 2**20,
+                                  against=against)
     console = Console()
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=Console(stderr=True), transient=True) as bar, stop_on_signals():

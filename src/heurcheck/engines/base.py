@@ -9,12 +9,12 @@ properties or domains; the checker turns a `Decision` into a `Finding` in one pl
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Protocol, TypeAlias
+from dataclasses import dataclass, field, replace
+from typing import Any, Protocol, TypeAlias
 
 from ..estimators.base import Capabilities, Estimator
 from ..findings import Verdict
-from ..properties.base import Call, Case, EstimatorFailure, Outcome, Property
+from ..properties.base import Call, Case, EstimatorFailure, NotApplicable, Outcome, Property, evaluate_case
 from ..properties.space import CaseSpace
 
 Found: TypeAlias = "Outcome | EstimatorFailure"
@@ -57,6 +57,8 @@ class Decision:
     scope: str | None = None
     route: str | None = None
     p_value: float | None = None
+    # with a reference (`Call.against`): how many violations it shared, and one of them
+    against: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def of_witness(cls, engine: str, cases: int, case: Case, found: Outcome | EstimatorFailure,
@@ -80,6 +82,56 @@ class Engine(Protocol):
         """Decide within `budget` seconds, calling the estimator through `call`; report a violation
         through `on_finding` the moment it is found."""
         ...
+
+
+class SharedViolations:
+    """Violations the reference estimator shares (`--against`): counted, one kept as an example, never the witness.
+
+    `reference_holds` is the failure predicate's second half: a case violates the check only when the
+    estimator violates it AND the reference holds on it, so search and shrinking aim at cases that
+    tell the two apart instead of filtering afterwards."""
+
+    def __init__(self, prop: Property, call: Call) -> None:
+        self.prop = prop
+        self.reference = call.against
+        self.count = 0
+        self.example: tuple[Case, Outcome] | None = None
+
+    def reference_holds(self, case: Case, out: Outcome, violates: Callable[[Outcome, bool], bool]) -> bool:
+        """True when there is no reference, or it holds on `case` (`violates(outcome, randomised)` judges it);
+        else the violation `out` is counted as shared."""
+        if self.reference is None:
+            return True
+        try:
+            ref = evaluate_case(self.prop, case, self.reference)
+            holds = not violates(ref, self.reference.randomised)
+        except NotApplicable:
+            holds = True  # outside the reference's domain: the estimator's violation is its own
+        except EstimatorFailure:
+            holds = False  # the reference fails there too
+        if not holds:
+            self.count += 1
+            if self.example is None or case.size() < self.example[0].size():
+                self.example = (case, out)  # the smallest shared violation seen
+        return holds
+
+    def decided(self, decision: Decision) -> Decision:
+        """The decision, saying how many violations were shared with the reference."""
+        if self.reference is None:
+            return decision
+        shared: dict[str, Any] = {"shared": self.count}
+        if self.example is not None:
+            case, out = self.example
+            shared["example"] = {"case": case.to_json(), "observed": {**out.to_json(), "size": case.size()}}
+        if not self.count or decision.verdict.is_failure:  # a new witness: its message is written from its outcome
+            return replace(decision, against=shared)
+        assert self.example is not None, "a shared violation is kept as the example"
+        case, out = self.example
+        searched = "searched exhaustively" if decision.verdict is Verdict.PROVED else \
+            f"no other in {decision.cases} cases, not a proof"
+        return Decision(Verdict.SHARED, decision.engine, decision.cases,
+                        f"{self.count} violation(s), all shared with the reference ({searched}); e.g. "
+                        f"{violation_text(out)}", witness=case, found=out, route=decision.route, against=shared)
 
 
 def deterministic_traceable(estimator: Estimator) -> bool:

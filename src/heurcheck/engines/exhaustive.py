@@ -11,13 +11,13 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from ..estimators.base import Estimator
 from ..findings import Verdict
-from ..properties.base import Call, Case, EstimatorFailure, NotApplicable, Outcome, Property
+from ..properties.base import Call, Case, EstimatorFailure, NotApplicable, Outcome, Property, evaluate_case
 from ..properties.space import CaseSpace
-from .base import Decision, OnFinding, SearchOptions, violation_text
+from .base import Decision, OnFinding, SearchOptions, SharedViolations, violation_text
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,7 @@ class ExhaustiveResult:
     not_applicable: int = 0  # cases the estimator declared outside its domain (skipped)
     last: tuple[Case, Outcome] | None = field(default=None, compare=False)  # the last case evaluated, its outcome
     tolerance: float = 0.0  # the largest tolerance any case was judged with: 0 when every comparison was exact
+    shared: int = 0  # violations skipped because the reference (`Call.against`) violates them too
 
     @property
     def holds(self) -> bool:
@@ -57,7 +58,12 @@ class ExhaustiveEngine:
         # exhaustion judges each case exactly, with no statistical test: a randomised estimator is taken
         # as the fixed function its own seed makes it (no fresh draws per case, which would be noise)
         fixed = Call(call.estimator, timeout=call.timeout, rebuild=call.rebuild)
-        result = run_exhaustive(prop, fixed, (case for _, case in finite.cases()), budget)
+        fixed.reference, fixed.against = call.reference, call.against
+        shared = SharedViolations(prop, fixed)
+        result = run_exhaustive(prop, fixed, (case for _, case in finite.cases()), budget, shared)
+        return shared.decided(self._decision(result, finite, scope))
+
+    def _decision(self, result: ExhaustiveResult | None, finite: Any, scope: str) -> Decision:
         if result is None:
             return Decision(Verdict.INCONCLUSIVE, self.name, 0,
                             f"the budget ended the enumeration of {scope}: an unfinished enumeration proves nothing")
@@ -70,7 +76,7 @@ class ExhaustiveEngine:
             said = out.detail if population is not None else \
                 f"first violation in size order over {scope}: {violation_text(out)}"
             return Decision.of_witness(self.name, cases, out.witness or case, out, said, route=out.route)
-        if population is not None and result.last is not None:
+        if population is not None and result.last is not None and result.shared == 0:
             case, out = result.last
             if not out.applicable:
                 return Decision(Verdict.NOT_APPLICABLE, self.name, 0, out.detail)
@@ -81,11 +87,13 @@ class ExhaustiveEngine:
             return Decision(Verdict.VACUOUS, self.name, result.cases, f"no case of {scope} was in the estimator's domain")
         # "exactly" only when every comparison was exact; a float estimator's holds within its tolerance
         how = "every one exactly" if result.tolerance == 0 else f"every one within tolerance {result.tolerance:.3g}"
-        return Decision(Verdict.PROVED, self.name, result.cases, f"holds over {scope}: {applicable} cases, {how}",
+        holds = "holds" if result.shared == 0 else "no violation but those the reference shares"
+        return Decision(Verdict.PROVED, self.name, result.cases, f"{holds} over {scope}: {applicable} cases, {how}",
                         scope=scope)
 
 
-def run_exhaustive(prop: Property, call: Call, cases: Iterable[Case], budget: float) -> ExhaustiveResult | None:
+def run_exhaustive(prop: Property, call: Call, cases: Iterable[Case], budget: float,
+                   shared: SharedViolations | None = None) -> ExhaustiveResult | None:
     """Evaluate `cases` in order until the first violation or estimator failure.
 
     Returns None when the budget (seconds) runs out before the enumeration ends: an unfinished
@@ -105,7 +113,7 @@ def run_exhaustive(prop: Property, call: Call, cases: Iterable[Case], budget: fl
         count += 1
         call.begin(case)
         try:
-            out = prop.evaluate(case, call)
+            out = evaluate_case(prop, case, call)
         except NotApplicable:
             skipped += 1
             continue
@@ -116,6 +124,9 @@ def run_exhaustive(prop: Property, call: Call, cases: Iterable[Case], budget: fl
         if out.applicable:
             tolerance = max(tolerance, out.tolerance)
         if out.violates:
+            if shared is not None and not shared.reference_holds(case, out, lambda o, _: o.violates):
+                continue  # the reference violates it too: not a witness against the estimator
             witness = (case, out)
             break
-    return ExhaustiveResult(count, witness, failure, time.perf_counter() - start, skipped, last, tolerance)
+    return ExhaustiveResult(count, witness, failure, time.perf_counter() - start, skipped, last, tolerance,
+                            shared.count if shared is not None else 0)

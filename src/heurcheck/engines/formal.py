@@ -35,7 +35,7 @@ from ..domains.lifting import lifted
 from ..errors import HeurcheckError
 from ..estimators.base import Estimator
 from ..findings import Verdict
-from ..properties.base import Call, Case, EstimatorFailure, NotApplicable, Outcome, Property
+from ..properties.base import Call, Case, EstimatorFailure, NotApplicable, Outcome, Property, evaluate_case
 from ..properties.space import CaseSpace
 from . import smt
 from .base import Decision, OnFinding, SearchOptions, deterministic_traceable, violation_text
@@ -178,7 +178,7 @@ def _replay(prop: Property, case: Case, values: dict[Any, Fraction], replay: Cal
         return Answer("not-reproduced", f"{how}, but the point could not be substituted ({exc})")
     replay.begin(concrete)
     try:
-        out = prop.evaluate(concrete, replay)
+        out = evaluate_case(prop, concrete, replay)
     except NotApplicable as exc:
         return Answer("not-reproduced", f"{how}, but the point is outside the estimator's domain ({exc})")
     except EstimatorFailure as exc:

@@ -6,7 +6,8 @@ violation is at least `margin` tolerances (or, for randomised estimators, above 
 so Hypothesis shrinks it while keeping it clearly above the tolerance (the "threshold problem").
 The first violation is saved at once through `on_violation`; the result reports the shrunk case
 and the worst one seen. A violation above the tolerance but below the margin is reported
-unshrunk. An estimator failure (exception, NaN, wrong type) is shrunk the same way. When the
+unshrunk. An estimator failure (exception, NaN, wrong type) is shrunk the same way, and the smallest
+erroring case seen is reported when Hypothesis's minimal one (in its order of choices) is larger. When the
 budget runs out during shrinking, cases already seen to fail still fail and new ones pass, so
 Hypothesis finishes promptly with the smallest failing case found so far.
 
@@ -24,22 +25,25 @@ from __future__ import annotations
 
 import gc
 import math
+import os
 import signal
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from statistics import NormalDist
 from typing import Any, ClassVar
 
 from ..estimators.base import Estimator
 from ..findings import Verdict
 from ..numbers import to_float
-from ..properties.base import Call, Case, EstimatorFailure, NotApplicable, Outcome, Property
+from ..properties.base import Call, Case, EstimatorFailure, NotApplicable, Outcome, Property, evaluate_case
 from ..properties.space import CaseSpace
-from .base import CaseGenerationError, Decision, OnFinding, SearchOptions
+from .base import CaseGenerationError, Decision, OnFinding, SearchOptions, SharedViolations
 
 _NORMAL = NormalDist()
 RESAMPLE_ROUNDS = 8
@@ -163,10 +167,12 @@ class RandomEngine:
         return None if space.draw is not None else f"the property offers no cases to draw on the {space.domain} domain"
 
     def decide(self, prop: Property, space: CaseSpace, call: Call, budget: float, on_finding: OnFinding) -> Decision:
-        return self.search(prop, space, call, budget, on_finding).decision(self.name, self.options, call.randomised)
+        shared = SharedViolations(prop, call)
+        result = self.search(prop, space, call, budget, on_finding, shared)
+        return shared.decided(result.decision(self.name, self.options, call.randomised))
 
     def search(self, prop: Property, space: CaseSpace, call: Call, budget: float,
-               on_violation: OnFinding) -> SearchResult:
+               on_violation: OnFinding, shared: SharedViolations | None = None) -> SearchResult:
         assert space.draw is not None, "fits() refuses a space with nothing to draw"
         max_examples, margin, alpha = self.options.max_examples, self.options.margin, self.options.alpha
         deadline = time.monotonic() + budget
@@ -187,6 +193,9 @@ class RandomEngine:
             last.append((case, why))
             raise _Failing()
 
+        def judge(out: Outcome, randomised: bool) -> bool:
+            return self._violates(out, critical, randomised)
+
         def body(case: Case) -> None:
             key = case.key()
             # Hypothesis replays cases and calls a changed answer flaky: every case keeps its first answer
@@ -204,7 +213,7 @@ class RandomEngine:
             call.begin(case, key)
             failure: EstimatorFailure | None = None
             try:
-                out = prop.evaluate(case, call)
+                out = evaluate_case(prop, case, call)
             except NotApplicable:
                 result.cases += 1
                 return
@@ -214,7 +223,8 @@ class RandomEngine:
                 result.cases += 1
                 if result.failure is None:
                     on_violation(case, failure)
-                result.failure = (case, failure)
+                if result.failure is None or case.size() < result.failure[0].size():
+                    result.failure = (case, failure)  # the smallest error seen (see the end of the search)
                 fail(case, key, failure)
             result.cases += 1
             if out.route:
@@ -230,8 +240,12 @@ class RandomEngine:
                         result.largest_z = (case, out)
                     if not failing and len(result.zs) in bias_test.looks and self._pooled(result, bias_test):
                         raise _Decided()
+            violates = self._violates(out, critical, statistical)
+            if violates and shared is not None and not shared.reference_holds(case, out, judge):
+                _target(0.0, None)  # steer away from what the reference shares: only discriminating cases fail
+                return
             _target(out.ratio, out.score)
-            if not self._violates(out, critical, statistical):
+            if not violates:
                 return
             if result.worst is None or out.ratio > result.worst[1].ratio:
                 result.worst = (case, out)
@@ -256,10 +270,13 @@ class RandomEngine:
             return result
         if last:
             case, found = last[-1]  # Hypothesis replays the minimal failing case last
-            if isinstance(found, EstimatorFailure):
+            # minimal in Hypothesis's order of choices, which can leave a larger error witness than one
+            # already seen (a chain of gates ending in a scale by 0 after a lone scale by 0): the smaller stands
+            if isinstance(found, EstimatorFailure) and \
+                    (result.failure is None or case.size() <= result.failure[0].size()):
                 result.failure = (case, found)
-                return result
-            result.witness = (case, found)
+            if result.failure is None and isinstance(found, Outcome):
+                result.witness = (case, found)
             return result
         if result.failure is not None:
             return result
@@ -284,7 +301,7 @@ class RandomEngine:
             return out
         sides, variances = [_sides(out)], [out.stderr**2]  # type: ignore[operator]
         for k in range(1, RESAMPLE_ROUNDS):
-            fresh = Call(call.reseed(0), reseed=call.reseed, seed=self.options.seed + 7919 * k)
+            fresh = call.derived(seed=self.options.seed + 7919 * k)
             fresh.begin(case)
             again = prop.evaluate(case, fresh)
             if not again.stderr:
@@ -335,13 +352,34 @@ class RandomEngine:
             report_multiple_bugs=False, print_blob=False, verbosity=Verbosity.quiet,
         )(hseed(self.options.seed)(given(strategy)(body)))
         try:
-            test()
+            with _storage_outside_the_working_directory():
+                test()
         except (_Stop, _Failing):
             pass
         except EstimatorFailure:
             raise
         except Exception as exc:  # a bug in case generation must not crash a whole run
             raise CaseGenerationError(f"{exc.__class__.__name__}: {exc}") from exc
+
+
+@contextmanager
+def _storage_outside_the_working_directory() -> Iterator[None]:
+    """Hypothesis keeps files (a cache of constants found in the code under test) under `.hypothesis/`
+    in the working directory; a check must leave the user's directory alone, so during the search
+    they go to a folder in the system's temporary directory, unless HYPOTHESIS_STORAGE_DIRECTORY
+    says where. The example database is off (`database=None`) either way."""
+    from hypothesis import configuration
+
+    if os.getenv("HYPOTHESIS_STORAGE_DIRECTORY"):
+        yield
+        return
+    name = "__hypothesis_home_directory"  # module-level, so not name-mangled; restored after the search
+    previous = getattr(configuration, name, None)
+    configuration.set_hypothesis_home_dir(Path(tempfile.gettempdir()) / f"heurcheck-hypothesis-{os.getuid()}")
+    try:
+        yield
+    finally:
+        setattr(configuration, name, previous)
 
 
 @contextmanager

@@ -31,7 +31,7 @@ A unit of zero variance is the constant f(m).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import Any
 
@@ -226,25 +226,29 @@ def network_arrays(mlp: MLP) -> tuple[Array, Array, list[tuple[Array, Array, str
     return mu, cov, layers, _floats(mlp.readout)
 
 
-def mean_moments(mlp: MLP) -> list[tuple[Array, Array]]:
-    """Per layer, the post-activation (means, variances) under the presumption of independence."""
+def mean_moments(mlp: MLP, moments: Callable[[str, Any, Any], tuple[Any, Any]] = unit_moments
+                 ) -> list[tuple[Array, Array]]:
+    """Per layer, the post-activation (means, variances) under the presumption of independence
+    (`moments` is the per-layer rule, `unit_moments` by default: see estimators.rules)."""
     mu, cov, layers, _ = network_arrays(mlp)
     out: list[tuple[Array, Array]] = []
     m, v = mu, np.diag(cov)
     for k, (W, b, act) in enumerate(layers):
         pre_m = W @ m + b
         pre_v = np.einsum("ij,jk,ik->i", W, cov, W) if k == 0 else (W * W) @ v
-        m, v = unit_moments(act, pre_m, pre_v)
+        m, v = moments(act, pre_m, pre_v)
         out.append((m, v))
     return out
 
 
-def covariance_moments(mlp: MLP) -> list[tuple[Array, Array]]:
-    """Per layer, the post-activation (mean vector, covariance matrix) under the Gaussian closure."""
+def covariance_moments(mlp: MLP, layer: Callable[[str, Any, Any], tuple[Any, Any]] = post_activation
+                       ) -> list[tuple[Array, Array]]:
+    """Per layer, the post-activation (mean vector, covariance matrix) under the Gaussian closure
+    (`layer` is the per-layer rule, `post_activation` by default: see estimators.rules)."""
     m, S, layers, _ = network_arrays(mlp)
     out: list[tuple[Array, Array]] = []
     for W, b, act in layers:
-        m, S = post_activation(act, W @ m + b, W @ S @ W.T)
+        m, S = layer(act, W @ m + b, W @ S @ W.T)
         out.append((m, S))
     return out
 
@@ -257,11 +261,11 @@ def _output(mlp: MLP, moments: list[tuple[Array, Array]]) -> float:
     return float(readout @ moments[-1][0])
 
 
-def mlp_mean(mlp: MLP) -> float:
+def mlp_mean(mlp: MLP, moments: Callable[[str, Any, Any], tuple[Any, Any]] = unit_moments) -> float:
     """Mean propagation: readout . (the last layer's means) with the units of each layer independent."""
-    return _output(mlp, mean_moments(mlp))
+    return _output(mlp, mean_moments(mlp, moments))
 
 
-def mlp_covariance(mlp: MLP) -> float:
+def mlp_covariance(mlp: MLP, layer: Callable[[str, Any, Any], tuple[Any, Any]] = post_activation) -> float:
     """Covariance propagation: readout . (the last layer's means) under the Gaussian closure."""
-    return _output(mlp, covariance_moments(mlp))
+    return _output(mlp, covariance_moments(mlp, layer))

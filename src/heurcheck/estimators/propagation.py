@@ -37,7 +37,7 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from ..arguments import Arguments
-from ..domains.boolean import arguments_as_circuit
+from ..domains.boolean import ProvedConstant, RevealBit, arguments_as_circuit
 from ..domains.boolean import to_circuit as boolean_to_circuit
 from ..domains.circuit import (
     Circuit,
@@ -56,6 +56,7 @@ from .base import Option
 from .cumulant_engine import CumulantEngine, Plan, _cyclic_gc_paused
 from .hafnian import product_tree_cumulants
 from .mlp import mlp_covariance, mlp_mean
+from .rules import BOOLEAN_RULES, CIRCUIT_RULES, LAYER_RULES, BooleanRules, CircuitRules, LayerRules
 
 
 def make_plan(circuit: Circuit, arguments: Arguments, base_order: int | None) -> Plan:
@@ -77,17 +78,18 @@ def make_plan(circuit: Circuit, arguments: Arguments, base_order: int | None) ->
     return Plan(order, kept, constants)
 
 
-def propagate(circuit: Circuit, arguments: Arguments, order: int | None) -> Any:
+def propagate(circuit: Circuit, arguments: Arguments, order: int | None, rules: CircuitRules = CIRCUIT_RULES) -> Any:
     """The order-K cumulant propagation estimate of E[C(x)] given the arguments (the cyclic garbage
-    collector paused throughout: see `_cyclic_gc_paused`)."""
+    collector paused throughout: see `_cyclic_gc_paused`); `rules` are those of the order-1 and
+    order-2 passes (see estimators.rules)."""
     with _cyclic_gc_paused():
         circuit = condition(circuit, revealed_values(arguments))
         circuit = cone(circuit, circuit.output)
         plan = make_plan(circuit, arguments, order)
         if plan.order == 1 and not plan.kept:  # plain arithmetic on the circuit's numbers: no backend needed
-            result = mean_forward(circuit, plan.constants)
+            result = mean_forward(circuit, plan.constants, rules)
         elif plan.order == 2 and not plan.kept:
-            result = covariance_forward(circuit, plan.constants, _backend(circuit, plan))[0]
+            result = covariance_forward(circuit, plan.constants, _backend(circuit, plan), rules)[0]
         else:
             result = CumulantEngine(circuit, plan, _backend(circuit, plan)).kappa((circuit.wire_index(circuit.output),))
         return _backend(circuit, plan).const(result) if isinstance(result, int) else result
@@ -107,11 +109,12 @@ def _input_moments(circuit: Circuit) -> tuple[list[Any], list[Any]]:
     return [k[1] for k in ks], [k[2] for k in ks]
 
 
-def mean_forward(circuit: Circuit, constants: Mapping[int, Any]) -> Any:
+def mean_forward(circuit: Circuit, constants: Mapping[int, Any], rules: CircuitRules = CIRCUIT_RULES) -> Any:
     """The output's mean under mean propagation (K = 1): one pass over the gates, O(1) work per gate.
 
     Means are kept by wire id (a string hashes once), not by position: looking each argument's
     position up cost more than the arithmetic at 10^5 gates."""
+    product, scale = rules.independent_product, rules.scale
     means, _ = _input_moments(circuit)
     mean = dict(zip((i.id for i in circuit.inputs), means))
     base = len(circuit.inputs)
@@ -122,18 +125,19 @@ def mean_forward(circuit: Circuit, constants: Mapping[int, Any]) -> Any:
         elif op == "add":
             value = mean[args[0]] + mean[args[1]]
         elif op == "mul":
-            value = mean[args[0]] * mean[args[1]]
+            value = product(mean[args[0]], mean[args[1]])
         elif op == "const":
             value = g.value
         elif op == "neg":
             value = -mean[args[0]]
         else:
-            value = g.value * mean[args[0]]
+            value = scale(g.value, mean[args[0]])
         mean[g.id] = value
     return mean[circuit.output]
 
 
-def covariance_forward(circuit: Circuit, constants: Mapping[int, Any], backend: _Backend) -> tuple[Any, Any]:
+def covariance_forward(circuit: Circuit, constants: Mapping[int, Any], backend: _Backend,
+                       rules: CircuitRules = CIRCUIT_RULES) -> tuple[Any, Any]:
     """(mean, variance) of the output under Gaussian closure, keeping covariances of live wires only."""
     n = len(circuit.inputs)
     mean, var = _input_moments(circuit)
@@ -162,12 +166,12 @@ def covariance_forward(circuit: Circuit, constants: Mapping[int, Any], backend: 
         elif g.op == "neg":
             mu, row, v = -m[0], -cov[s[0]], cov[s[0], s[0]]
         elif g.op == "scale":
-            mu, row, v = g.value * m[0], cov[s[0]] * g.value, g.value * g.value * cov[s[0], s[0]]
+            mu, row, v = rules.scale(g.value, m[0]), cov[s[0]] * g.value, g.value * g.value * cov[s[0], s[0]]
         else:
             saa, sbb, sab = cov[s[0], s[0]], cov[s[1], s[1]], cov[s[0], s[1]]
-            mu = m[0] * m[1] + sab
-            row = cov[s[0]] * m[1] + cov[s[1]] * m[0]
-            v = saa * sbb + sab * sab + m[0] * m[0] * sbb + m[1] * m[1] * saa + 2 * m[0] * m[1] * sab
+            mu = rules.closure_mean(m[0], m[1], sab)
+            row = rules.closure_covariance(cov[s[0]], cov[s[1]], m[0], m[1])
+            v = rules.closure_variance(m[0], m[1], saa, sbb, sab)
         mean.append(mu)
         for dead in freed[gi]:
             free.append(slot.pop(dead))
@@ -196,16 +200,19 @@ def _pad(row: Any, size: int, backend: _Backend) -> Any:
 # --------------------------------------------------------------------------- other domains
 
 
-def estimate_by_propagation(instance: Any, arguments: Arguments, order: int | None) -> Any:
+def estimate_by_propagation(instance: Any, arguments: Arguments, order: int | None,
+                            rules: CircuitRules = CIRCUIT_RULES, layer_rules: LayerRules = LAYER_RULES) -> Any:
     """Order-K propagation on any supported domain: circuits wire by wire, boolean circuits through
     their arithmetisation, hafnians and permanents on their product tree (all nodes of one height
     expanded together, as in ARC's heuristic-hafnian), multilayer perceptrons (mean and covariance
-    only) layer by layer in floats (see `estimators/mlp.py`)."""
+    only) layer by layer in floats (see `estimators/mlp.py`). `rules` and `layer_rules` are the
+    per-gate and per-layer rules of the order-1 and order-2 passes (see estimators.rules): a variant
+    of `mean` or `covariance` passes its own."""
     domain = instance.domain
     if domain == "circuit":
-        return propagate(instance, arguments, order)
+        return propagate(instance, arguments, order, rules)
     if domain == "boolean":
-        return propagate(boolean_to_circuit(instance), arguments_as_circuit(arguments), order)
+        return propagate(boolean_to_circuit(instance), arguments_as_circuit(arguments), order, rules)
     if domain in ("hafnian", "permanent"):
         return product_tree_cumulants(instance, order, imputation=False)
     if domain == "mlp" and order in (1, 2):
@@ -214,8 +221,30 @@ def estimate_by_propagation(instance: Any, arguments: Arguments, order: int | No
         if kept > 2:
             raise OutsideDomain(f"propagation through an mlp keeps cumulants up to order 2 (mean: 1, covariance: "
                                 f"2), not {kept}")
-        return mlp_mean(instance) if kept == 1 else mlp_covariance(instance)
+        return mlp_mean(instance, layer_rules.unit_moments) if kept == 1 else \
+            mlp_covariance(instance, layer_rules.post_activation)
     raise UnsupportedDomain(f"propagation estimators do not handle the {domain!r} domain")
+
+
+def boolean_mean_propagation(instance: Any, arguments: Arguments, rules: BooleanRules = BOOLEAN_RULES) -> Any:
+    """Mean propagation on a boolean circuit's own gates (what `mean` computes through the arithmetisation,
+    with the default rules): each gate's probability from its inputs' as if they were independent;
+    `reveal:` fixes an input, a proved `constant:` a gate."""
+    revealed = {a.input: a.value for a in arguments.of(RevealBit)}
+    proved = {a.wire: a.value for a in arguments.of(ProvedConstant)}
+    p: dict[str, Any] = {i.id: revealed.get(i.id, i.p) for i in instance.inputs}
+    binary = {"and": rules.conjunction, "or": rules.disjunction, "xor": rules.exclusive_or}
+    for g in instance.gates:
+        a = [p[x] for x in g.args]
+        if g.id in proved:
+            p[g.id] = proved[g.id]
+        elif g.op == "const":
+            p[g.id] = g.value
+        elif g.op == "not":
+            p[g.id] = rules.negation(a[0])
+        else:
+            p[g.id] = binary[g.op](a[0], a[1])
+    return p[instance.output]
 
 
 def parse_order(value: Any) -> int | None:

@@ -122,6 +122,22 @@ def convert_option(estimator: str, name: str, option: Option, value: Any) -> Any
     return converted
 
 
+def parse_reference(spec: str) -> tuple[str, dict[str, str]]:
+    """A reference estimator as text: its name (a registry name, `module:attr` or `file.py:attr`)
+    followed by its options, `KEY=VALUE` separated by spaces: `"cumulant order=3"`."""
+    words = spec.split()
+    if not words or "=" in words[0]:
+        raise InvalidOption(f"reference {spec!r}: expected an estimator name, then options KEY=VALUE "
+                            f"separated by spaces (e.g. 'cumulant order=3')")
+    options: dict[str, str] = {}
+    for word in words[1:]:
+        key, sep, value = word.partition("=")
+        if not sep or not key or not value:
+            raise InvalidOption(f"reference {spec!r}: option {word!r} is not KEY=VALUE")
+        options[key] = value
+    return words[0], options
+
+
 class EstimatorSource(Protocol):
     """What builds estimators by name: a `Registry`, or the `IsolatedRegistry` (heurcheck.isolation)
     that re-creates an isolated estimator on its worker."""

@@ -5,8 +5,9 @@ Look them up with `heurcheck.properties.registry.create(name, **parameters)`.
 
 from __future__ import annotations
 
-from .registry import available
+from .registry import ON_REQUEST, available
 
 
 def property_names() -> tuple[str, ...]:
-    return available()
+    """Every property: those a check runs by default, then those run only when asked for (agreement)."""
+    return available() + tuple(ON_REQUEST)

@@ -76,6 +76,13 @@ BUILTIN: dict[str, dict[str, str]] = {
         "permanent": "heurcheck.properties.symmetry.permanent:FACET",
         "circuit": "heurcheck.properties.symmetry.circuit:FACET",
     },
+    "agreement": {
+        "circuit": "heurcheck.properties.agreement.circuit:FACET",
+        "boolean": "heurcheck.properties.agreement.boolean:FACET",
+        "permanent": "heurcheck.properties.agreement.permanent:FACET",
+        "hafnian": "heurcheck.properties.agreement.hafnian:FACET",
+        "mlp": "heurcheck.properties.agreement.mlp:FACET",
+    },
     "accuracy": {
         "circuit": "heurcheck.properties.accuracy.circuit:FACET",
         "boolean": "heurcheck.properties.accuracy.boolean:FACET",

@@ -26,11 +26,17 @@ PROPERTIES: dict[str, str] = {
     "symmetry": "heurcheck.properties.symmetry:Symmetry",
 }
 
+# properties run only when asked for by name (`-p agreement`): they need a parameter with no default
+ON_REQUEST: dict[str, str] = {
+    "agreement": "heurcheck.properties.agreement:Agreement",
+}
+
 
 def property_class(name: str) -> Any:
-    if name not in PROPERTIES:
-        raise UnknownName("property", name, PROPERTIES)
-    module, _, attr = PROPERTIES[name].partition(":")
+    known = {**PROPERTIES, **ON_REQUEST}
+    if name not in known:
+        raise UnknownName("property", name, known)
+    module, _, attr = known[name].partition(":")
     return getattr(importlib.import_module(module), attr)
 
 

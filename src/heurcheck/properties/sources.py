@@ -28,6 +28,8 @@ SOURCES: dict[str, str] = {
     "D15": ("[I] one function written two ways has one estimate (reparametrisation invariance: units permuted, "
             "a relu unit rescaled, rows and columns permuted, wires relabelled); implied by the idea that G depends "
             "on Y and Pi, not on how Y is written, but stated as a property nowhere in the sources (a reconstruction)"),
+    "A": ("[I] differential testing against a reference estimator (G = G_ref, or <=, >=): not a desideratum of the "
+          "sources but the check a researcher runs on a change to an estimator"),
     "D14": "[I] calibration of a randomised estimator's stated standard error (a reconstruction)",
 }
 

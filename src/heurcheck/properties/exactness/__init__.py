@@ -14,13 +14,11 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Protocol
 
-from hypothesis import strategies as st
-
 from ...arguments import Arguments
 from ...domains import get_domain
 from ...errors import TruthTooExpensive
 from ...estimators.base import Estimate
-from ..base import TOLERANCE_PARAMETERS, Call, Case, Outcome, Parameter, PropertyBase, equality
+from ..base import TOLERANCE_PARAMETERS, Call, Case, Outcome, Parameter, PropertyBase, equality, one_instance_cases
 
 
 class ExactnessFacet(Protocol):
@@ -71,14 +69,7 @@ class Exactness(PropertyBase):
 
     def cases(self, domain: str, estimator: Any) -> Any:
         facet: ExactnessFacet = self.facet(domain)
-        instances = facet.instances(self.params["max_gates"])
-
-        @st.composite
-        def build(draw: Any) -> Case:
-            y = draw(instances)
-            return Case((("Y", y),), (("Pi", draw(facet.arguments(y))),))
-
-        return build()
+        return one_instance_cases(facet.instances(self.params["max_gates"]), facet.arguments)
 
     def evaluate(self, case: Case, call: Call) -> Outcome:
         y, pi = case.instance("Y"), case.args("Pi")

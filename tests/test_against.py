@@ -1,0 +1,176 @@
+"""Checking against a reference: `--against` (violations the reference shares are not new), the
+`agreement` property, and `assert_agrees`."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from heurcheck.checker import CheckRequest, CheckSettings, check
+from heurcheck.cli import main
+from heurcheck.errors import InvalidOption
+from heurcheck.estimators.propagation import MeanPropagation
+from heurcheck.estimators.registry import parse_reference
+from heurcheck.findings import Verdict
+from heurcheck.jsonio import Node
+from heurcheck.properties.base import Call, Case, evaluate_case
+from heurcheck.properties.registry import create
+from heurcheck.testing import assert_agrees, assert_satisfies, assert_violates
+
+SLIP = str(Path(__file__).resolve().parent / "quality" / "faulty_against.py") + ":XorSlipMean"
+QUICK = CheckSettings(max_examples=400, budget=60, findings_dir=None)
+
+
+def _one(estimator: str, prop: str, domain: str, against: str | None = None, params: dict | None = None,
+         settings: CheckSettings = QUICK) -> object:
+    [finding] = check(CheckRequest(estimator, {}, (prop,), {prop: params or {}}, domain, against), settings)
+    return finding
+
+
+def test_a_reference_is_a_name_then_its_options() -> None:
+    assert parse_reference("cumulant order=3") == ("cumulant", {"order": "3"})
+    assert parse_reference(" tests/x.py:Cls ") == ("tests/x.py:Cls", {})
+    for bad in ("", "order=3", "cumulant order"):
+        with pytest.raises(InvalidOption):
+            parse_reference(bad)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(5))
+def test_the_xor_slip_is_violated_against_mean_on_a_witness_mean_passes(seed: int) -> None:
+    settings = CheckSettings(max_examples=2000, budget=120, seed=seed, findings_dir=None)
+    f = _one(SLIP, "restriction-linearity", "boolean", against="mean", settings=settings)
+    assert f.verdict is Verdict.VIOLATED, f.message
+    assert f.against is not None and f.against["reference"] == "mean"
+    case, prop = Case.from_json(Node(f.witness)), create("restriction-linearity")
+    assert not evaluate_case(prop, case, Call(MeanPropagation())).violates  # mean holds on the witness
+    assert "--against mean" in f.command
+
+
+def test_mean_checked_against_itself_shares_every_violation() -> None:
+    f = _one("mean", "restriction-linearity", "boolean", against="mean")
+    assert f.verdict is Verdict.SHARED and not f.verdict.is_failure
+    assert f.against["shared"] >= 1 and "shared with the reference" in f.message
+    assert f.witness is not None  # one shared violation, as an example
+
+
+def test_the_exhaustive_engine_skips_shared_violations_and_finds_the_new_one() -> None:
+    settings = CheckSettings(max_examples=400, budget=60, findings_dir=None, engine="exhaustive")
+    f = _one(SLIP, "restriction-linearity", "boolean", against="mean", settings=settings)
+    assert f.verdict is Verdict.VIOLATED and f.against["shared"] >= 1
+    case, prop = Case.from_json(Node(f.witness)), create("restriction-linearity")
+    assert not evaluate_case(prop, case, Call(MeanPropagation())).violates
+
+
+def test_agreement_finds_the_xor_slip_directly() -> None:
+    f = _one(SLIP, "agreement", "boolean", params={"reference": "mean"})
+    assert f.verdict is Verdict.VIOLATED, f.message
+    assert f.observed["size"] <= 4
+    assert "G_ref = mean" in f.observed["detail"]
+
+
+def test_agreement_tells_truncation_from_exact_propagation_and_holds_between_two_exact_ones() -> None:
+    f = _one("cumulant", "agreement", "circuit", params={"reference": "cumulant order=inf"})
+    assert f.verdict is Verdict.VIOLATED  # order 3 is not exact: the two differ
+    f = _one("exact", "agreement", "boolean", params={"reference": "cumulant order=inf"})
+    assert f.verdict is Verdict.NOT_REFUTED, f.message
+
+
+def test_agreement_relations_at_most_and_at_least() -> None:
+    # mean on a probability drops correlations; the truth is what it is: mean <= exact fails somewhere,
+    # and so does mean >= exact, but exact <= exact and exact >= exact hold
+    for relation in ("at-most", "at-least"):
+        assert _one("mean", "agreement", "boolean", params={"reference": "exact", "relation": relation}).verdict \
+            is Verdict.VIOLATED
+        assert _one("exact", "agreement", "boolean", params={"reference": "exact", "relation": relation}).verdict \
+            is Verdict.NOT_REFUTED
+
+
+def test_agreement_needs_a_reference_and_is_not_in_the_default_run() -> None:
+    f = _one("mean", "agreement", "boolean")
+    assert f.verdict is Verdict.NOT_APPLICABLE and "-P reference=NAME" in f.message
+    from heurcheck.properties.registry import available
+    assert "agreement" not in available()
+
+
+@pytest.mark.slow
+def test_agreement_of_a_randomised_estimator_is_judged_statistically() -> None:
+    f = _one("sampling", "agreement", "boolean", params={"reference": "exact"},
+             settings=CheckSettings(max_examples=100, budget=120, findings_dir=None))
+    assert f.verdict is Verdict.STATISTICALLY_CONSISTENT, f.message
+    f = _one("mean", "agreement", "boolean", params={"reference": "sampling samples=20000"},
+             settings=CheckSettings(max_examples=200, budget=120, findings_dir=None))
+    assert f.verdict is Verdict.VIOLATED, f.message
+
+
+def test_assert_agrees_passes_for_an_equal_estimator_and_fails_on_the_slip() -> None:
+    assert_agrees("exact", "cumulant order=inf", domain="boolean", max_examples=100)
+    with pytest.raises(AssertionError, match="counterexample to agreement"):
+        assert_agrees(SLIP, "mean", domain="boolean", max_examples=300)
+    assert_agrees("mean", MeanPropagation, domain="boolean", max_examples=50)  # a class as the reference
+
+
+def test_the_pytest_helpers_take_a_reference_to_check_against() -> None:
+    assert_satisfies("mean", "restriction-linearity", domain="boolean", against="mean")
+    assert_violates(SLIP, "restriction-linearity", domain="boolean", against="mean", max_examples=1000)
+
+
+def test_check_against_on_the_command_line(tmp_path: Path) -> None:
+    runner = CliRunner()
+    shared = runner.invoke(main, ["check", "mean", "-p", "restriction-linearity", "--domain", "boolean",
+                                  "--against", "mean", "--max-examples", "300", "--findings", str(tmp_path)])
+    assert shared.exit_code == 0, shared.output
+    assert shared.output.startswith("shared")
+    bad = runner.invoke(main, ["check", "mean", "-p", "linearity", "--against", "meen"])
+    assert bad.exit_code == 2 and "meen" in bad.output and "Traceback" not in bad.output
+    formal = runner.invoke(main, ["check", "mean", "-p", "linearity", "--against", "mean", "--engine", "smt"])
+    assert formal.exit_code == 2 and "random or exhaustive" in formal.output
+
+
+def test_a_check_leaves_no_hypothesis_folder_in_the_working_directory(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "HYPOTHESIS_STORAGE_DIRECTORY"}
+    run = subprocess.run([sys.executable, "-m", "heurcheck", "check", "mean", "-p", "boundedness", "--domain",
+                          "boolean", "--max-examples", "50", "--findings", str(tmp_path / "findings")],
+                         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert not (tmp_path / ".hypothesis").exists()
+
+
+@pytest.mark.slow
+def test_the_card_against_a_reference_shows_new_and_shared_cells() -> None:
+    from heurcheck.matrix import MatrixSettings, run_matrix
+    from heurcheck.report import terminal
+
+    settings = MatrixSettings(budget=120, jobs=1, max_examples=1500, findings_dir=None, estimators=(SLIP, "mean"),
+                              properties=("restriction-linearity",), against="mean")
+    card = run_matrix(settings)
+    assert card.cells[(SLIP, "restriction-linearity")].verdict is Verdict.VIOLATED
+    assert card.cells[("mean", "restriction-linearity")].verdict is Verdict.SHARED
+    assert card.to_json()["against"] == "mean"
+    from rich.console import Console
+
+    console = Console(width=200, record=True)
+    console.print(terminal(card))
+    assert "against mean" in console.export_text()
+
+
+def test_findings_of_agreement_and_against_a_reference_replay(tmp_path: Path) -> None:
+    from heurcheck.replay import load_finding, replay
+
+    settings = CheckSettings(max_examples=400, budget=60, findings_dir=tmp_path)
+    agreement = _one(SLIP, "agreement", "boolean", params={"reference": "mean"}, settings=settings)
+    new = _one(SLIP, "restriction-linearity", "boolean", against="mean", settings=settings)
+    assert agreement.verdict is Verdict.VIOLATED and new.verdict is Verdict.VIOLATED
+    saved = {load_finding(p).property: load_finding(p) for p in tmp_path.glob("*.json")}
+    assert replay(saved["agreement"]).still_fails
+    assert replay(saved["restriction-linearity"]).still_fails
+    # the same witness against a reference that now fails there too is shared, no longer new
+    shared = replay(replace(saved["restriction-linearity"], against={"reference": SLIP}))
+    assert not shared.still_fails and "shared" in shared.message
