@@ -162,6 +162,7 @@ def test_the_card_against_a_reference_shows_new_and_shared_cells() -> None:
 
 
 def test_findings_of_agreement_and_against_a_reference_replay(tmp_path: Path) -> None:
+    from heurcheck.errors import UntrustedCode
     from heurcheck.replay import load_finding, replay
 
     settings = CheckSettings(max_examples=400, budget=60, findings_dir=tmp_path)
@@ -169,8 +170,12 @@ def test_findings_of_agreement_and_against_a_reference_replay(tmp_path: Path) ->
     new = _one(SLIP, "restriction-linearity", "boolean", against="mean", settings=settings)
     assert agreement.verdict is Verdict.VIOLATED and new.verdict is Verdict.VIOLATED
     saved = {load_finding(p).property: load_finding(p) for p in tmp_path.glob("*.json")}
-    assert replay(saved["agreement"]).still_fails
-    assert replay(saved["restriction-linearity"]).still_fails
+    trusted = (SLIP,)  # a finding naming a file plugin replays only when the user allows that file
+    assert replay(saved["agreement"], allowed=trusted).still_fails
+    assert replay(saved["restriction-linearity"], allowed=trusted).still_fails
     # the same witness against a reference that now fails there too is shared, no longer new
-    shared = replay(replace(saved["restriction-linearity"], against={"reference": SLIP}))
+    shared = replay(replace(saved["restriction-linearity"], against={"reference": SLIP}), allowed=trusted)
     assert not shared.still_fails and "shared" in shared.message
+    # a reference named by the finding is code too: refused unless allowed, like the estimator
+    with pytest.raises(UntrustedCode, match="--allow"):
+        replay(replace(saved["restriction-linearity"], estimator="mean", against={"reference": SLIP}))

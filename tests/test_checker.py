@@ -150,25 +150,19 @@ def test_the_same_seed_gives_the_same_counterexample() -> None:
     assert (a.verdict, a.witness, a.observed) == (b.verdict, b.witness, b.observed)
 
 
-def test_the_budget_stops_a_long_search_within_seconds() -> None:
-    import time
-
-    start = time.monotonic()
-    f = one("cumulant", "exactness", "circuit", {"order": "3"}, settings=CheckSettings(budget=2, findings_dir=None))
-    assert time.monotonic() - start < 3 * 2 + 15  # several budgets and slack (unbounded, it runs about 30 s)
+def test_the_budget_stops_a_long_search_before_its_case_count() -> None:
+    settings = CheckSettings(budget=2, findings_dir=None)  # unbounded, the search runs about 30 s
+    f = one("cumulant", "exactness", "circuit", {"order": "3"}, settings=settings)
     assert f.verdict in (Verdict.NOT_REFUTED, Verdict.INCONCLUSIVE)
-    assert "budget" in f.message
+    assert "budget" in f.message and f.cases < settings.max_examples
 
 
 def test_a_hanging_estimator_becomes_a_timeout_finding_and_the_run_goes_on(tmp_path: Path) -> None:
-    import time
-
+    # a call that sleeps a minute and then answers 0: only the call timeout turns it into a finding
     body = "import time\n        time.sleep(60) if len(instance.gates) > 1 else None\n        return 0"
-    start = time.monotonic()
     [f] = check(CheckRequest(faulty(tmp_path, body), {}, ("linearity",), {}, "circuit"),
                 CheckSettings(max_examples=100, budget=30, findings_dir=None, call_timeout=0.5))
     assert f.verdict is Verdict.ESTIMATOR_ERROR and f.observed["error"] == "timeout"
-    assert time.monotonic() - start < 25
 
 
 def test_an_estimator_that_calls_sys_exit_becomes_a_finding_not_an_exit(tmp_path: Path) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
-import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -49,7 +48,6 @@ def test_each_fault_is_an_estimator_error_naming_its_instance_and_the_run_goes_o
     settings = replace(QUICK, findings_dir=tmp_path, isolate=isolate)
     if kind == "memory":  # filling 256 MiB can take longer than 2 s on a loaded machine: not a timeout
         settings = replace(settings, call_timeout=10.0)
-    start = time.monotonic()
     failed, after = check(CheckRequest(f"{FAULTS}:{fault}", {}, ("linearity", "boundedness")), settings)
     assert (failed.property, failed.domain, failed.verdict) == ("linearity", "circuit", Verdict.ESTIMATOR_ERROR)
     assert failed.observed["error"] == kind, failed.message
@@ -58,7 +56,7 @@ def test_each_fault_is_an_estimator_error_naming_its_instance_and_the_run_goes_o
     assert (after.property, after.domain, after.verdict) == ("boundedness", "boolean", Verdict.NOT_REFUTED)
     [saved] = tmp_path.glob("linearity--*.json")
     assert load_finding(saved).witness == failed.witness
-    assert time.monotonic() - start < 60  # far below the two checks' budgets: no check ran until its budget
+    assert "budget" not in after.message  # the check after the fault ended by its case count, not its budget
     assert not multiprocessing.active_children()  # the worker ended with the run
 
 

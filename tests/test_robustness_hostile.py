@@ -341,3 +341,18 @@ def test_the_pytest_plugin_and_diff_import_no_code_that_findings_and_cards_name(
         assert not marker.exists()
     code, _, err = heurcheck(["diff", "card.json", "card.json"], plugins, env)
     assert code == 0 and not marker.exists(), err
+
+
+def test_a_reference_estimator_named_by_a_finding_is_refused_unless_allowed(plugins: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    marker = plugins / "imported"
+    monkeypatch.setenv("HEURCHECK_TEST_MARKER", str(marker))
+    monkeypatch.chdir(plugins)
+    finding = _finding_naming("mean", plugins)
+    doc = json.loads(finding.read_text())
+    doc["against"] = {"reference": "marker.py:Estimator"}
+    finding.write_text(json.dumps(doc))
+    refused = CliRunner().invoke(main, ["replay", str(finding)])
+    assert refused.exit_code == 2 and "--allow marker.py:Estimator" in refused.stderr and not marker.exists()
+    allowed = CliRunner().invoke(main, ["replay", str(finding), "--allow", "marker.py:Estimator"])
+    assert allowed.exit_code == 0 and "now holds" in allowed.stdout

@@ -17,8 +17,11 @@ from .common import input_errors
 @click.option("--estimator", "estimator", default=None, metavar="NAME",
               help="Replay with this estimator (a name, module:attr or file.py:attr) instead of the one the finding "
                    "names; a finding's own reference to code that is not installed is never imported.")
+@click.option("--allow", "allowed", multiple=True, metavar="REFERENCE",
+              help="Allow the finding to load this module:attr or file.py:attr (its reference estimator, or the "
+                   "estimator itself); repeatable.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def replay_command(finding: str, estimator: str | None, as_json: bool) -> None:
+def replay_command(finding: str, estimator: str | None, allowed: tuple[str, ...], as_json: bool) -> None:
     """Re-run a saved FINDING against the current code: exit 1 if it still fails, 0 if fixed, 2 if invalid.
 
     \b
@@ -29,7 +32,7 @@ def replay_command(finding: str, estimator: str | None, as_json: bool) -> None:
     with input_errors(finding):
         saved = load_finding(finding)
         how = shlex.join(["heurcheck", "replay", finding, "--estimator", saved.estimator])
-        result = replay(saved, estimator=estimator, how=how)
+        result = replay(saved, estimator=estimator, allowed=allowed, how=how)
     if as_json:
         out = result.outcome
         click.echo(json.dumps({"finding": finding, "still_fails": result.still_fails, "message": result.message,
