@@ -1,6 +1,6 @@
 """The baseline of the hafnian propagation benchmark: the product-tree engine as it was before issue 18.
 
-Kept verbatim apart from its imports (and its imputation, whose shared helpers it takes from
+Kept verbatim apart from its imports (and its imputation, whose pseudo-inverse it takes from
 `heurcheck.estimators.hafnian`) so that `bench_hafnian.py` can time the current engine against it
 in the same run: a memoised recursion over sorted tuples of nodes that enumerates every set
 partition of a cumulant's elements (pruning only blocks of more than K nodes and leaf-only blocks

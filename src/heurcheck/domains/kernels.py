@@ -35,6 +35,8 @@ def _kernels() -> tuple[Callable[..., float], Callable[..., float]] | None:
         from ._compiled import bjorklund, glynn_table
     except ImportError:
         return None
+    except RuntimeError:  # numba found no writable place for its cache: the uncompiled paths still work
+        return None
     return glynn_table, bjorklund
 
 
