@@ -267,7 +267,7 @@ class EngineRow:
 
 
 def engine_row(planted: Any, engine: str, seeds: int, cap: float) -> EngineRow:
-    label = f"{planted.estimator:<18}{planted.property:<21}{engine:<11}"
+    label = f"{planted.estimator:<28}{planted.property:<21}{engine:<11}"
     unavailable = engine_unavailable(engine)
     if unavailable is not None:
         return EngineRow(f"{label}  not available", skipped=f"engine not available: {unavailable}")
@@ -297,7 +297,7 @@ def engine_row(planted: Any, engine: str, seeds: int, cap: float) -> EngineRow:
 def bench_faults(seeds: int, cap: float, only: list[str], engines: list[str], baseline: bool) -> None:
     print(f"planted faults: check(budget={cap:g}, engine=...) and plain Hypothesis (cap {cap:g} s), seeds "
           f"0..{seeds - 1}; times are medians over the seeds that found it, sizes medians of witness sizes")
-    print(f"{'estimator':<18}{'property':<21}{'engine':<11}{'found':>6}{'t1 (s)':>8}{'tall (s)':>9}{'size':>6}")
+    print(f"{'estimator':<28}{'property':<21}{'engine':<11}{'found':>6}{'t1 (s)':>8}{'tall (s)':>9}{'size':>6}")
     applies: dict[str, list[str]] = {engine: [] for engine in engines}  # engine -> faults it ran on
     late: dict[str, list[str]] = {engine: [] for engine in engines}  # ... of which not found in time on every seed
     skipped: dict[str, list[str]] = {}  # why an engine did not run -> the (engine, fault) pairs
@@ -317,7 +317,7 @@ def bench_faults(seeds: int, cap: float, only: list[str], engines: list[str], ba
         if baseline:
             hy = [plain_hypothesis(planted, s, cap) for s in range(seeds)]
             hf = [r for r in hy if r["found"]]
-            print(f"{planted.estimator:<18}{planted.property:<21}{'baseline':<11}{len(hf):>4}/{seeds}"
+            print(f"{planted.estimator:<28}{planted.property:<21}{'baseline':<11}{len(hf):>4}/{seeds}"
                   f"{_median([r['first'] for r in hf]):>8}{_median([r['total'] for r in hf]):>9}"
                   f"{_median_size([r['size'] for r in hf]):>6}  plain Hypothesis, {hy[0]['label']}", flush=True)
     for why, where in skipped.items():

@@ -359,6 +359,8 @@ class RandomEngine:
         except EstimatorFailure:
             raise
         except Exception as exc:  # a bug in case generation must not crash a whole run
+            if _stopped_by_deadline(exc):  # the budget's alarm fired inside a draw: Hypothesis calls that flaky
+                raise _Deadline() from None
             raise CaseGenerationError(f"{exc.__class__.__name__}: {exc}") from exc
 
 
@@ -410,6 +412,18 @@ def _hard_stop(seconds: float) -> Iterator[None]:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
         sys.unraisablehook = previous_hook
+
+
+def _stopped_by_deadline(exc: BaseException) -> bool:
+    """Whether `exc` was raised while handling the budget's `_Deadline` (somewhere in its context chain)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, _Deadline):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
 
 
 def _in_gc_callback(frame: Any) -> bool:
