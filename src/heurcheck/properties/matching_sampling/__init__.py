@@ -70,6 +70,7 @@ from typing import Any, ClassVar, NamedTuple, Protocol
 import numpy as np
 
 from ...arguments import EMPTY, Arguments
+from ...array_namespace import flopscope_namespace
 from ...domains import get_domain, parse_atom
 from ...errors import InvalidOption
 from ...estimators.base import Capabilities
@@ -270,6 +271,16 @@ class _Meter:
             self.unit, self.source = "operations", "samples drawn (declared by the estimator) x the cost of one sample"
             self.fallback = False
             return
+        failed = ""
+        if caps.traceable:
+            try:
+                self._counted(probe)
+            except (EstimatorFailure, NotApplicable) as exc:
+                failed = f"counting its operations on counted numbers failed ({exc})"
+            else:
+                self.unit, self.source = "operations", "arithmetic operations counted on counted numbers"
+                self.fallback = False
+                return
         if caps.flopscope:
             try:
                 self.flopscope = flopscope_version()
@@ -280,17 +291,8 @@ class _Meter:
             self.unit, self.source = "operations", f"floating-point operations counted by flopscope {self.flopscope}"
             self.fallback = False
             return
-        if not caps.traceable:
-            self.source = ("wall time of each estimate: its operations cannot be counted (it is not traceable and "
-                           "does not compute through flopscope.numpy)")
-            return
-        try:
-            self._counted(probe)
-        except (EstimatorFailure, NotApplicable) as exc:
-            self.source = f"wall time of each estimate: counting its operations failed ({exc})"
-            return
-        self.unit, self.source = "operations", "arithmetic operations counted on counted numbers"
-        self.fallback = False
+        self.source = "wall time of each estimate: " + (failed or "its operations cannot be counted (it is not "
+                                                        "traceable and does not compute through flopscope.numpy)")
 
     def _counted(self, x: Any) -> int:
         tally = OperationCount()
@@ -347,10 +349,11 @@ def flopscope_numpy() -> Any:
 
 
 def flops_of(run: Any) -> int:
-    """The floating-point operations flopscope counts while `run()` computes through flopscope.numpy."""
+    """The floating-point operations flopscope counts while `run()` computes through flopscope.numpy (the
+    namespace of heurcheck.array_namespace is flopscope's meanwhile)."""
     import flopscope
 
-    with flopscope.BudgetContext(flop_budget=2**62, quiet=True) as budget:
+    with flopscope.BudgetContext(flop_budget=2**62, quiet=True) as budget, flopscope_namespace():
         run()
     return int(budget.flops_used)
 
