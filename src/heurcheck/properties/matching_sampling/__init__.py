@@ -28,9 +28,10 @@ counted numbers (heurcheck.numbers.Counted): one operation per +, -, *, / on its
 numbers computed from them (operations between two constants of the code are folded away), and at
 least one per estimate (an estimator that returns a constant does no counted arithmetic). A Monte
 Carlo estimator that declares `samples_drawn` costs that many samples of M. An estimator computing
-through `flopscope.numpy` (declaring `counts_with = "flopscope"`) is counted by flopscope, one
-sample of M too (the facet's `forward` in flopscope's namespace), and the finding records
-flopscope's version (its prices change between versions). Otherwise the cost falls back to wall
+through `flopscope.numpy` or through `heurcheck.array_namespace.np` (declaring `counts_with =
+"flopscope"`: `mean` and `covariance`, on MLPs) is counted by flopscope, one sample of M too (the
+facet's `forward` in flopscope's namespace), and the finding records flopscope's version (its
+prices change between versions); flopscope has no erf, so erf is not counted. Otherwise the cost falls back to wall
 time, and the report says so (`cost_source`); `time` times every estimate and the sample (Monte
 Carlo over 4096 draws per context, divided by 4096). One sample of M costs, in operations: one per
 input drawn and per gate of a circuit or boolean circuit; on an MLP, 2 fan_in + 1 per unit (the
