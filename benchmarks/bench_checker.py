@@ -19,7 +19,7 @@ violation (for randomised estimators: |z| > 3.29, a two-sided 1e-3 test per case
 for the number of cases) and shrunk by Hypothesis itself. Properties whose case is a whole
 distribution (accuracy) or a symmetrisation (unpredictable-errors) and set-semantics (whose own
 strategy is already naive) use the property's own strategy in the baseline.
-Target: every planted fault found within 10 s median (judged on the default engine, random).
+Target: every planted fault found within 5 s median (judged on the default engine, random).
 
 Part 2. Overhead of the search: a correct estimator made slow (`mean` with 1 ms or 2 ms of sleep per
 call), `RandomEngine(...).search(...)` on two properties it satisfies; overhead = (wall -
@@ -28,7 +28,7 @@ further into evaluation around the estimator, case generation and the search its
 `TimedProperty`).
 Target: overhead at most 30% for estimators that take over a millisecond per call.
 
-The script re-executes itself with PYTHONHASHSEED=0, as the quality suite pins it for FirstAtomOnly.
+The script re-executes itself with PYTHONHASHSEED=0, so that every run iterates sets alike.
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ from test_planted_faults import PLANTED  # noqa: E402
 
 ENGINES = ("random", "exhaustive", "symbolic", "smt")  # one row per planted fault and engine
 DEFAULT_ENGINE = "random"  # the engine the "found within 10 s" target is judged on
-FOUND_WITHIN = 10.0  # seconds, median over the seeds: the target for every planted fault
+FOUND_WITHIN = 5.0  # seconds, median over the seeds: the target for every planted fault (issue 14)
 OVERHEAD_TARGET = 0.30  # the largest share of a check's wall time spent outside the estimator
 QUICK_FAULTS = ("AbsScaleMean", "RowOverNormalised", "SqrtRoundTrip")  # fast ones, for a smoke run
 Z_CRITICAL = 3.29  # two-sided 1e-3 per case, for the baseline on randomised estimators

@@ -22,13 +22,16 @@ def test_the_quick_benchmark_suite_runs_every_benchmark_and_states_every_target(
                           text=True, timeout=300)
     out = done.stdout
     assert done.returncode == 0, out[-3000:] + done.stderr[-3000:]
-    for name in ("propagation", "truth", "checker"):
+    for name in ("propagation", "hafnian", "truth", "floats", "checker"):
         assert f"<== {name}: ok" in out, out[-3000:]
     # each part printed its table and, where the issue sets a target, a verdict on it
     assert "circuits: propagation against Monte Carlo truth" in out
     assert "hafnians: cumulant propagation on the product tree" in out
     assert "target: cost per gate flat at fixed order" in out
     assert "= naive: ok" in out and "= matchings: ok" in out
+    assert "target: >= 10x faster than ARC's reference" in out  # not assessed without --reference DIR
+    assert "exact permanent and hafnian on floats against thewalrus" in out
+    assert "target: within 2x of thewalrus" in out
     assert "target: every planted fault found" in out
     assert "target: overhead <=" in out
     for engine in ("random", "exhaustive", "symbolic", "smt", "baseline"):

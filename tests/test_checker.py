@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -30,7 +31,7 @@ def test_every_registered_property_is_available() -> None:
 
 
 def test_search_finds_a_negative_estimate_of_a_proved_square_at_odd_order_five(tmp_path: Path) -> None:
-    f = one("cumulant", "respect-for-proofs", "circuit", {"order": "5"},
+    f = one("cumulant", "respect-for-proofs", "circuit", {"order": "5"}, {"form": "sign"},
             settings=CheckSettings(findings_dir=tmp_path))  # the default budget and case count
     # order atoms in Pi can only raise the order; drawn ones go up to 4, so the order used is 5
     assert all(a.get("order", 0) <= 5 for a in f.witness["arguments"]["Pi"])
@@ -186,3 +187,22 @@ def test_saved_files_get_the_usual_permissions_not_the_temporary_files_0600(tmp_
     os.umask(mask)
     assert (path.stat().st_mode & 0o777) == 0o666 & ~mask
     assert json.loads(path.read_text()) == {"a": 1} and not list(tmp_path.glob(".card.json.*"))
+
+
+def test_a_violation_shows_its_two_sides_with_enough_digits_to_differ() -> None:
+    from heurcheck.engines.base import violation_text
+    from heurcheck.properties.base import Outcome
+
+    assert violation_text(Outcome(2.000004, 2.0, 4e-6, 1e-9)).startswith("2.000004 = 2 fails by 4e-06")
+    assert violation_text(Outcome(2.0000000000004, 2.0, 4e-13, 1e-15)).startswith("2.0000000000004 = 2 fails")
+    assert violation_text(Outcome(0.1 + 0.2, 0.3, 5.6e-17, 0.0)).startswith("0.30000000000000004 = 0.29999999999999999")
+    assert violation_text(Outcome(Fraction(1, 3), 0.5, 0.17, 1e-9)).startswith("1/3 = 0.5 fails by 0.17")
+
+
+def test_each_side_of_a_relation_has_one_json_form_whatever_its_number_type() -> None:
+    from heurcheck.properties.base import Outcome
+
+    sides = Outcome(Fraction(1, 3), 0.5, 0.17, 1e-9).to_json()
+    assert sides["lhs"] == {"value": 1 / 3, "exact": "1/3"} and sides["rhs"] == {"value": 0.5, "exact": None}
+    assert Outcome(2, 10**400, 1.0, 0.0).to_json()["rhs"] == {"value": None, "exact": str(10**400)}
+    assert set(Outcome(float("nan"), 0.0, 1.0, 0.0).to_json()["lhs"]) == {"value", "exact"}

@@ -101,3 +101,26 @@ def test_python_dash_m_heurcheck_runs_the_command_line():
                           capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert "linearity" in done.stdout
+
+
+@pytest.mark.parametrize("command", [["list"], ["estimate"], ["check"], ["matrix"], ["diff"], ["replay"],
+                                     ["generate", "mlp"], ["explain"]])
+def test_every_command_help_has_an_example(command: list[str]) -> None:
+    code, out, _ = run(*command, "--help")
+    assert code == 0
+    example = out[out.index("Example"):]
+    assert any(line.strip().startswith("heurcheck " + command[0]) for line in example.splitlines())
+
+
+@pytest.mark.parametrize("command", ["estimate", "check", "matrix"])
+def test_the_help_of_commands_taking_an_estimator_lists_the_accepted_forms(command: str) -> None:
+    code, out, _ = run(command, "--help")
+    text = " ".join(out.split())
+    assert code == 0 and "module:attr" in text and "path/to/file.py:Class" in text and "built-in name" in text
+
+
+def test_the_rerun_command_is_printed_on_one_line_whatever_the_terminal_width(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["check", "mean", "-p", "linearity", "--domain", "circuit", "--max-examples",
+                                       "30", "--findings", str(tmp_path)], terminal_width=60)
+    [rerun] = [line for line in result.stdout.splitlines() if "rerun:" in line]
+    assert rerun.strip().startswith("rerun: heurcheck check mean") and rerun.rstrip().endswith("--max-examples 30")

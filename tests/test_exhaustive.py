@@ -113,7 +113,7 @@ def test_a_budget_too_small_returns_none_not_a_pass() -> None:
 def test_a_budget_large_enough_finishes_even_with_a_slow_property() -> None:
     result = run_exhaustive(Slow(), Call(Exact()), restriction_cases(1, 0), budget=10)
     assert result is not None
-    assert result == ExhaustiveResult(1, None, None, result.seconds)
+    assert result == ExhaustiveResult(1, None, None, result.seconds, tolerance=1e-9)  # Slow judges within 1e-9
 
 
 class Raising:
@@ -220,3 +220,24 @@ def test_permanent_multilinearity_is_proved_for_the_exact_permanent_and_refuted_
     perm_sum = _check("perm-sum", "exhaustive", prop="linearity", domain="permanent", exhaustive_n=2,
                       exhaustive_entries="01")
     assert perm_sum.verdict is Verdict.VIOLATED and perm_sum.observed["size"] == 6  # first at n = 2
+
+
+def test_a_proof_says_exactly_only_when_every_comparison_was_exact() -> None:
+    class Judged:
+        def __init__(self, tolerance: float) -> None:
+            self.tolerance = tolerance
+
+        def evaluate(self, case: Case, call: Call) -> Outcome:
+            return Outcome(0, 0, 0.0, self.tolerance)
+
+    from heurcheck.engines.exhaustive import ExhaustiveEngine
+    from heurcheck.properties.space import CaseSpace, Enumeration, sized
+
+    space = CaseSpace("boolean", finite=Enumeration("two cases", lambda: sized(restriction_cases(1, 0))))
+
+    def message(tolerance: float) -> str:
+        decision = ExhaustiveEngine().decide(Judged(tolerance), space, Call(Exact()), 60, lambda _: None)
+        return decision.message
+
+    assert message(0.0).endswith("cases, every one exactly")
+    assert message(2.5e-8).endswith("cases, every one within tolerance 2.5e-08")

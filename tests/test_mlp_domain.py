@@ -161,7 +161,25 @@ def test_deep_non_polynomial_networks_point_to_monte_carlo() -> None:
     with pytest.raises(TruthTooExpensive, match="Monte Carlo"):
         D.truth(research_mlp(2, 3, seed=0), ())
     with pytest.raises(TruthTooExpensive, match="Monte Carlo"):
-        D.truth(one_layer([[1]], "tanh"), ())
+        D.truth(one_layer([[1, 0], [0, 1]], "tanh"), ())
+
+
+def test_a_one_unit_first_layer_before_polynomial_layers_has_a_quadrature_truth() -> None:
+    import mpmath
+
+    # relu(z) with z = x0 - x1/2 + 1/4 ~ N(1/4, 5/4), then (2 u + 1/3)^2: the closed forms of E relu, E relu^2
+    net = MLP(2, (Layer(((Fraction(1), Fraction(-1, 2)),), (Fraction(1, 4),), "relu"),
+                  Layer(((Fraction(2),),), (Fraction(1, 3),), "square")), (1,))
+    with mpmath.workdps(50):
+        m, s = mpmath.mpf(1) / 4, mpmath.sqrt(mpmath.mpf(5) / 4)
+        e1 = s * mpmath.npdf(m / s) + m * mpmath.ncdf(m / s)
+        e2 = (m * m + s * s) * mpmath.ncdf(m / s) + m * s * mpmath.npdf(m / s)
+        expected = float(4 * e2 + mpmath.mpf(4) / 3 * e1 + mpmath.mpf(1) / 9)
+    assert D.truth(net, ()) == pytest.approx(expected, rel=1e-12)
+    for act in ("tanh", "gelu", "erf"):  # no closed form for the square of these: against Monte Carlo
+        other = MLP(2, (Layer(net.layers[0].weights, net.layers[0].bias, act), net.layers[1]), (1,))
+        mc = D.monte_carlo(other, (), 200_000, 3)
+        assert abs(D.truth(other, ()) - mc.mean) < 4 * mc.stderr, (act, D.truth(other, ()), mc)
 
 
 # --------------------------------------------------------------------------- Monte Carlo
@@ -245,4 +263,18 @@ def test_lift_names_every_number_by_role() -> None:
     names = {str(p) for p in lifted.parameters()}
     assert {"s0:L0.w.0.0", "s0:L0.w.0.1", "s0:L0.b.0", "s0:r.0", "s0:mean.1", "s0:cov.0.1"} <= names
     assert lifted.input_cov[0][1] == lifted.input_cov[1][0]
-    assert D.size(x) == 3 and D.atom_types == ()
+    assert D.size(x) == 3 and [a.kind for a in D.atom_types] == ["order"]
+
+
+@pytest.mark.slow
+def test_the_strategy_shrinks_depth_width_input_dimension_and_weights() -> None:
+    from hypothesis import find
+
+    quick = settings(max_examples=2000, database=None, derandomize=True)
+    deep = find(instances(max_depth=3, max_width=4),
+                lambda n: n.depth >= 2 and any(w != 0 for row in n.layers[-1].weights for w in row), settings=quick)
+    assert deep.depth == 2 and deep.input_dim == 1 and [layer.width for layer in deep.layers] == [1, 1]
+    assert deep.layers[-1].weights == ((1,),) and all(layer.activation == "identity" for layer in deep.layers)
+    law = find(instances(max_depth=3, max_width=4),
+               lambda n: n.input_mean is not None and any(m != 0 for m in n.input_mean), settings=quick)
+    assert law.input_dim == 1 and law.depth == 1 and law.layers[0].width == 1 and law.input_mean == (1,)

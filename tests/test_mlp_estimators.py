@@ -11,10 +11,10 @@ import pytest
 import sympy
 
 from heurcheck.arguments import Arguments
-from heurcheck.domains.circuit.atoms import CumulantOrder
+from heurcheck.domains.mlp import NetworkOrder
 from heurcheck.domains.mlp import DOMAIN
 from heurcheck.domains.mlp.model import MLP, Layer
-from heurcheck.errors import UnsupportedDomain
+from heurcheck.errors import OutsideDomain, UnsupportedDomain
 from heurcheck.estimators.mlp import activate, mlp_covariance, mlp_mean, post_activation
 from heurcheck.estimators.propagation import CovariancePropagation, CumulantPropagation, MeanPropagation
 
@@ -194,8 +194,11 @@ def test_estimators_on_mlp_numbers_arguments_and_cumulant() -> None:
     mlp = make(np.random.default_rng(5), [2, 3], ["relu"])
     exact = mlp.map_numbers(lambda x: Fraction(x))
     assert MeanPropagation().estimate(exact, Arguments()) == pytest.approx(mlp_mean(mlp), rel=1e-12)
-    with pytest.raises(UnsupportedDomain, match="no arguments"):
-        MeanPropagation().estimate(mlp, Arguments([CumulantOrder(2)]))
+    # order:K raises the order as on circuits: mean propagation asked for order 2 is the Gaussian closure
+    assert MeanPropagation().estimate(mlp, Arguments([NetworkOrder(2)])) == mlp_covariance(mlp)
+    assert CovariancePropagation().estimate(mlp, Arguments([NetworkOrder(1)])) == mlp_covariance(mlp)
+    with pytest.raises(OutsideDomain, match="up to order 2"):
+        MeanPropagation().estimate(mlp, Arguments([NetworkOrder(3)]))
     with pytest.raises(UnsupportedDomain, match="floats"):
         CovariancePropagation().estimate(mlp.map_numbers(lambda x: x * sympy.Symbol("t")), Arguments())
     with pytest.raises(UnsupportedDomain):

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import math
+import random
 from fractions import Fraction as F
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sympy
@@ -311,6 +314,28 @@ def test_the_closed_forms_match_their_formulas() -> None:
     entries = A3.parameters()
     e3 = sum((x * y * z for x, y, z in itertools.combinations(entries, 3)), F(0))
     assert uniq_estimate(A3) == 6 * e3 / math.comb(9, 3)
+
+
+@pytest.mark.parametrize("n", [2, 5, 9, 12, 16, 20])
+def test_uniq_on_floats_is_the_exact_value_rounded_once_on_sign_matrices_up_to_n_20(n: int) -> None:
+    # e_n of p ones and n^2 - p minus ones is sum_j C(p, j) C(n^2 - p, n - j) (-1)^(n - j): an alternating
+    # sum that the float recurrence cancels badly near p = n^2 / 2 (5e-4 relative error at n = 16, 50 at 20)
+    rng = random.Random(n)
+    for p in sorted({0, 1, n * n // 2 - 1, n * n // 2, n * n // 2 + 1, n * n} | set(rng.sample(range(n * n + 1), min(12, n * n + 1)))):
+        signs = [1.0] * p + [-1.0] * (n * n - p)
+        rng.shuffle(signs)
+        matrix = Matrix(tuple(tuple(signs[i * n:(i + 1) * n]) for i in range(n)))
+        e = sum(math.comb(p, j) * math.comb(n * n - p, n - j) * (-1) ** (n - j) for j in range(n + 1))
+        exact = F(math.factorial(n), math.comb(n * n, n)) * e
+        assert uniq_estimate(matrix) == float(exact)
+        assert uniq_estimate(matrix.map_numbers(int)) == exact  # the rational path stays exact
+
+
+def test_uniq_on_general_floats_is_the_exact_value_of_their_binary_fractions_rounded_once() -> None:
+    rng = random.Random(3)
+    rows = tuple(tuple(rng.choice([rng.uniform(-3, 3), 0.5, -0.25, 1e-3]) for _ in range(7)) for _ in range(7))
+    exact = uniq_estimate(Matrix(tuple(tuple(F(v) for v in row) for row in rows)))
+    assert isinstance(exact, F) and uniq_estimate(Matrix(rows)) == float(exact)
     assert rowcol_estimate(A3) == row_estimate(A3) * col_estimate(A3) / sum_estimate(A3)
 
 
@@ -457,7 +482,68 @@ def test_cumulant_propagation_of_every_order_is_the_exact_hafnian(c: Covariance)
 @given(covariances(max_n=8, trees=True))
 def test_order_one_propagation_gives_zero_for_a_centred_product(c: Covariance) -> None:
     assert product_tree_cumulants(c, 1) == 0
-    assert product_tree_cumulants(c, 1, imputation=True) == 0
+
+
+def test_order_one_imputation_keeps_the_input_covariances_at_the_root() -> None:
+    # ARC's definition: leaf covariances are never truncated when imputing, so n = 2 is exact
+    swap = Covariance(((0, 1), (1, 0)))
+    assert hafnian(swap.matrix) == 1
+    assert product_tree_cumulants(swap, 1, imputation=True) == 1
+    assert product_tree_cumulants(swap, 1) == 0
+    general = Covariance(((3, F(-2, 5)), (F(-2, 5), 7)))
+    assert product_tree_cumulants(general, 1, imputation=True) == F(-2, 5) == hafnian(general.matrix)
+    # n = 4, tree ((0, 1), (2, 3)): the root's cross cumulant has one node a side (nothing to impute
+    # from), each child keeps its pair's covariance, so the estimate is Sigma_01 Sigma_23
+    sigma = ((5, 2, 1, 1), (2, 4, 1, -1), (1, 1, 6, 3), (1, -1, 3, 2))
+    assert product_tree_cumulants(Covariance(sigma), 1, imputation=True) == 2 * 3
+    # a leaf whose sibling is a product has no pair to keep: ((0, 1), 2) and a fourth leaf give 0
+    assert product_tree_cumulants(Covariance(sigma, (((0, 1), 2), 3)), 1, imputation=True) == 0
+
+
+@functools.cache
+def _previous_engine() -> Any:
+    """The engine before issue 18, shipped as the hafnian benchmark's baseline (benchmarks/previous_hafnian.py)."""
+    import importlib.util
+    import sys
+
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "previous_hafnian.py"
+    spec = importlib.util.spec_from_file_location("previous_hafnian", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclass looks its module up there
+    spec.loader.exec_module(module)
+    return module.previous_product_tree_cumulants
+
+
+@settings(max_examples=25, deadline=None)
+@given(covariances(max_n=8, even=False, max_rank=4, trees=True), st.sets(st.integers(0, 7), max_size=3))
+def test_structural_zeros_and_the_partition_programme_keep_every_value_of_the_previous_engine(
+    c: Covariance, cut: set[int]
+) -> None:
+    # cutting Sigma into blocks (entries between `cut` and the rest set to 0) exercises the independence test
+    sigma = tuple(tuple(v if (i in cut) == (j in cut) else F(0) for j, v in enumerate(row)) for i, row in enumerate(c.matrix))
+    for instance in (c, Covariance(sigma, c.tree)):
+        previous = _previous_engine()
+        for order in (1, 2, 3, 4, 5, None):
+            assert product_tree_cumulants(instance, order) == previous(instance, order)
+            if order != 1:  # order 1 with imputation now keeps the leaf covariances (ARC's definition)
+                assert product_tree_cumulants(instance, order, imputation=True) == previous(instance, order, imputation=True)
+
+
+def test_float_propagation_agrees_with_the_previous_engine_to_1e_9_on_a_double_wishart_matrix() -> None:
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    x, y = rng.normal(size=(5, 5)), rng.normal(size=(5, 5))
+    a, b = x.T @ x, y.T @ y
+    sigma = np.block([[(a - b) / 2, (a + b) / 2], [(a + b) / 2, (a - b) / 2]])
+    c = Covariance(tuple(tuple(float(v) for v in row) for row in sigma))
+    previous = _previous_engine()
+    for order in (2, 3, 4):
+        for imputation in (False, True):
+            expected = previous(c, order, imputation=imputation)
+            assert expected != 0
+            assert product_tree_cumulants(c, order, imputation=imputation) == pytest.approx(expected, rel=1e-9)
 
 
 def test_imputation_fills_dropped_cross_cumulants_and_differs_from_truncation() -> None:

@@ -68,6 +68,24 @@ def test_explain_prints_the_formula_forms_and_parameters() -> None:
     assert "G(Y | Pi + pi)" in out and "monotonicity" in out and "abs_tol" in out
 
 
+def test_explain_names_the_literature_source_and_where_each_domain_facet_is_defined() -> None:
+    code, out, _ = run("explain", "iterated-estimation")
+    text = " ".join(out.split())
+    assert code == 0
+    assert "source: [R name, I form]" in text and "arXiv 2410.01290" in text
+    assert "defined in: heurcheck.properties.selfref" in text
+    assert "on permanent: heurcheck.properties.selfref.permanent:FACET" in text
+
+
+def test_every_property_has_a_recorded_source() -> None:
+    from heurcheck.properties import property_names
+    from heurcheck.properties.registry import property_class
+    from heurcheck.properties.sources import SOURCES
+
+    missing = [n for n in property_names() if property_class(n).code not in SOURCES]
+    assert missing == []
+
+
 def test_explain_suggests_a_close_property_name() -> None:
     code, _, err = run("explain", "linearty")
     assert code == 2 and "Did you mean 'linearity'" in err

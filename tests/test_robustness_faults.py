@@ -19,7 +19,8 @@ from heurcheck.checker import CheckRequest, CheckSettings, check
 from heurcheck.domains import load_instance
 from heurcheck.estimators.registry import Registry
 from heurcheck.findings import Verdict
-from heurcheck.isolation import DEFAULT_MEMORY_LIMIT, IsolatedEstimator, IsolationSettings, isolate, wanted
+from heurcheck.estimators.loading import load
+from heurcheck.isolation import DEFAULT_MEMORY_LIMIT, IsolatedEstimator, IsolationSettings, wanted
 from heurcheck.properties.base import Call, EstimatorFailure
 from heurcheck.replay import load_finding, replay
 
@@ -81,7 +82,8 @@ def test_replaying_a_finding_of_a_crashing_plugin_reports_it_instead_of_dying(tm
     check(CheckRequest(f"{FAULTS}:CrashesWithOsExit", {}, ("linearity",), {}, "circuit"),
           replace(QUICK, findings_dir=tmp_path))
     [saved] = tmp_path.glob("*.json")
-    result = replay(load_finding(saved))
+    finding = load_finding(saved)
+    result = replay(finding, allowed=(finding.estimator,))  # the reference is the test's own: allowed by name
     assert result.still_fails and "crashed" in result.message
 
 
@@ -100,8 +102,8 @@ def test_only_third_party_estimators_are_isolated_by_default() -> None:
 def test_the_proxy_has_the_estimators_attributes_and_runs_it_in_another_process() -> None:
     registry = Registry.default()
     name = f"{FAULTS}:WhereAndSeed"
-    proxy, isolated_registry, isolation = isolate(registry, name, registry.create(name), {}, IsolationSettings())
-    try:
+    with load(registry, name, {}, "plugins") as loaded:
+        proxy, isolated_registry = loaded.estimator, loaded.source
         assert isinstance(proxy, IsolatedEstimator)
         assert (proxy.name, proxy.domains, proxy.randomised, proxy.traceable) == \
             ("where-and-seed", frozenset({"boolean"}), True, False)
@@ -111,22 +113,18 @@ def test_the_proxy_has_the_estimators_attributes_and_runs_it_in_another_process(
         reseeded = isolated_registry.create(name, seed=7).estimate(instance, Arguments())
         assert first.value == 0 and reseeded.value == 7  # the worker built the estimator with the new seed
         assert first.stderr == reseeded.stderr != os.getpid()  # the same worker, not this process
-    finally:
-        isolation.close()
 
 
 def test_a_randomised_plugin_gets_its_per_call_seeds_through_the_worker() -> None:
     registry = Registry.default()
     name = f"{FAULTS}:WhereAndSeed"
-    proxy, isolated_registry, isolation = isolate(registry, name, registry.create(name), {}, IsolationSettings())
-    try:
+    with load(registry, name, {}, "plugins") as loaded:
+        proxy, isolated_registry = loaded.estimator, loaded.source
         call = Call(proxy, reseed=lambda seed: isolated_registry.create(name, seed=seed), seed=3)
         call.begin(None, "case-1")
         instance = load_instance(EXAMPLES / "boolean-fanout.json")
         seeds = {call(instance, Arguments()).value for _ in range(3)}
         assert len(seeds) == 3  # one fresh seed per call, each built in the worker
-    finally:
-        isolation.close()
 
 
 @pytest.mark.parametrize(("estimator", "options", "prop"), [
@@ -145,24 +143,20 @@ def test_an_isolated_estimator_gives_the_same_finding_as_in_process(estimator: s
 def test_a_timed_out_worker_is_replaced_and_the_next_call_works() -> None:
     registry = Registry.default()
     name = f"{FAULTS}:Hangs"
-    proxy, _, isolation = isolate(registry, name, registry.create(name), {}, IsolationSettings(timeout=2.0))
-    try:
+    with load(registry, name, {}, "plugins", IsolationSettings(timeout=2.0)) as loaded:
+        proxy = loaded.estimator
         circuit, boolean = load_instance(EXAMPLES / "square.json"), load_instance(EXAMPLES / "boolean-fanout.json")
         with pytest.raises(EstimatorFailure) as failure:
             Call(proxy)(circuit, Arguments())
         assert failure.value.kind == "timeout" and failure.value.instance == circuit
         assert Call(proxy)(boolean, Arguments()).value == 0.5
-    finally:
-        isolation.close()
 
 
 def test_a_request_that_cannot_be_pickled_runs_in_process() -> None:
     registry = Registry.default()
     name = f"{FAULTS}:WhereAndSeed"
-    proxy, _, isolation = isolate(registry, name, registry.create(name), {}, IsolationSettings())
-    try:
+    with load(registry, name, {}, "plugins", IsolationSettings()) as loaded:
+        proxy = loaded.estimator
         unpicklable = load_instance(EXAMPLES / "boolean-fanout.json")
         object.__setattr__(unpicklable, "note", lambda: None)  # a lambda does not pickle
         assert proxy.estimate(unpicklable, Arguments()).stderr == os.getpid()
-    finally:
-        isolation.close()

@@ -209,6 +209,39 @@ def test_the_valid_seeds_of_the_fuzzers_read_back(findings: list[dict[str, Any]]
         load_instance(path)
 
 
+def _special_files(folder: Path) -> dict[str, Path]:
+    """A FIFO with no writer (reading it would wait for ever), endless devices, a directory."""
+    fifo = folder / "fifo.json"
+    if not fifo.exists():
+        os.mkfifo(fifo)
+    return {"fifo": fifo, "zero": Path("/dev/zero"), "urandom": Path("/dev/urandom"), "directory": folder}
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo") or not Path("/dev/zero").exists(), reason="POSIX special files")
+@pytest.mark.parametrize("reader", FILE_READERS.values(), ids=FILE_READERS.keys())
+@pytest.mark.parametrize("special", ["fifo", "zero", "urandom", "directory"])
+def test_every_file_reader_refuses_a_file_that_is_not_regular_before_reading_it(folder: Path, reader: Any,
+                                                                                special: str) -> None:
+    path = _special_files(folder)[special]
+    with pytest.raises(HeurcheckError, match="not a regular file") as refused:
+        reader(path)
+    assert str(path) in str(refused.value)
+
+
+@pytest.mark.parametrize("reader", FILE_READERS.values(), ids=FILE_READERS.keys())
+def test_every_file_reader_stops_at_the_size_limit_which_the_environment_sets(folder: Path, reader: Any,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    path = written(folder, json.dumps({"padding": "x" * 500}))
+    monkeypatch.setenv(jsonio.LIMIT_VARIABLE, "200")
+    with pytest.raises(HeurcheckError, match=f"{path}.*more than the limit of 200"):
+        reader(path)
+    monkeypatch.setenv(jsonio.LIMIT_VARIABLE, "lots")
+    with pytest.raises(HeurcheckError, match="HEURCHECK_MAX_FILE_BYTES='lots'"):
+        reader(path)
+    monkeypatch.delenv(jsonio.LIMIT_VARIABLE)
+    assert jsonio.max_document_bytes() == 64 * 2**20  # the default
+
+
 def test_a_huge_exponent_is_refused_at_once_not_computed(folder: Path) -> None:
     path = written(folder, '{"domain": "permanent", "matrix": [[1e999999999]]}')
     with pytest.raises(HeurcheckError, match="exponent"):

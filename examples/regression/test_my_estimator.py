@@ -4,7 +4,9 @@ Each test checks one property with a fixed seed, so it is reproducible; a failur
 counterexample and a `heurcheck check ...` command that re-runs it. Run with
 `pytest --heurcheck-findings heurcheck-findings` to save every new counterexample there and to
 replay the saved ones first on every later run (the `heurcheck_findings` fixture comes from the
-heurcheck pytest plugin).
+heurcheck pytest plugin). A saved finding is data: one that names an estimator by a file or module
+reference is replayed only when that reference is allowed by name, e.g.
+`--heurcheck-allow-estimator /path/to/clamped_mean.py:ClampedMean`; installed estimators need nothing.
 """
 
 from pathlib import Path

@@ -17,10 +17,11 @@ from .engines.base import CaseGenerationError, Decision, SearchOptions, violatio
 from .engines.registry import create_engine, engine_names
 from .errors import InvalidOption
 from .estimators.base import Capabilities, Estimator
+from .estimators.loading import load
 from .estimators.registry import EstimatorSource, Registry
 from .findings import Finding, Verdict
 from .interrupt import checkpoint, snapshot, stopped_check
-from .isolation import IsolationSettings, isolate, wanted
+from .isolation import IsolationSettings
 from .properties.base import Call, Case, EstimatorFailure, Outcome, Property
 from .properties.registry import available, create
 
@@ -70,12 +71,13 @@ def check(request: CheckRequest, settings: CheckSettings = CheckSettings(), regi
     Ctrl-C (KeyboardInterrupt; SIGTERM too under `interrupt.stop_on_signals`) ends the run early: it
     returns the findings so far, the last ones (from the check it stopped) marked partial."""
     registry = registry or Registry.default()
-    estimator = registry.create(request.estimator, **request.options)
-    source: EstimatorSource = registry  # an IsolatedRegistry when the estimator runs isolated
-    isolation = None
-    if wanted(settings.isolate, registry, request.estimator):
-        estimator, source, isolation = isolate(registry, request.estimator, estimator, request.options,
-                                               IsolationSettings(settings.call_timeout, settings.memory_limit))
+    with load(registry, request.estimator, request.options, settings.isolate,
+              IsolationSettings(settings.call_timeout, settings.memory_limit)) as loaded:
+        return _check(request, settings, loaded.estimator, loaded.source, on_finding)
+
+
+def _check(request: CheckRequest, settings: CheckSettings, estimator: Estimator, source: EstimatorSource,
+           on_finding: Callable[[Finding], None] | None) -> list[Finding]:
     names = request.properties or available()
     findings: list[Finding] = []
 
@@ -84,28 +86,24 @@ def check(request: CheckRequest, settings: CheckSettings = CheckSettings(), regi
         if on_finding is not None:
             on_finding(finding)
 
-    try:
-        for name in names:
-            prop = create(name, **request.parameters.get(name, {}))
-            domains = [request.domain] if request.domain else sorted(Capabilities.of(estimator).domains_among(prop.defined_on())) or \
-                sorted(prop.defined_on())[:1]
-            for domain in domains:
-                before = snapshot(settings.findings_dir)
-                try:
-                    checkpoint()
-                    record(check_one(prop, estimator, request, domain, settings, source))
-                except KeyboardInterrupt:
-                    stopped = Finding(
-                        property=prop.name, parameters=dict(prop.params), estimator=request.estimator,
-                        options={k: str(v) for k, v in request.options.items()}, domain=domain,
-                        verdict=Verdict.INCONCLUSIVE, engine=settings.engine, seed=settings.seed, cases=0,
-                        command=rerun_command(request, prop, domain, settings))
-                    for finding in stopped_check(stopped, settings.findings_dir, before):
-                        record(finding)
-                    return findings
-    finally:
-        if isolation is not None:
-            isolation.close()
+    for name in names:
+        prop = create(name, **request.parameters.get(name, {}))
+        domains = [request.domain] if request.domain else sorted(Capabilities.of(estimator).domains_among(prop.defined_on())) or \
+            sorted(prop.defined_on())[:1]
+        for domain in domains:
+            before = snapshot(settings.findings_dir)
+            try:
+                checkpoint()
+                record(check_one(prop, estimator, request, domain, settings, source))
+            except KeyboardInterrupt:
+                stopped = Finding(
+                    property=prop.name, parameters=dict(prop.params), estimator=request.estimator,
+                    options={k: str(v) for k, v in request.options.items()}, domain=domain,
+                    verdict=Verdict.INCONCLUSIVE, engine=settings.engine, seed=settings.seed, cases=0,
+                    command=rerun_command(request, prop, domain, settings))
+                for finding in stopped_check(stopped, settings.findings_dir, before):
+                    record(finding)
+                return findings
     return findings
 
 

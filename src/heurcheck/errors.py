@@ -56,3 +56,8 @@ class OutsideDomain(HeurcheckError, ValueError):
 
 class InvalidFinding(HeurcheckError, ValueError):
     """A finding (or report) file is malformed or from an incompatible schema version."""
+
+
+class UntrustedCode(HeurcheckError, PermissionError):
+    """A data file (a finding, a report card) names code that is not installed: it is not imported unless
+    the user names it; the message says how."""

@@ -1,21 +1,26 @@
-"""Run an estimator's calls in a worker process that can be stopped: per-call timeouts, a memory cap,
-and crashes that end the worker instead of the run.
+"""Run an estimator in a worker process that can be stopped: loading, construction and every call under a
+per-call timeout, a memory cap, and crashes that end the worker instead of the run.
 
 A third-party estimator can hang in C code or in a thread (where SIGALRM cannot reach it), allocate
-without bound, or end its process (`os._exit`, a segfault). `Isolation` keeps one persistent worker
-process per checked estimator, forked from this process (the `fork` start method), so the worker
-inherits the registry and the plugin's code: nothing is unpickled from files, only the instances,
-arguments and results that cross the pipe between our own two processes. A call that overruns its
-timeout, or that this process abandons (the run's budget alarm, Ctrl-C), gets its worker killed; a
-fresh worker is forked for the next call. A worker that dies mid-call is reported as a crash.
+without bound, end its process (`os._exit`, a segfault, `sys.exit`), or start processes of its own; and
+it can do any of that when its module is imported or its class is built, not only when it is called.
+`Isolation` keeps one persistent worker process per checked estimator, forked from this process (the
+`fork` start method); the worker imports the plugin and builds it (`describe`, the first request), so
+this process never runs the plugin's code. Only our own requests (options, instances, arguments) and
+plain answers cross the pipe: the worker turns the estimator's capabilities and each result into
+built-in values (`describe` and `portable`, given by the caller) before sending them.
 
-`IsolatedEstimator` stands in for the estimator in `Call` and the properties: it has the
-estimator's attributes (name, domains, options, traceable, randomised, default_arguments, ...) and
-its `estimate` runs in the worker. The worker builds the estimator itself from the registry, with
-the options of each call, so a randomised estimator re-created with another seed (`Call.reseed`, via
-`IsolatedRegistry.create`) runs in the same worker. A call whose instance or arguments cannot be
-pickled (z3 expressions, for instance) runs in this process instead. The worker is a daemon process,
-so an isolated estimator cannot start processes of its own with `multiprocessing`.
+Each worker runs in a session (and process group) of its own; stopping it kills the whole group, so
+processes the plugin started end with it. A call that overruns its timeout, or that this process abandons
+(the run's budget alarm, Ctrl-C), gets its worker killed; a fresh worker is forked for the next call. A
+worker that dies mid-call is reported as a crash; a worker whose parent is gone kills its group and exits.
+
+`IsolatedEstimator` stands in for the estimator in `Call` and the properties: it has the estimator's
+capabilities (name, domains, options, traceable, randomised, default_arguments) as the worker described
+them, and its `estimate` runs in the worker. The worker builds the estimator itself from the registry,
+with the options of each call, so a randomised estimator re-created with another seed (`Call.reseed`, via
+`IsolatedRegistry.create`) runs in the same worker. A call whose instance or arguments cannot be pickled
+(z3 expressions, for instance) runs in this process instead, on the estimator built here then.
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ from multiprocessing.reduction import ForkingPickler
 from pickle import PicklingError
 from typing import Any
 
-from .errors import OutsideDomain
+from .errors import HeurcheckError, OutsideDomain
 
 MODES = ("plugins", "always", "never")  # CheckSettings.isolate: third-party plugins only, every estimator, none
 DEFAULT_MEMORY_LIMIT = 2 * 2**30  # bytes a worker may allocate beyond its size when it starts
@@ -50,8 +55,8 @@ class IsolationSettings:
 
 class IsolatedFailure(Exception):
     """An isolated call failed. `kind` is "raised" (the estimator raised, or called sys.exit),
-    "timeout", "memory" (MemoryError under the cap), "crashed" (the worker died) or "type" (a result
-    that cannot be sent back, so not a number); `Call` turns it into an `EstimatorFailure` of that kind."""
+    "timeout", "memory" (MemoryError under the cap), "crashed" (the worker died), "type" or "nan" (a
+    result that is not a finite number); `Call` turns it into an `EstimatorFailure` of that kind."""
 
     def __init__(self, kind: str, message: str) -> None:
         super().__init__(message)
@@ -72,23 +77,40 @@ def wanted(mode: str, registry: Any, name: str) -> bool:
     return mode == "always" or not registry.is_builtin(name)
 
 
+def _identity(value: Any) -> Any:
+    return value
+
+
 class Isolation:
     """One worker process for estimator `name` of `registry`: started on first use, killed and
-    forked again after a timeout or a crash, stopped by `close`."""
+    forked again after a timeout or a crash, stopped by `close`. In the worker, `describe(estimator)`
+    gives what `describe` returns (the capabilities, as built-in values) and `portable(result)` each
+    call's result (raising an exception with a `kind` attribute for a result that is not a number)."""
 
-    def __init__(self, registry: Any, name: str, settings: IsolationSettings = IsolationSettings()) -> None:
+    def __init__(self, registry: Any, name: str, settings: IsolationSettings = IsolationSettings(),
+                 describe: Callable[[Any], Any] = _identity, portable: Callable[[Any], Any] = _identity) -> None:
         self.registry = registry
         self.name = name
         self.settings = settings
+        self.describe_in_worker = describe
+        self.portable_in_worker = portable
         self._process: BaseProcess | None = None
         self._conn: Connection | None = None
+
+    def describe(self, options: Mapping[str, Any]) -> Any:
+        """Import and build the estimator with `options` in the worker and return its description;
+        IsolatedFailure if that raises, hangs, crashes or runs out of memory."""
+        kind, value = self._exchange(bytes(ForkingPickler.dumps(("describe", dict(options)))))
+        if kind != "ok":
+            raise IsolatedFailure(kind, value)
+        return value
 
     def call(self, options: Mapping[str, Any], instance: Any, arguments: Any,
              in_process: Callable[[], Any]) -> Any:
         """`estimate(instance, arguments)` of the estimator built with `options`, run in the worker;
         on `in_process()` (the estimator built here) when the request cannot be pickled."""
         try:
-            request = bytes(ForkingPickler.dumps((dict(options), instance, arguments)))
+            request = bytes(ForkingPickler.dumps(("estimate", dict(options), instance, arguments)))
         except (PicklingError, TypeError, AttributeError):
             return in_process().estimate(instance, arguments)
         kind, value = self._exchange(request)
@@ -99,11 +121,12 @@ class Isolation:
         raise IsolatedFailure(kind, value)
 
     def close(self) -> None:
-        """Stop the worker (a later call starts a new one)."""
+        """Stop the worker and every process it started (a later call starts a new worker)."""
         self._stop()
 
     def _exchange(self, request: bytes) -> tuple[str, Any]:
         if self._process is None or not self._process.is_alive():
+            self._stop()  # a worker that ended by itself may have left processes in its group
             self._start()
         assert self._conn is not None
         timeout = self.settings.timeout
@@ -115,6 +138,9 @@ class Isolation:
             reply: tuple[str, Any] = self._conn.recv()
         except (EOFError, OSError):
             return "crashed", f"the worker process died ({_exit_text(self._stop())})"
+        except Exception as exc:  # an answer that cannot be unpickled here: not a number we can use
+            self._stop()
+            return "type", f"its answer could not be read ({exc.__class__.__name__}: {exc})"
         except BaseException:  # the budget's alarm, Ctrl-C: the worker may be mid-call, so it goes
             self._stop()
             raise
@@ -123,66 +149,82 @@ class Isolation:
     def _start(self) -> None:
         context = multiprocessing.get_context("fork")
         parent_end, child_end = context.Pipe()
-        process = context.Process(target=_serve, args=(child_end, parent_end, self.registry, self.name,
-                                                       self.settings.memory_limit),
+        process = context.Process(target=_serve, args=(child_end, parent_end, self),
                                   name=f"heurcheck-isolated-{self.name}"[:60], daemon=True)
         process.start()
         child_end.close()
         self._process, self._conn = process, parent_end
+        if process.pid is not None:
+            _RUNNING.add(process.pid)
 
     def _stop(self) -> int | None:
-        """Kill the worker (if any) and return its exit code."""
+        """Kill the worker (if any) with its process group, and return its exit code."""
         process, conn = self._process, self._conn
         self._process = self._conn = None
         if conn is not None:
             conn.close()
         if process is None:
             return None
-        if process.is_alive():
+        if process.pid is not None:
+            kill_group(process.pid)
+            _RUNNING.discard(process.pid)
+        if process.is_alive():  # not yet in its own group (killed before it called setsid)
             process.kill()
         process.join(STOP_WAIT)
         return process.exitcode
 
 
-class IsolatedEstimator:
-    """Stands in for an estimator: its attributes are those of `local` (the estimator built in this
-    process with `local_options`); its `estimate` runs in the isolation worker with `options`."""
+# the workers this process started and has not stopped yet: the one piece of process state kept here, so
+# that a process told to stop by a signal (a report card's pool worker) can end them from its handler
+_RUNNING: set[int] = set()
 
-    def __init__(self, isolation: Isolation, local: Any, local_options: Mapping[str, Any],
-                 options: Mapping[str, Any]) -> None:
+
+def stop_all_workers() -> None:
+    """Kill every worker this process started, with its process group (for a signal handler)."""
+    for leader in list(_RUNNING):
+        kill_group(leader)
+    _RUNNING.clear()
+
+
+def kill_group(leader: int) -> None:
+    """SIGKILL every process of the process group that `leader` started (a worker's session)."""
+    try:
+        os.killpg(leader, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):  # no such group (any more), or not ours
+        return
+
+
+class IsolatedEstimator:
+    """Stands in for an estimator: its attributes are those of `description` (the capabilities the
+    worker reported for the estimator built with `options`); its `estimate` runs in the isolation worker."""
+
+    def __init__(self, isolation: Isolation, description: Any, options: Mapping[str, Any]) -> None:
         self._isolation = isolation
-        self._local = local
-        self._local_options = dict(local_options)
+        self._description = description
         self._options = dict(options)
+        self._local: Any = None  # built in this process only for a request that cannot go to the worker
 
     def __getattr__(self, attribute: str) -> Any:
         if attribute.startswith("_"):  # private and dunder lookups (pickle, copy) do not reach the estimator
             raise AttributeError(attribute)
         if attribute in OPTIONAL_FLAGS:
-            return getattr(self._local, attribute, False)
-        return getattr(self._local, attribute)
+            return getattr(self._description, attribute, False)
+        return getattr(self._description, attribute)
 
     def estimate(self, instance: Any, arguments: Any) -> Any:
         return self._isolation.call(self._options, instance, arguments, self._in_process)
 
     def with_options(self, **options: Any) -> IsolatedEstimator:
-        """The same estimator built with other options (another seed, another effort level), on the same
-        worker. When an option other than the seed changes, the local stand-in whose attributes it shows is
-        built again with the new options (as the first one was), so that they describe the estimator run."""
-        changed = any(options.get(k) != self._local_options.get(k) for k in {*options, *self._local_options}
-                      if k != "seed")
-        if not changed:
-            return IsolatedEstimator(self._isolation, self._local, self._local_options, options)
-        local = self._isolation.registry.create(self._isolation.name, **options)
-        return IsolatedEstimator(self._isolation, local, options, options)
+        """The same estimator built with other options (another seed), on the same worker."""
+        return IsolatedEstimator(self._isolation, self._description, options)
 
     def _in_process(self) -> Any:
-        if self._options == self._local_options:
-            return self._local
-        return self._isolation.registry.create(self._isolation.name, **self._options)
+        if self._local is None:
+            self._local = self._isolation.registry.create(self._isolation.name, **self._options)
+        return self._local
 
     def __repr__(self) -> str:
-        return f"<isolated {self._local!r}>"
+        return f"<isolated {self._isolation.name!r}>"
 
 
 class IsolatedRegistry:
@@ -205,46 +247,90 @@ class IsolatedRegistry:
         return getattr(self._registry, attribute)
 
 
-def isolate(registry: Any, name: str, local: Any, options: Mapping[str, Any],
-            settings: IsolationSettings) -> tuple[IsolatedEstimator, IsolatedRegistry, Isolation]:
-    """Isolate estimator `name` (built here as `local` with `options`): the proxy to check, a registry
-    that re-creates it (other seeds) on the same worker, and the isolation to close when the run ends."""
-    isolation = Isolation(registry, name, settings)
-    proxy = IsolatedEstimator(isolation, local, options, options)
+def isolate(registry: Any, name: str, options: Mapping[str, Any], settings: IsolationSettings,
+            describe: Callable[[Any], Any] = _identity, portable: Callable[[Any], Any] = _identity,
+            ) -> tuple[IsolatedEstimator, IsolatedRegistry, Isolation]:
+    """Isolate estimator `name` built with `options`: it is imported and built in the worker (IsolatedFailure
+    if that fails; the worker is then stopped). Returns the proxy to check, a registry that re-creates it
+    (other seeds) on the same worker, and the isolation to close when the run ends."""
+    isolation = Isolation(registry, name, settings, describe, portable)
+    try:
+        description = isolation.describe(options)
+    except BaseException:
+        isolation.close()
+        raise
+    proxy = IsolatedEstimator(isolation, description, options)
     return proxy, IsolatedRegistry(registry, proxy, name), isolation
 
 
 # --------------------------------------------------------------------------- the worker process
 
 
-def _serve(conn: Connection, parent_end: Connection, registry: Any, name: str, memory_limit: int | None) -> None:
+def _serve(conn: Connection, parent_end: Connection, isolation: Isolation) -> None:
     """The worker's loop: build the estimator for each request's options, run it, send the outcome."""
+    try:
+        os.setsid()  # a session of its own: stopping the worker kills every process the plugin started
+    except OSError:
+        pass
     parent_end.close()  # so that the parent's death is an EOF here
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it kills us if needed
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    memory_limit = isolation.settings.memory_limit
     _cap_memory(memory_limit)
+    registry, name = isolation.registry, isolation.name
     built: tuple[str, Any] | None = None  # the last estimator built, by its options
     while True:
         try:
-            options, instance, arguments = conn.recv()
-        except EOFError:  # the parent is gone; exit at once (a lock held by a thread at fork time stays held)
-            os._exit(0)
+            request = conn.recv()
+        except EOFError:  # the parent is gone: end the group (a lock held by a thread at fork time stays held)
+            _end_group()
+        options = request[1]
         key = repr(sorted(options.items()))
         try:
             if built is None or built[0] != key:
+                built = None
                 built = (key, registry.create(name, **options))
-            reply: tuple[str, Any] = ("ok", built[1].estimate(instance, arguments))
+            if request[0] == "describe":
+                reply: tuple[str, Any] = ("ok", isolation.describe_in_worker(built[1]))
+            else:
+                reply = _portable_reply(isolation, built[1].estimate(request[2], request[3]))
         except OutsideDomain as exc:
             reply = ("outside", str(exc))
+        except HeurcheckError as exc:  # the registry refused the plugin or its options: the user's input
+            reply = ("refused", (exc.__class__.__name__, _short(exc)))
         except MemoryError as exc:
             reply = ("memory", f"{exc!r}{_cap_text(memory_limit)}")
         except (Exception, SystemExit) as exc:  # the estimator failed: an answer, not the worker's end
-            reply = ("raised", f"{exc.__class__.__name__}: {exc}")
+            reply = ("raised", f"{exc.__class__.__name__}: {_short(exc)}")
         try:
             conn.send(reply)
         except (PicklingError, TypeError, AttributeError):
             conn.send(("type", f"returned a {type(reply[1]).__name__}, which is not a number "
                                "(and cannot be sent between processes)"))
+
+
+def _portable_reply(isolation: Isolation, result: Any) -> tuple[str, Any]:
+    """("ok", the result as built-in values), or ("type" | "nan", why) for a result that is not a number."""
+    try:
+        return "ok", isolation.portable_in_worker(result)
+    except Exception as exc:
+        kind = getattr(exc, "kind", "type")
+        return (kind if kind in ("type", "nan") else "type"), _short(exc)
+
+
+def _short(exc: BaseException) -> str:
+    try:
+        text = str(exc)
+    except Exception:  # a message that cannot even be shown (a huge int's text)
+        text = "(no readable message)"
+    return text if len(text) <= 500 else text[:497] + "..."
+
+
+def _end_group() -> None:
+    try:
+        os.killpg(os.getpgrp(), signal.SIGKILL)  # the worker leads its group: this ends it too
+    finally:
+        os._exit(0)
 
 
 def _cap_memory(limit: int | None) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from fractions import Fraction
@@ -16,7 +17,9 @@ from typing import Any, NoReturn
 
 from .errors import HeurcheckError, InvalidInstance
 
-MAX_DOCUMENT_BYTES = 50_000_000
+MAX_DOCUMENT_BYTES = 64 * 2**20  # the default limit on the bytes read from one file
+LIMIT_VARIABLE = "HEURCHECK_MAX_FILE_BYTES"  # the environment variable that changes it
+MAX_DIGITS = 100  # digits of a number's numerator or denominator in an input (a file or an argument)
 MAX_EXPONENT = 1000  # a decimal exponent beyond this is refused: 1e999999999 would take hours to make exact
 
 
@@ -34,19 +37,53 @@ def exact_number(text: str) -> Fraction:
     return Fraction(text.strip())
 
 
+def too_many_digits(q: Fraction) -> bool:
+    """Whether a number in an input has a numerator or denominator of more than MAX_DIGITS digits."""
+    return abs(q.numerator) > 10**MAX_DIGITS or q.denominator > 10**MAX_DIGITS
+
+
 def parse_json(text: str) -> Any:
     """Parse JSON text; decimals become exact Fractions, NaN and Infinity are refused."""
     return json.loads(text, parse_float=exact_number, parse_constant=_reject_constant)
 
 
-def load_document(path: str | os.PathLike[str], error: type[HeurcheckError] = InvalidInstance) -> Any:
-    """Read and parse a JSON file, turning every failure into `error` naming the file."""
-    p = Path(path)
+def max_document_bytes() -> int:
+    """The most bytes heurcheck reads from one file: HEURCHECK_MAX_FILE_BYTES from the environment, else
+    MAX_DOCUMENT_BYTES (64 MiB). A bad value is an error naming it, not a silent default."""
+    text = os.environ.get(LIMIT_VARIABLE)
+    if text is None:
+        return MAX_DOCUMENT_BYTES
     try:
-        size = p.stat().st_size
-        if size > MAX_DOCUMENT_BYTES:
-            raise error(f"{p}: file is {size} bytes, more than the limit of {MAX_DOCUMENT_BYTES}")
-        text = p.read_text(encoding="utf-8")
+        value = int(text)
+        if value < 1:
+            raise ValueError
+    except ValueError:
+        raise HeurcheckError(f"{LIMIT_VARIABLE}={text!r}: expected a number of bytes >= 1") from None
+    return value
+
+
+def load_document(path: str | os.PathLike[str], error: type[HeurcheckError] = InvalidInstance) -> Any:
+    """Read and parse a JSON file, turning every failure into `error` naming the file. Only a regular file
+    is read (a FIFO, a device such as /dev/zero, a directory is refused before a byte is read), and no more
+    than `max_document_bytes()` of it."""
+    p = Path(path)
+    limit = max_document_bytes()
+    try:
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; the file's type is checked before reading
+        fd = os.open(p, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                raise error(f"{p}: not a regular file (a {_file_kind(info.st_mode)}); expected a JSON file")
+            if info.st_size > limit:
+                raise error(f"{p}: file is {info.st_size} bytes, more than the limit of {limit} ({LIMIT_VARIABLE})")
+            with open(fd, "rb", closefd=False) as f:
+                data = f.read(limit + 1)  # the size stat reports can be wrong (0 for files under /proc)
+        finally:
+            os.close(fd)
+        if len(data) > limit:
+            raise error(f"{p}: file is more than {limit} bytes, the limit ({LIMIT_VARIABLE})")
+        text = data.decode("utf-8")
     except HeurcheckError:
         raise
     except (OSError, UnicodeDecodeError) as exc:
@@ -55,6 +92,14 @@ def load_document(path: str | os.PathLike[str], error: type[HeurcheckError] = In
         return parse_json(text)
     except (ValueError, RecursionError) as exc:
         raise error(f"{p}: not valid JSON ({exc})") from None
+
+
+def _file_kind(mode: int) -> str:
+    for test, name in ((stat.S_ISFIFO, "FIFO"), (stat.S_ISCHR, "character device"), (stat.S_ISBLK, "block device"),
+                       (stat.S_ISSOCK, "socket"), (stat.S_ISDIR, "directory")):
+        if test(mode):
+            return name
+    return "special file"
 
 
 def _plain(value: Any) -> Any:
@@ -170,8 +215,8 @@ class Node:
             q = Fraction(v)
         else:
             self.fail('a number (an int, a decimal, or a string "p/q")')
-        if abs(q.numerator) > 10**100 or q.denominator > 10**100:
-            self.fail("a number of at most 100 digits")
+        if too_many_digits(q):
+            self.fail(f"a number of at most {MAX_DIGITS} digits")
         if (minimum is not None and q < minimum) or (maximum is not None and q > maximum):
             lo = "-inf" if minimum is None else _plain(Fraction(minimum))
             hi = "inf" if maximum is None else _plain(Fraction(maximum))

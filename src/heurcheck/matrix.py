@@ -25,11 +25,11 @@ from typing import Any
 
 from .checker import CheckRequest, CheckSettings, check
 from .errors import HeurcheckError
-from .estimators.base import Capabilities
+from .estimators.loading import capabilities
 from .estimators.registry import Registry
 from .findings import SCHEMA, Finding, Verdict, tool_version
 from .interrupt import checkpoint, stop_on_signals
-from .isolation import DEFAULT_MEMORY_LIMIT
+from .isolation import DEFAULT_MEMORY_LIMIT, IsolationSettings, stop_all_workers
 from .properties.registry import available, property_class
 
 # the order in which a cell shows the verdicts of its domains: the most informative first
@@ -95,16 +95,25 @@ class ReportCard:
         }
 
 
-def _plan(registry: Registry, settings: MatrixSettings) -> tuple[list[str], list[str], list[tuple[str, str, str]]]:
+def _plan(registry: Registry, settings: MatrixSettings
+          ) -> tuple[list[str], list[str], list[tuple[str, str, str]], dict[str, str]]:
+    """The checks to run, and the estimators that could not be loaded (name -> why). A plugin's
+    capabilities are read in an isolation worker: planning the card runs none of its code here."""
     estimators = list(settings.estimators or registry.names())
     properties = list(settings.properties or available())
     checks = []
+    broken = {}
     for e in estimators:
-        caps = Capabilities.of(registry.factory(e))
+        try:
+            caps = capabilities(registry, e, settings.isolate,
+                                IsolationSettings(settings.call_timeout, settings.memory_limit))
+        except HeurcheckError as exc:
+            broken[e] = f"the estimator could not be created: {exc}"
+            continue
         for p in properties:
             for d in sorted(caps.domains_among(property_class(p).defined_on())):
                 checks.append((e, p, d))
-    return estimators, properties, checks
+    return estimators, properties, checks, broken
 
 
 _REGISTRY: Registry | None = None  # the card's registry, in each worker process (set by `_worker_started`)
@@ -115,7 +124,13 @@ def _worker_started(registry: Registry) -> None:
     global _REGISTRY
     _REGISTRY = registry
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # an idle worker ignores Ctrl-C; the card decides
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the card stops its workers with SIGTERM
+    signal.signal(signal.SIGTERM, _stopped)  # the card stops its workers with SIGTERM
+
+
+def _stopped(signum: int, frame: Any) -> None:
+    """A pool worker told to stop ends its isolation workers and the processes they started, then itself."""
+    stop_all_workers()
+    os._exit(128 + signum)
 
 
 def _run_one(estimator: str, prop: str, domain: str, settings: CheckSettings) -> list[Finding]:
@@ -142,8 +157,11 @@ def run_matrix(settings: MatrixSettings = MatrixSettings(), registry: Registry |
     """Run the card; `progress(done, total, finding)` is called after each check. Ctrl-C (KeyboardInterrupt)
     returns a partial card holding every finding so far."""
     registry = registry or Registry.default()
-    estimators, properties, checks = _plan(registry, settings)
+    estimators, properties, checks, broken = _plan(registry, settings)
     cells = {(e, p): Cell(e, p) for e in estimators for p in properties}
+    for e, why in broken.items():
+        for p in properties:
+            cells[(e, p)].findings.append(_undecided(e, p, "none", settings.seed, Verdict.ESTIMATOR_ERROR, why))
     card = ReportCard(estimators, properties, cells, settings.seed, settings.budget)
     start = time.monotonic()
     deadline = start + settings.budget

@@ -51,6 +51,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                          "a missing DIR holds no findings")
     group.addoption("--heurcheck-baseline", metavar="FILE", default=None,
                     help="a committed report-card JSON: fail on any cell that regressed since it was made")
+    group.addoption("--heurcheck-allow-estimator", metavar="REFERENCE", action="append", default=[],
+                    help="an estimator reference (module:attr or file.py:attr) that saved findings and the baseline "
+                         "may name (repeatable); any other reference to code that is not installed is refused, "
+                         "never imported")
     group.addoption("--heurcheck-budget", metavar="SECONDS", type=float, default=10.0,
                     help="seconds per check re-run for --heurcheck-baseline (default 10)")
 
@@ -61,6 +65,15 @@ def findings_dir(config: pytest.Config) -> Path | None:
     if value is None:
         return None
     return Path(config.invocation_params.dir, os.path.expanduser(value))
+
+
+def allowed_estimators(config: pytest.Config) -> tuple[str, ...]:
+    """The references given with --heurcheck-allow-estimator: the only code that findings and cards may name."""
+    return tuple(config.getoption("heurcheck_allow_estimator", None) or ())
+
+
+def _allow_hint(name: str) -> str:
+    return f"pytest --heurcheck-allow-estimator {name} (or install it under the heurcheck.estimators entry points)"
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -127,7 +140,8 @@ class FindingItem(pytest.Item):
         from .replay import load_finding, replay  # imported when used: the plugin loads with every pytest run
 
         try:
-            self._result = replay(load_finding(self.path))
+            finding = load_finding(self.path)
+            self._result = replay(finding, allowed=allowed_estimators(self.config), how=_allow_hint(finding.estimator))
         except UnknownName as exc:
             pytest.fail(f"cannot replay saved finding {self.path}: {exc}{_UNKNOWN_HINT}", pytrace=False)
         except HeurcheckError as exc:
@@ -194,7 +208,8 @@ class BaselineItem(pytest.Item):
     def runtest(self) -> None:
         # the plugin loads with every pytest run: heurcheck's modules only when used
         from .checker import CheckRequest, CheckSettings, check
-        from .replay import replay
+        from .estimators.registry import Registry
+        from .replay import replay, require_trusted
         from .testing import render_failure
 
         cell = self.cell
@@ -205,7 +220,8 @@ class BaselineItem(pytest.Item):
                 continue
             if old.verdict.is_failure and old.witness is not None:
                 try:
-                    still = replay(old).still_fails
+                    still = replay(old, allowed=allowed_estimators(self.config),
+                                   how=_allow_hint(old.estimator)).still_fails
                 except HeurcheckError as exc:
                     pytest.fail(f"cannot replay the baseline's witness for {self.name} on {old.domain}: {exc}",
                                 pytrace=False)
@@ -214,6 +230,11 @@ class BaselineItem(pytest.Item):
                         f"improved: {cell.estimator} / {cell.property} on {old.domain} was {old.verdict.value} in "
                         f"the baseline and its witness now holds; update the baseline")
                 continue
+            try:
+                require_trusted(Registry.default(), old.estimator, allowed_estimators(self.config),
+                                _allow_hint(old.estimator))
+            except HeurcheckError as exc:
+                pytest.fail(f"cannot check the baseline's cell {self.name} on {old.domain}: {exc}", pytrace=False)
             request = CheckRequest(old.estimator, dict(old.options), (old.property,), {old.property: old.parameters},
                                    old.domain)
             settings = CheckSettings(max_examples=BASELINE_MAX_EXAMPLES, budget=budget, seed=old.seed,

@@ -7,11 +7,12 @@ and which property should find it; none of them knows anything about the cases i
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 from typing import Any, ClassVar
 
 from heurcheck.arguments import Arguments
-from heurcheck.domains.circuit import Circuit, CumulantOrder, Gate, RevealInput
+from heurcheck.domains.circuit import Circuit, CumulantOrder, Gate, KeepCumulant, RevealInput
 from heurcheck.domains.permanent import ColSums, Matrix, RowSums, naive_permanent
 from heurcheck.estimators.base import Estimate, Option
 from heurcheck.estimators.permanent import row_estimate, sum_estimate, uniq_estimate
@@ -21,7 +22,7 @@ from heurcheck.estimators.propagation import (
     estimate_by_propagation,
     parse_order,
 )
-from heurcheck.estimators.reference import Sampling
+from heurcheck.estimators.reference import Exact, Sampling
 from heurcheck.numbers import backend_of
 
 _CIRCUIT = frozenset({"circuit"})
@@ -264,6 +265,73 @@ class FirstAtomOnly:
         return CumulantPropagation(order=3).estimate(instance, Arguments([first] if first is not None else []))
 
 
+# --------------------------------------------------------------------------- 13. mlp: a permutation slip
+
+
+class SortedVariancesMean:
+    """Mean propagation through an MLP that hands the next layer its units' variances sorted (a slip
+    that loses which variance belongs to which unit, e.g. a sort meant for a report done in place).
+
+    Right whenever a layer's variances are already in order or equal, so only a property that moves
+    units around finds it: `symmetry` (permute a hidden layer's units).
+    """
+
+    name: ClassVar[str] = "faulty-sorted-variances"
+    domains: ClassVar[frozenset[str]] = frozenset({"mlp"})
+    randomised: ClassVar[bool] = False
+    traceable: ClassVar[bool] = False
+    options: ClassVar[dict[str, Option]] = {}
+
+    def estimate(self, instance: Any, arguments: Arguments) -> Any:
+        import numpy as np
+
+        from heurcheck.estimators.mlp import network_arrays, unit_moments
+
+        mu, cov, layers, readout = network_arrays(instance)
+        m, v = mu, np.diag(cov)
+        for k, (w, b, act) in enumerate(layers):
+            pre_v = np.einsum("ij,jk,ik->i", w, cov, w) if k == 0 else (w * w) @ np.sort(v)
+            m, v = unit_moments(act, w @ m + b, pre_v)
+        return float(readout @ m)
+
+
+# --------------------------------------------------------------------------- 14. mlp: a relu variance missing a term
+
+
+class ReluVarianceMissingTerm:
+    """Covariance propagation through an MLP whose relu variance forgets the m s phi(m/s) term of
+    E relu(z)^2 = (m^2 + s^2) Phi(m/s) + m s phi(m/s) (right whenever the pre-activation mean m is 0,
+    as in the unbiased research networks).
+
+    Only a later layer that reads the variance shows it: `exactness` (a one-unit relu layer before a
+    square layer, whose truth is a one-dimensional integral, asked with order:2).
+    """
+
+    name: ClassVar[str] = "faulty-relu-variance"
+    domains: ClassVar[frozenset[str]] = frozenset({"mlp"})
+    randomised: ClassVar[bool] = False
+    traceable: ClassVar[bool] = False
+    options: ClassVar[dict[str, Option]] = {}
+
+    def estimate(self, instance: Any, arguments: Arguments) -> Any:
+        import numpy as np
+
+        from heurcheck.errors import OutsideDomain
+        from heurcheck.estimators.mlp import _phi, network_arrays, post_activation
+
+        if any(getattr(atom, "order", 2) > 2 for atom in arguments):
+            raise OutsideDomain("order 2 at most")
+        m, cov, layers, readout = network_arrays(instance)
+        for w, b, act in layers:
+            pre_m, pre_cov = w @ m + b, w @ cov @ w.T
+            m, cov = post_activation(act, pre_m, pre_cov)
+            if act == "relu":
+                s = np.sqrt(np.maximum(np.diag(pre_cov), 0.0))
+                forgotten = np.where(s > 0, pre_m * s * _phi(pre_m / np.where(s > 0, s, 1.0)), 0.0)
+                cov = cov - np.diag(forgotten)
+        return float(readout @ m)
+
+
 # --------------------------------------------------------------------------- a correct plugin
 
 
@@ -309,7 +377,216 @@ def _sum(values: list[Any]) -> Any:
 
 
 __all__ = [
-    "AbsScaleMean", "BiasedSampling", "DeepSignCumulant", "FirstAtomOnly", "FirstOrderWins", "ForgetsReveals",
-    "MeanFieldPermanent", "OffByOneCumulant", "RowOverNormalised", "SqrtRoundTrip", "SquareRaises",
-    "UnionBoundMean", "multiplicative_depth",
+    "AbsConstMean", "AbsScaleMean", "BiasedSampling", "ClampedCumulant", "ColumnsFromRows", "DeepNegation",
+    "DeepSignCumulant", "EvenOrderOffByOne", "FirstAtomOnly", "FirstKeepOnly", "FirstOrderWins", "ForgetsReveals",
+    "MeanFieldPermanent", "OddInvertedRow", "OffByOneCumulant", "RevealCountsAsOrder", "RowOverNormalised",
+    "SecondMomentStderr", "SlightlyUnderstatedSampling", "SqrtRoundTrip", "SquareRaises", "UnderstatedSampling",
+    "UnionBoundMean", "gate_depth", "multiplicative_depth",
 ]
+
+
+# --------------------------------------------------------------------------- 7. subtle faults (issue 14)
+
+
+class UnderstatedSampling:
+    """Monte Carlo whose reported standard error is 25% too small (the variance divided by n / 0.5625,
+    a slip in a variance formula): unbiased, so every relation between expectations still holds on
+    average; only `calibration` looks at whether the error bar is honest."""
+
+    name: ClassVar[str] = "faulty-understated-stderr"
+    domains: ClassVar[frozenset[str]] = frozenset({"circuit", "boolean"})
+    randomised: ClassVar[bool] = True
+    traceable: ClassVar[bool] = False
+    options: ClassVar[dict[str, Option]] = dict(Sampling.options)
+    shrink: ClassVar[float] = 0.75
+
+    def __init__(self, samples: int = 10_000, seed: int = 0) -> None:
+        self.inner = Sampling(samples, seed)
+
+    def estimate(self, instance: Any, arguments: Arguments) -> Estimate:
+        mc = self.inner.estimate(instance, arguments)
+        return Estimate(mc.value, self.shrink * mc.stderr)
+
+
+class SlightlyUnderstatedSampling(UnderstatedSampling):
+    """The same slip at 20%: the stated standard error is 0.8 of the honest one."""
+
+    name: ClassVar[str] = "faulty-understated-stderr-20"
+    shrink: ClassVar[float] = 0.8
+
+
+class SecondMomentStderr:
+    """Monte Carlo whose standard error uses the second moment instead of the variance (the - mean^2 term
+    of Var = E[Y^2] - E[Y]^2 forgotten): too large whenever the mean is not 0, so its intervals cover
+    too often. Unbiased; `calibration` (mean of z^2 below 1) must find it."""
+
+    name: ClassVar[str] = "faulty-second-moment-stderr"
+    domains: ClassVar[frozenset[str]] = frozenset({"circuit", "boolean"})
+    randomised: ClassVar[bool] = True
+    traceable: ClassVar[bool] = False
+    options: ClassVar[dict[str, Option]] = dict(Sampling.options)
+
+    def __init__(self, samples: int = 10_000, seed: int = 0) -> None:
+        self.inner = Sampling(samples, seed)
+
+    def estimate(self, instance: Any, arguments: Arguments) -> Estimate:
+        mc = self.inner.estimate(instance, arguments)
+        second = mc.stderr**2 + float(mc.value) ** 2 / self.inner.samples  # E[Y^2] / n, as the slip computes it
+        return Estimate(mc.value, second**0.5)
+
+
+class ClampedCumulant:
+    """Order-3 cumulant propagation patched to clamp its final output at 0 ("estimates of squares must not
+    be negative"): every `sign` case of respect-for-proofs passes, but a proved negative constant is
+    estimated as 0 and X <= X + s*s fails when the inner square is estimated negative. The default
+    respect-for-proofs (every form) must find it."""
+
+    name: ClassVar[str] = "faulty-clamped-output"
+    domains: ClassVar[frozenset[str]] = _CIRCUIT
+    randomised: ClassVar[bool] = False
+    traceable: ClassVar[bool] = False
+    options: ClassVar[dict[str, Option]] = {}
+
+    def estimate(self, instance: Circuit, arguments: Arguments) -> Any:
+        return max(0.0, float(CumulantPropagation(order=3).estimate(instance, arguments)))
+
+
+class FirstKeepOnly:
+    """Cumulant propagation that honours only the first `keep:` atom it meets in `arguments.atoms` (an
+    argument honoured only partly: a `break` after the first match). Which one is first depends on
+    how the set iterates: `set-semantics` must find it."""
+
+    name: ClassVar[str] = "faulty-first-keep"
+    domains: ClassVar[frozenset[str]] = _CIRCUIT
+    randomised: ClassVar[bool] = False
+    traceable: ClassVar[bool] = True
+    options: ClassVar[dict[str, Option]] = {}
+
+    def estimate(self, instance: Circuit, arguments: Arguments) -> Any:
+        keeps = [a for a in arguments.atoms if isinstance(a, KeepCumulant)]
+        rest = arguments.without(KeepCumulant)
+        return CumulantPropagation(order=1).estimate(instance, rest | keeps[:1])
+
+
+class OddInvertedRow:
+    """perm-row with its normalisation n!/n^n inverted (n^n/n!) only for odd n: right at n = 2 and 4, far
+    off at n = 3. Still multilinear in each row; `accuracy` over the 0/1 matrices of order 3 must find it."""
+
+    name: ClassVar[str] = "faulty-odd-inverted-row"
+    domains: ClassVar[frozenset[str]] = frozenset({"permanent"})
+    randomised: ClassVar[bool] = False
+    traceable: ClassVar[bool] = True
+    options: ClassVar[dict[str, Option]] = {}
+    default_arguments: ClassVar[tuple[str, ...]] = ("row-sums",)
+
+    def estimate(self, instance: Matrix, arguments: Arguments) -> Any:
+        if RowSums() not in arguments:
+            return sum_estimate(instance)
+        value = row_estimate(instance)
+        n = instance.n
+        if n % 2 == 1:
+            factor = Fraction(n**n, math.factorial(n))
+            value = value * factor * factor  # n!/n^n applied inverted: times (n^n/n!)^2
+        return value
+
+
+def gate_depth(c: Circuit) -> dict[str, int]:
+    """The longest number of gates on a path from an input to each wire."""
+    depth: dict[str, int] = {i.id: 0 for i in c.inputs}
+    for g in c.gates:
+        depth[g.id] = 1 + max((depth[a] for a in g.args), default=0)
+    return depth
+
+
+class DeepNegation:
+    """The exact value (the `exact` reference) computed after forgetting the sign of a `neg` gate at depth
+    >= 4 (an index off by one in a per-layer sign table): exact on every shallow circuit. `exactness` must
+    find it."""
+
+    name: ClassVar[str] = "faulty-deep-negation"
+    domains: ClassVar[frozenset[str]] = _CIRCUIT
+    randomised: ClassVar[bool] = False
+    traceable: ClassVar[bool] = True
+    options: ClassVar[dict[str, Option]] = {}
+
+    def estimate(self, instance: Circuit, arguments: Arguments) -> Any:
+        depth = gate_depth(instance)
+        gates = tuple(Gate(g.id, "scale", g.args, Fraction(1)) if g.op == "neg" and depth[g.id] >= 4 else g
+                      for g in instance.gates)
+        fixed = Circuit(instance.inputs, gates, instance.output, instance.joint)
+        return Exact().estimate(fixed, arguments)
+
+
+class EvenOrderOffByOne:
+    """Cumulant propagation that keeps cumulants up to K - 1 when asked for an even order K (a truncation off
+    by one at some orders only: the loop bound written as K - K % 2 ... for odd-K code). `exactness` at
+    K = the degree must find it (degree 2 or 4)."""
+
+    name: ClassVar[str] = "faulty-even-off-by-one"
+    domains: ClassVar[frozenset[str]] = _CIRCUIT
+    randomised: ClassVar[bool] = False
+    traceable: ClassVar[bool] = True
+    options: ClassVar[dict[str, Option]] = {
+        "order": Option(parse_order, 3, "highest cumulant order kept (minus one when even: the fault)"),
+    }
+
+    def __init__(self, order: int | None | str = 3) -> None:
+        self.order = parse_order(order)
+
+    def estimate(self, instance: Circuit, arguments: Arguments) -> Any:
+        orders = [a.order for a in arguments.of(CumulantOrder)]
+        if self.order is None:
+            return CumulantPropagation(order="inf").estimate(instance, arguments)
+        k = max([self.order, *orders])
+        kept = k - 1 if k % 2 == 0 else k
+        return estimate_by_propagation(instance, arguments.without(CumulantOrder), max(1, kept))
+
+
+class AbsConstMean:
+    """Mean propagation that reads a `const` gate's value as its absolute value (a dropped sign on constants
+    only). The combination form of linearity builds aX + bY with scale gates and never sees it; the
+    semantic form writes a scale by -1 as a product with a constant -1: default `linearity` must find it."""
+
+    name: ClassVar[str] = "faulty-abs-const"
+    domains: ClassVar[frozenset[str]] = _CIRCUIT
+    randomised: ClassVar[bool] = False
+    traceable: ClassVar[bool] = False
+    options: ClassVar[dict[str, Option]] = {}
+
+    def estimate(self, instance: Circuit, arguments: Arguments) -> Any:
+        gates = tuple(Gate(g.id, g.op, g.args, abs(g.value)) if g.op == "const" else g for g in instance.gates)
+        return MeanPropagation().estimate(Circuit(instance.inputs, gates, instance.output, instance.joint), arguments)
+
+
+class RevealCountsAsOrder:
+    """Cumulant propagation that raises its order by one for every `reveal:` atom in Pi (a counter shared
+    between two loops): revealing an input that Y does not use changes the estimate.
+    `irrelevant-arguments` must find it."""
+
+    name: ClassVar[str] = "faulty-reveal-counts"
+    domains: ClassVar[frozenset[str]] = _CIRCUIT
+    randomised: ClassVar[bool] = False
+    traceable: ClassVar[bool] = True
+    options: ClassVar[dict[str, Option]] = {}
+
+    def estimate(self, instance: Circuit, arguments: Arguments) -> Any:
+        reveals = len(arguments.of(RevealInput))
+        return estimate_by_propagation(instance, arguments, 1 + reveals)
+
+
+class ColumnsFromRows:
+    """perm-col whose column facts are computed from the rows (a copy-paste slip in the transpose: the
+    row-sum estimate returned under `col-sums`). Its estimate is then not invariant under the column
+    shuffles that preserve the facts: `unpredictable-errors` (symmetrisation) must find it."""
+
+    name: ClassVar[str] = "faulty-columns-from-rows"
+    domains: ClassVar[frozenset[str]] = frozenset({"permanent"})
+    randomised: ClassVar[bool] = False
+    traceable: ClassVar[bool] = True
+    options: ClassVar[dict[str, Option]] = {}
+    default_arguments: ClassVar[tuple[str, ...]] = ("col-sums",)
+
+    def estimate(self, instance: Matrix, arguments: Arguments) -> Any:
+        if ColSums() in arguments:
+            return row_estimate(instance)  # the slip: should be col_estimate
+        return sum_estimate(instance)

@@ -39,7 +39,7 @@ def _parameters(pairs: tuple[str, ...], properties: tuple[str, ...]) -> dict[str
 
 
 def _verdict_line(f: Any) -> str:
-
+    """The verdict, property, domain and message of a finding (wrapped to the terminal like any text)."""
     style = _STYLE.get(f.verdict.value, "")
     head = f"[{style}]{f.verdict.value:<24}[/{style}] {f.property:<22} {f.domain:<9}"
     detail = f.message
@@ -47,7 +47,12 @@ def _verdict_line(f: Any) -> str:
         detail += f" (witness size {f.observed['size']})"
     if f.route:
         detail += f" [route: {f.route}]"
-    return f"{head} {escape(detail)}\n{'':24}   [dim]rerun: {escape(f.command)}[/dim]"
+    return f"{head} {escape(detail)}"
+
+
+def _rerun_line(f: Any) -> str:
+    """The command that re-runs the check: printed as one line, never wrapped, so that it can be copied."""
+    return f"{'':24}   [dim]rerun: {escape(f.command)}[/dim]"
 
 
 @click.command("check")
@@ -81,7 +86,17 @@ def check_command(estimator: str, properties: tuple[str, ...], domain: str | Non
                   parameters: tuple[str, ...], max_examples: int, budget: float, seed: int, findings_dir: str,
                   json_file: str | None, engine: str, max_nodes: int, call_timeout: float, isolate: str,
                   memory_limit: int) -> None:
-    """Search for counterexamples to PROPERTIES in ESTIMATOR; exit 1 if one is found."""
+    """Search ESTIMATOR for counterexamples to properties; exit 1 if one is found.
+
+    ESTIMATOR is a built-in name (see `heurcheck list estimators`), the name of an installed plugin
+    (entry-point group heurcheck.estimators), module:attr, or path/to/file.py:Class.
+
+    \b
+    Examples:
+      heurcheck check mean -p respect-for-proofs --domain circuit
+      heurcheck check cumulant -o order=3 -p linearity --engine smt
+      heurcheck check examples/plugins/clamped_mean.py:ClampedMean -p boundedness --seed 1
+    """
 
 
     console = Console(stderr=False)
@@ -99,6 +114,7 @@ def check_command(estimator: str, properties: tuple[str, ...], domain: str | Non
         with console.status(f"checking {estimator}...", spinner="dots") as status, stop_on_signals():
             def shown(finding: Any) -> None:
                 console.print(_verdict_line(finding), highlight=False)
+                console.print(_rerun_line(finding), highlight=False, soft_wrap=True)
                 status.update(f"checking {estimator}...")
 
             findings = check(request, settings, on_finding=shown)

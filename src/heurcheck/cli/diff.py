@@ -16,7 +16,13 @@ from .common import input_errors
 @click.argument("new", type=click.Path(dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def diff_command(old: str, new: str, as_json: bool) -> None:
-    """Compare two saved report cards (matrix --json); exit 1 if something regressed."""
+    """Compare two saved report cards (matrix --json); exit 1 if something regressed.
+
+    \b
+    Example:
+      heurcheck matrix --json old.json  ...  heurcheck matrix --json new.json
+      heurcheck diff old.json new.json
+    """
     with input_errors():
         result = diff_cards(load_card(old), load_card(new))
     if as_json:

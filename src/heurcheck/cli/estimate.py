@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 from typing import Any
 
@@ -12,9 +13,22 @@ from rich.table import Table
 
 from ..api import check_applies, default_arguments, evaluate, exact_text, parse_arguments, to_jsonable
 from ..domains import load_instance
-from ..errors import HeurcheckError
+from ..errors import HeurcheckError, InvalidInstance
+from ..estimators.base import BadResult
+from ..estimators.loading import load
 from ..estimators.registry import Registry
-from .common import ESTIMATOR_FAILED, USAGE_ERROR, input_errors, key_values, number_text
+from ..isolation import IsolatedFailure, IsolationSettings
+from .common import ESTIMATOR_FAILED, input_errors, isolation_options, key_values, number_text
+
+
+def _failure_text(exc: BaseException) -> str:
+    if isinstance(exc, IsolatedFailure):
+        return f"{exc.kind}: {exc}"
+    if isinstance(exc, BadResult):
+        return f"{exc.kind}: {exc}"
+    if isinstance(exc, SystemExit):
+        return f"it called sys.exit({exc.code!r})"
+    return f"{exc.__class__.__name__}: {exc}"
 
 
 def _stderr_text(stderr: float | None) -> str:
@@ -30,26 +44,49 @@ def _stderr_text(stderr: float | None) -> str:
               help="An argument atom, e.g. keep:g1,g2  order:3  reveal:x=1/2  row-sums (repeatable).")
 @click.option("-o", "--option", "options", multiple=True, metavar="KEY=VALUE",
               help="An estimator option, e.g. order=3 (repeatable).")
-@click.option("--truth", is_flag=True, help="Also compute the exact value and the error.")
+@click.option("--truth", is_flag=True, help="Also compute the truth and the error: exact, or a Monte Carlo "
+              "estimate with its standard error where the exact value is out of reach (the output says which).")
+@click.option("--truth-samples", type=click.IntRange(min=2), default=None, metavar="N",
+              help="Samples of a Monte Carlo truth (default: the domain's; 100,000 on mlp).")
 @click.option("--exact", is_flag=True, help="Compute in exact rationals instead of floats.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--call-timeout", type=click.FloatRange(0.01, 86400), default=60.0, show_default=True,
+              help="Seconds an isolated estimator may take to load and answer.")
+@isolation_options
 def estimate_command(estimator: str, instance: str, arguments: tuple[str, ...], options: tuple[str, ...],
-                     truth: bool, exact: bool, as_json: bool) -> None:
-    """Print ESTIMATOR's estimate of the quantity in INSTANCE (a JSON instance file)."""
-    with input_errors():
+                     truth: bool, truth_samples: int | None, exact: bool, as_json: bool, call_timeout: float,
+                     isolate: str, memory_limit: int) -> None:
+    """Print ESTIMATOR's estimate of the quantity in INSTANCE (a JSON instance file).
+
+    ESTIMATOR is a built-in name (see `heurcheck list estimators`), the name of an installed plugin
+    (entry-point group heurcheck.estimators), module:attr, or path/to/file.py:Class.
+
+    \b
+    Examples:
+      heurcheck estimate cumulant examples/instances/square.json -o order=2 --truth --exact
+      heurcheck estimate mean examples/instances/square.json -a keep:s,x -a reveal:y=0
+      heurcheck estimate perm-row examples/instances/permanent-3x3.json -a row-sums --json
+    """
+    registry = Registry.default()
+    with input_errors(), load(registry, estimator, key_values(options), isolate,
+                              IsolationSettings(call_timeout, memory_limit * 2**20)) as loaded, input_errors(instance):
+        est = loaded.estimator
         x = load_instance(instance)
-        est = Registry.default().create(estimator, **key_values(options))
         check_applies(est, x)
         pi = parse_arguments(x.domain, arguments) if arguments else default_arguments(est, x.domain)
         pi.check(x)
-    try:
-        result = evaluate(est, x, pi, exact=exact, truth=truth)
-    except HeurcheckError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(USAGE_ERROR)
-    except Exception as exc:  # the estimator under test failed: report it, do not crash
-        click.echo(f"estimator {est.name!r} failed on {instance}: {exc.__class__.__name__}: {exc}", err=True)
-        sys.exit(ESTIMATOR_FAILED)
+        try:
+            result = evaluate(est, x, pi, exact=exact, truth=truth, truth_samples=truth_samples)
+        except HeurcheckError:
+            raise
+        except (Exception, SystemExit) as exc:  # the estimator under test failed: report it, do not crash
+            if registry.is_builtin(estimator) and getattr(exc, "kind", None) == "nan":
+                # heurcheck's own estimator overflowed: the instance's numbers are too large for floats
+                raise InvalidInstance(f"the estimate is not a finite float ({exc}): the instance's values are too "
+                                      f"large (limit: |value| <= {sys.float_info.max:.3g}"
+                                      f"{'' if exact else '; --exact computes in rationals'})") from None
+            click.echo(f"estimator {est.name!r} failed on {instance}: {_failure_text(exc)}", err=True)
+            sys.exit(ESTIMATOR_FAILED)
     e = result.estimate
     if as_json:
         doc: dict[str, Any] = {
@@ -58,9 +95,12 @@ def estimate_command(estimator: str, instance: str, arguments: tuple[str, ...], 
         }
         if e.stderr is not None:
             doc["stderr"] = e.stderr
-        if truth:
+        if truth and result.reference is not None:
             doc.update(truth=to_jsonable(result.truth), truth_exact=exact_text(result.truth),
                        error=to_jsonable(result.error))
+            if not result.reference.exact:
+                doc.update(truth_stderr=result.reference.stderr, truth_method="monte-carlo",
+                           truth_samples=result.reference.samples, truth_seed=result.reference.seed)
         click.echo(json.dumps(doc, indent=2))
         return
     rows: list[tuple[str, str]] = [
@@ -69,8 +109,15 @@ def estimate_command(estimator: str, instance: str, arguments: tuple[str, ...], 
         ("arguments", pi.text() + ("" if arguments or not len(pi) else "  (the estimator's defaults)")),
         ("estimate", number_text(e.value) + _stderr_text(e.stderr)),
     ]
-    if truth:
-        rows += [("truth", number_text(result.truth)), ("error", number_text(result.error))]
+    if truth and result.reference is not None:
+        ref = result.reference
+        if ref.exact:
+            rows += [("truth", number_text(result.truth)), ("error", number_text(result.error))]
+        else:
+            error_se = math.hypot(ref.stderr, e.stderr or 0.0)
+            rows += [("truth", number_text(result.truth) + f" ± {ref.stderr:.3g} (standard error)"),
+                     ("", f"a {ref.describe()} (no exact value)"),
+                     ("error", number_text(result.error) + f" ± {error_se:.3g} (standard error)")]
     table = Table(show_header=False, box=None)
     table.add_column(style="bold")
     table.add_column()

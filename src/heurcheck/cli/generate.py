@@ -27,7 +27,12 @@ def generate_group() -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="Write here (else stdout).")
 def generate_mlp_command(depth: int, width: int, seed: int, activation: str, bias_std: float, input_dim: int | None,
                          readout: str, output: str | None) -> None:
-    """A network with weights N(0, w_var / fan_in) (w_var 2 after the first relu layer, else 1)."""
+    """A network with weights N(0, w_var / fan_in) (w_var 2 after the first relu layer, else 1).
+
+    \b
+    Example:
+      heurcheck generate mlp --depth 4 --width 256 --seed 0 -o net.json
+    """
     from ..domains.mlp import research_mlp
 
     with input_errors():

@@ -21,7 +21,13 @@ from .common import input_errors
 @click.argument("what", type=click.Choice(["estimators", "properties", "domains", "all"]), default="all")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of tables.")
 def list_command(what: str, as_json: bool) -> None:
-    """List the registered estimators, properties and domains."""
+    """List the registered estimators, properties and domains.
+
+    \b
+    Examples:
+      heurcheck list
+      heurcheck list estimators --json
+    """
     with input_errors():
         registry = Registry.default()
         data: dict[str, Any] = {}

@@ -10,10 +10,38 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import InvalidInstance
+from ..errors import InvalidInstance, TruthTooExpensive
 from ..jsonio import Node, number_to_json
 
 Rows = Sequence[Sequence[Any]]
+
+# exact truth of a rational matrix is refused when its result could have more digits than this (in the
+# numerator's bound or the common denominator): such numbers take minutes of big-integer arithmetic and
+# cannot even be printed in full (Python prints ints of at most 4,300 digits)
+MAX_EXACT_DIGITS = 1000
+FLOAT_LOG10_MAX = math.log10(1.7976931348623157e308)
+
+
+def check_float_range(what: str, log10_bound: float) -> None:
+    """TruthTooExpensive, at once, when `what` of a float matrix could overflow a float: `log10_bound` is the
+    log10 of a bound on its absolute value (--exact computes in rationals instead)."""
+    if log10_bound > FLOAT_LOG10_MAX:
+        raise TruthTooExpensive(f"{what}: its value could reach about 10^{int(log10_bound)}, beyond the float "
+                                f"range (limit 1.8e308); --exact computes in rationals")
+
+
+def log10_abs(value: float) -> float:
+    return math.log10(abs(value)) if value else -math.inf
+
+
+def check_exact_digits(what: str, bound: int, denominator: int) -> None:
+    """TruthTooExpensive, at once, when the exact `what` (at most `bound` in absolute value, over
+    `denominator`) could have more than MAX_EXACT_DIGITS digits."""
+    for name, value in (("value", bound), ("denominator", denominator)):
+        digits = int(abs(value).bit_length() * 0.30103) + 1
+        if digits > MAX_EXACT_DIGITS:
+            raise TruthTooExpensive(f"{what}: its exact {name} could have about {digits} digits, more than the "
+                                    f"limit of {MAX_EXACT_DIGITS} (entries with fewer digits are faster)")
 
 
 def check_square(rows: Rows, field: str, max_n: int) -> None:

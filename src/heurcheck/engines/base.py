@@ -88,15 +88,36 @@ def deterministic_traceable(estimator: Estimator) -> bool:
 
 
 def violation_text(found: Outcome) -> str:
-    """`lhs relation rhs fails by ... (tolerance ...)`: a violation in one line."""
+    """`lhs relation rhs fails by ... (tolerance ...)`: a violation in one line, the two sides shown with
+    enough digits to tell them apart (never "2 = 2 fails by 4e-06")."""
     observed = found.to_json()
-    return (f"{_show(observed['lhs'])} {found.relation} {_show(observed['rhs'])} fails by "
+    lhs, rhs = _sides(observed["lhs"], observed["rhs"])
+    return (f"{lhs} {found.relation} {rhs} fails by "
             f"{found.violation:.6g} (tolerance {found.tolerance:.3g})"
             + (f", standard error {found.stderr:.3g}" if found.stderr else ""))
 
 
-def _show(value: object) -> str:
-    """A side of a relation for one line: the exact rational when there is one, else 6 digits."""
-    if isinstance(value, dict):
-        return str(value["exact"]) if len(str(value["exact"])) <= 24 else f"{value['value']:.6g}"
-    return f"{value:.6g}" if isinstance(value, float) else str(value)
+def _sides(lhs: object, rhs: object) -> tuple[str, str]:
+    """Both sides at the fewest significant digits (6 to 17) at which two different values look different."""
+    for digits in range(6, 18):
+        shown = _show(lhs, digits), _show(rhs, digits)
+        if shown[0] != shown[1] or _plain(lhs) == _plain(rhs):
+            return shown
+    return shown
+
+
+def _plain(value: object) -> object:
+    return (value.get("exact"), value.get("value"), value.get("text")) if isinstance(value, dict) else value
+
+
+def _show(value: object, digits: int = 6) -> str:
+    """A side of a relation for one line (the JSON form of `Outcome.to_json`): the exact rational when there
+    is a short one, else the float at `digits` digits, else its text."""
+    if not isinstance(value, dict):  # a finding written before sides had one form
+        return f"{value:.{digits}g}" if isinstance(value, float) else str(value)
+    exact, number = value.get("exact"), value.get("value")
+    if exact is not None and (len(exact) <= 24 or number is None):
+        return exact
+    if number is not None:
+        return f"{number:.{digits}g}"
+    return str(value.get("text", exact))

@@ -30,6 +30,7 @@ class ExhaustiveResult:
     seconds: float
     not_applicable: int = 0  # cases the estimator declared outside its domain (skipped)
     last: tuple[Case, Outcome] | None = field(default=None, compare=False)  # the last case evaluated, its outcome
+    tolerance: float = 0.0  # the largest tolerance any case was judged with: 0 when every comparison was exact
 
     @property
     def holds(self) -> bool:
@@ -78,7 +79,9 @@ class ExhaustiveEngine:
         applicable = result.cases - result.not_applicable
         if applicable == 0:
             return Decision(Verdict.VACUOUS, self.name, result.cases, f"no case of {scope} was in the estimator's domain")
-        return Decision(Verdict.PROVED, self.name, result.cases, f"holds over {scope}: {applicable} cases, exactly",
+        # "exactly" only when every comparison was exact; a float estimator's holds within its tolerance
+        how = "every one exactly" if result.tolerance == 0 else f"every one within tolerance {result.tolerance:.3g}"
+        return Decision(Verdict.PROVED, self.name, result.cases, f"holds over {scope}: {applicable} cases, {how}",
                         scope=scope)
 
 
@@ -95,6 +98,7 @@ def run_exhaustive(prop: Property, call: Call, cases: Iterable[Case], budget: fl
     witness: tuple[Case, Outcome] | None = None
     failure: tuple[Case, EstimatorFailure] | None = None
     last: tuple[Case, Outcome] | None = None
+    tolerance = 0.0
     for case in cases:
         if time.perf_counter() > deadline:
             return None
@@ -109,7 +113,9 @@ def run_exhaustive(prop: Property, call: Call, cases: Iterable[Case], budget: fl
             failure = (case, exc)
             break
         last = (case, out)
+        if out.applicable:
+            tolerance = max(tolerance, out.tolerance)
         if out.violates:
             witness = (case, out)
             break
-    return ExhaustiveResult(count, witness, failure, time.perf_counter() - start, skipped, last)
+    return ExhaustiveResult(count, witness, failure, time.perf_counter() - start, skipped, last, tolerance)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
+import numpy as np
+
 from ..arguments import Arguments
+from ..numbers import plain
 
 
 @dataclass(frozen=True)
@@ -15,6 +20,10 @@ class Estimate:
 
     value: Any
     stderr: float | None = None
+
+
+MAX_SAMPLES = 10**8  # Monte Carlo draws an option may ask for (chunked: time, not memory, is the bound)
+MAX_SEED = 2**32 - 1  # as --seed
 
 
 @dataclass(frozen=True)
@@ -26,6 +35,7 @@ class Option:
     help: str
     choices: tuple[Any, ...] | None = None
     minimum: float | None = None
+    maximum: float | None = None  # a bound that keeps a run within reach (10^13 samples would never end)
 
 
 @runtime_checkable
@@ -128,6 +138,60 @@ def _effort(estimator: object) -> tuple[str, tuple[Any, ...]] | None:
 
 def as_estimate(result: Any) -> Estimate:
     return result if isinstance(result, Estimate) else Estimate(result)
+
+
+class BadResult(ValueError):
+    """An estimator returned something that is not a usable estimate. `kind` is "type" (not a number:
+    a string, a bool, an object) or "nan" (NaN, an infinity, or a number beyond the float range)."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+def _number_text(value: Any) -> str:
+    """A short text of a returned value (a huge int's repr would itself fail beyond 4,300 digits)."""
+    if isinstance(value, (int, Fraction)) and not isinstance(value, bool):
+        q = Fraction(value)
+        bits = max(abs(q.numerator).bit_length(), q.denominator.bit_length())
+        if bits > 200:
+            return f"a {type(value).__name__} of about {int(bits * 0.30103)} digits"
+    shown = repr(value) if type(value) in (int, float, Fraction, bool, str) else f"a {type(value).__name__}"
+    return shown if len(shown) <= 60 else shown[:57] + "..."
+
+
+def plain_number(value: Any, what: str = "returned") -> int | float | Fraction:
+    """`value` as a built-in int, float or Fraction (numpy numbers converted; subclasses, and whatever they
+    carry, left behind), or BadResult: bools and non-numbers are "type", NaN, infinities and numbers beyond
+    the float range "nan"."""
+    if type(value).__module__.startswith("sympy") and getattr(value, "is_number", False):
+        value = plain(value)  # a concrete sympy number: its Fraction or float
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, Fraction, np.integer, np.floating)):
+        raise BadResult("type", f"{what} {_number_text(value)}, not a number")
+    if isinstance(value, (float, np.floating)):
+        out: int | float | Fraction = float(value)
+        if not math.isfinite(out):
+            raise BadResult("nan", f"{what} {out}")
+        return out
+    out = int(value) if isinstance(value, (int, np.integer)) else Fraction(int(value.numerator), int(value.denominator))
+    try:
+        float(out)
+    except OverflowError:
+        raise BadResult("nan", f"{what} {_number_text(value)}, beyond the float range") from None
+    return out
+
+
+def checked_estimate(result: Any) -> Estimate:
+    """The estimate (or plain number) an estimator returned, as an `Estimate` of built-in numbers, or
+    BadResult: the value must be a finite number, the standard error None or a finite number >= 0."""
+    estimate = as_estimate(result)
+    value = plain_number(estimate.value)
+    stderr = estimate.stderr
+    if stderr is not None:
+        stderr = float(plain_number(stderr, "returned a standard error of"))
+        if stderr < 0:
+            raise BadResult("nan", f"returned a negative standard error {stderr}")
+    return Estimate(value, stderr)
 
 
 @dataclass(frozen=True)

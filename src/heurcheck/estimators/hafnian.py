@@ -24,13 +24,21 @@ the missing entry from row V_L, a_r = kappa(V_L u r):
 
 (a Nystrom / CUR completion: exact when the left and right halves interact only through a
 linear channel spanned by single nodes). If |V_L| <= 1 or |V_R| <= 1 the entry is itself a
-regressor, so it stays 0; leaf-only cumulants are never imputed. Each a_r, b_l and C entry
+regressor, so it stays 0. Leaf-only cumulants are never imputed nor dropped: with imputation
+the inputs' covariances Sigma_ij are kept whatever K, as in ARC's code (which is the definition
+followed here), so at K = 1 the propagation still returns Sigma_01 = haf(Sigma) for n = 2,
+where plain truncation returns 0. Each a_r, b_l and C entry
 has fewer nodes than V and largest height <= h, so the recursion ends. With K = None, or K at
 least the size of every cumulant reached, nothing is dropped and imputation changes nothing.
 
 Plain truncation is generic arithmetic (traceable). Imputation needs the pseudo-inverse: numpy's
 for floats, an exact full-rank factorisation for Fractions (and sympy numbers); it branches on
 which pivots vanish, so it does not trace symbolic parameters.
+
+Speed: structural zeros (a set covering an odd number of leaves; with plain truncation, nodes
+over blocks of Sigma with no entry between them) are skipped before any work, and each partition
+sum is a dynamic programme over the elements left to place (see `_Propagation`). The engine before
+these changes is kept as the baseline of `benchmarks/bench_hafnian.py`.
 
 Note: this expands all nodes of the largest height at once, as on a product tree (ARC's scheme);
 the circuit engine of `propagation.py` expands one wire at a time (all its copies), which drops
@@ -42,6 +50,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import combinations
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -67,32 +76,47 @@ def product_tree_cumulants(instance: Covariance | Matrix, order: int | None = No
 
 @dataclass
 class _Propagation:
-    """Tree nodes are ints: leaves 0..n-1, internal nodes n, n+1, ... in post-order (the root last)."""
+    """Tree nodes are ints: leaves 0..n-1, internal nodes n, n+1, ... in post-order (the root last).
+
+    A set of nodes (always an antichain: an expansion replaces a node by its two children) is keyed
+    by its bitmask. Two tests find cumulants that vanish whatever the arithmetic, before any work:
+    - parity: a node is the product of its leaves, and every joint moment of an odd number of
+      centred Gaussians vanishes, so kappa(V) = 0 when V covers an odd number of leaves. The
+      propagated values keep this (each term of the partition sum has a block with an odd number
+      of leaves; an imputed a^T C^+ b pairs a's odd entries with b's even ones through a C that
+      only links nodes of equal parity), so it is exact at every order, with or without imputation.
+    - independence (plain truncation only): when Sigma splits into blocks with no entry between
+      them, kappa(V) = 0 unless the blocks each node of V touches overlap into one group.
+    """
 
     sigma: tuple[tuple[Any, ...], ...]
     root: int
     children: dict[int, tuple[int, int]]
-    height: dict[int, int]
+    height: list[int]
     side: dict[int, int]  # 0 in the root's left subtree, 1 in its right; the root has none
+    odd: list[bool]  # covers an odd number of leaves
+    blocks: list[int] | None  # bitmask of the blocks of Sigma under each node; None: one block (or not tested)
     order: int | None
     imputation: bool
     backend: _Backend
-    memo: dict[tuple[int, ...], Any]
+    memo: dict[int, Any]
+    pinv_cache: dict[int, Any]  # by height: C (exact numbers) or C^+ (floats)
 
     @classmethod
     def build(cls, instance: Covariance, order: int | None, imputation: bool) -> _Propagation:
         n = instance.n
         children: dict[int, tuple[int, int]] = {}
-        height: dict[int, int] = {}
+        height: list[int] = [0] * n
+        leaves: list[list[int]] = [[i] for i in range(n)]
 
         def walk(t: Tree) -> int:
             if isinstance(t, int):
-                height[t] = 0
                 return t
             left, right = walk(t[0]), walk(t[1])
             node = n + len(children)
             children[node] = (left, right)
-            height[node] = 1 + max(height[left], height[right])
+            height.append(1 + max(height[left], height[right]))
+            leaves.append(leaves[left] + leaves[right])
             return node
 
         root = walk(instance.product_tree)
@@ -105,71 +129,123 @@ class _Propagation:
                     side[v] = s
                     stack.extend(children.get(v, ()))
         backend = backend_of(instance.parameters())
-        return cls(instance.matrix, root, children, height, side, order, imputation, backend, {})
+        odd = [len(ls) % 2 == 1 for ls in leaves]
+        blocks = None
+        block_of = _blocks(instance.matrix) if not imputation else None
+        if block_of is not None and max(block_of) > 0:
+            blocks = [sum(1 << block_of[i] for i in set(ls)) for ls in leaves]
+        return cls(instance.matrix, root, children, height, side, odd, blocks, order, imputation, backend, {}, {})
 
     def kappa(self, nodes: tuple[int, ...]) -> Any:
-        nodes = tuple(sorted(nodes))
-        value = self.memo.get(nodes)
+        key = 0
+        for v in nodes:
+            key |= 1 << v
+        value = self.memo.get(key)
         if value is None:
-            value = self._kappa(nodes)
-            self.memo[nodes] = value
+            value = self._kappa(tuple(sorted(nodes)))
+            self.memo[key] = value
         return value
-
-    def _leaves_only(self, nodes: tuple[int, ...]) -> bool:
-        return all(v not in self.children for v in nodes)
 
     def zero_by_structure(self, nodes: tuple[int, ...]) -> bool:
         """True when kappa(nodes) is 0 whatever Sigma is (lets the partition sum skip it)."""
-        leaves = self._leaves_only(nodes)
-        if leaves and len(nodes) != 2:
+        if sum(self.odd[v] for v in nodes) % 2:
             return True
-        if self.order is None or len(nodes) <= self.order:
-            return False
-        if not self.imputation or leaves:
-            return True
-        left = sum(1 for v in nodes if self.side.get(v) == 0)
-        right = sum(1 for v in nodes if self.side.get(v) == 1)
-        return left <= 1 or right <= 1
+        children = self.children
+        leaves = all(v not in children for v in nodes)
+        if leaves:
+            if len(nodes) != 2:
+                return True
+            # imputation keeps the inputs' covariances whatever K (ARC's definition); plain truncation drops them above K
+            return not self.imputation and self.order is not None and self.order < 2
+        if self.order is not None and len(nodes) > self.order:
+            if not self.imputation:
+                return True
+            left = sum(1 for v in nodes if self.side.get(v) == 0)
+            return left <= 1 or len(nodes) - left <= 1
+        return self.blocks is not None and not _overlapping([self.blocks[v] for v in nodes])
 
     def _kappa(self, nodes: tuple[int, ...]) -> Any:
         if self.zero_by_structure(nodes):
             return self.backend.const(0)
-        if self._leaves_only(nodes):
+        if all(v not in self.children for v in nodes):
             return self.sigma[nodes[0]][nodes[1]]
         if self.order is not None and len(nodes) > self.order:
             return self._impute(nodes)
         return self._expand(nodes)
 
     def _expand(self, nodes: tuple[int, ...]) -> Any:
-        h = max(self.height[v] for v in nodes)
-        top = [v for v in nodes if self.height[v] == h]
-        elements = [c for v in top for c in self.children[v]] + [v for v in nodes if self.height[v] < h]
-        pairs = [(1 << 2 * k) | (1 << 2 * k + 1) for k in range(len(top))]
-        total = self.backend.const(0)
-        for partition in self._partitions(elements, (1 << len(elements)) - 1):
-            if not _connected(partition, pairs):
-                continue
-            term = None
-            for block in partition:
-                k = self.kappa(tuple(elements[i] for i in range(len(elements)) if block >> i & 1))
-                term = k if term is None else term * k
-            total = total + term
-        return total
+        """The sum over set partitions of the elements (the children of the highest nodes, the other
+        nodes as they are) that connect every pair of children, of the product of the blocks' cumulants.
 
-    def _partitions(self, elements: list[int], remaining: int) -> Any:
-        """Set partitions (as lists of bitmasks) of `remaining` whose blocks are not structurally zero."""
-        if not remaining:
-            yield []
-            return
-        first = remaining & -remaining
-        rest = [1 << i for i in range(len(elements)) if remaining >> i & 1 and (1 << i) != first]
-        for size in range(len(rest) + 1):
-            for extra in combinations(rest, size):
-                block = first | sum(extra)
-                if self.zero_by_structure(tuple(sorted(elements[i] for i in range(len(elements)) if block >> i & 1))):
+        Summed by a dynamic programme over (elements left, groups joined so far): the block holding the
+        first element left is chosen, its cumulant multiplies the sum over the rest. A group is a pair
+        of children or a lone node; a component of joined groups whose elements are all placed can no
+        longer join the others, so such a state is dropped unless it is the last.
+        """
+        h = max(self.height[v] for v in nodes)
+        elements: list[int] = []
+        spans: list[int] = []  # for each element, the bitmask of the elements of its group (its pair, or itself)
+        for v in nodes:
+            here = self.children[v] if self.height[v] == h else (v,)
+            span = ((1 << len(here)) - 1) << len(elements)
+            elements += here
+            spans += [span] * len(here)
+        m = len(elements)
+        limit = m if self.imputation or self.order is None else self.order
+        skip_zero = self.backend.name in ("float", "fraction")
+        odd = [self.odd[e] for e in elements]
+        # the blocks with a nonzero cumulant, by their first element: (block, its groups' elements, value)
+        by_first: list[list[tuple[int, int, Any]]] = [[] for _ in range(m)]
+        for size in range(1, limit + 1):
+            for members in combinations(range(m), size):
+                if sum(odd[i] for i in members) % 2:
+                    continue  # an odd number of leaves (the cheap half of `zero_by_structure`, first)
+                nodes_in = tuple(elements[i] for i in members)
+                if self.zero_by_structure(nodes_in):
                     continue
-                for tail in self._partitions(elements, remaining & ~block):
-                    yield [block, *tail]
+                value = self.kappa(nodes_in)
+                if skip_zero and value == 0:
+                    continue
+                block = span = 0
+                for i in members:
+                    block |= 1 << i
+                    span |= spans[i]
+                by_first[members[0]].append((block, span, value))
+        one = self.backend.const(1)
+        sums: dict[tuple[int, tuple[int, ...]], Any] = {}
+
+        def rest(remaining: int, components: tuple[int, ...]) -> Any:
+            """The sum over partitions of `remaining` that join `components` (disjoint sets of placed
+            groups, as bitmasks of their elements) into one; None if there is none."""
+            if not remaining:
+                return one if len(components) == 1 else None
+            state = (remaining, components)
+            if state in sums:
+                return sums[state]
+            total = None
+            for block, span, value in by_first[(remaining & -remaining).bit_length() - 1]:
+                if block & ~remaining:
+                    continue
+                joined = span
+                kept = []
+                for c in components:
+                    if c & span:
+                        joined |= c
+                    else:
+                        kept.append(c)
+                left = remaining & ~block
+                if not joined & left and (left or kept):
+                    continue  # a finished component that the other groups can no longer reach
+                kept.append(joined)
+                tail = rest(left, tuple(sorted(kept)))
+                if tail is not None:
+                    term = value * tail
+                    total = term if total is None else total + term
+            sums[state] = total
+            return total
+
+        total = rest((1 << m) - 1, ())
+        return self.backend.const(0) if total is None else total
 
     def _impute(self, nodes: tuple[int, ...]) -> Any:
         h = max(self.height[v] for v in nodes)
@@ -177,24 +253,57 @@ class _Propagation:
         right_part = tuple(v for v in nodes if self.side.get(v) == 1)
         lefts = [v for v, s in self.side.items() if s == 0 and self.height[v] <= h]
         rights = [v for v, s in self.side.items() if s == 1 and self.height[v] <= h]
-        c = [[self.kappa((l, r)) for r in rights] for l in lefts]
-        a = [self.kappa(left_part + (r,)) for r in rights]
-        b = [self.kappa((l,) + right_part) for l in lefts]
+        c: Any = self.pinv_cache.get(h)  # C and, for floats, its pseudo-inverse: one per height, as in ARC's code
+        if c is None:
+            c = [[self.kappa((l, r)) for r in rights] for l in lefts]
+            if self.backend.name == "float":
+                c = np.linalg.pinv(np.asarray(c, dtype=float)) if c and c[0] else None
+            self.pinv_cache[h] = c
+        # an entry whose set covers an odd number of leaves is 0 (see the class docstring): not asked for
+        odd_left, odd_right = sum(self.odd[v] for v in left_part) % 2, sum(self.odd[v] for v in right_part) % 2
+        zero = self.backend.const(0)
+        a = [self.kappa(left_part + (r,)) if self.odd[r] == odd_left else zero for r in rights]
+        b = [self.kappa((l,) + right_part) if self.odd[l] == odd_right else zero for l in lefts]
+        if self.backend.name == "float":
+            return zero if c is None else float(np.asarray(a, dtype=float) @ c @ np.asarray(b, dtype=float))
         return bilinear_pinv(a, c, b, self.backend)
 
 
-def _connected(partition: list[int], pairs: list[int]) -> bool:
-    """Whether the blocks joined with the pairs form one component."""
-    groups = partition + pairs
-    component = groups[0]
+def _blocks(matrix: tuple[tuple[Any, ...], ...]) -> list[int] | None:
+    """The block of each index of Sigma (the connected components of its nonzero entries), or None
+    when an entry is not a number (a symbol may be nonzero)."""
+    n = len(matrix)
+    block = list(range(n))
+
+    def find(i: int) -> int:
+        while block[i] != i:
+            block[i] = block[block[i]]
+            i = block[i]
+        return i
+
+    for i in range(n):
+        for j in range(i + 1, n):
+            v = matrix[i][j]
+            if not isinstance(v, (int, float, Fraction)):
+                return None
+            if v != 0:
+                block[find(i)] = find(j)
+    roots = sorted({find(i) for i in range(n)})
+    return [roots.index(find(i)) for i in range(n)]
+
+
+def _overlapping(masks: list[int]) -> bool:
+    """Whether the sets (bitmasks) link into one group through shared members."""
+    joined = masks[0]
+    left = masks[1:]
     grown = True
-    while grown:
+    while left and grown:
         grown = False
-        for g in groups:
-            if g & component and g & ~component:
-                component |= g
+        for k in range(len(left) - 1, -1, -1):
+            if left[k] & joined:
+                joined |= left.pop(k)
                 grown = True
-    return all(not (g & ~component) for g in groups)
+    return not left
 
 
 def bilinear_pinv(a: list[Any], c: list[list[Any]], b: list[Any], backend: _Backend) -> Any:

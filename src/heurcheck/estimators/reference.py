@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 from ..arguments import Arguments
 from ..domains import get_domain
 from ..errors import OutsideDomain, TruthTooExpensive
-from .base import EVERY_DOMAIN, Estimate, Option
+from .base import EVERY_DOMAIN, MAX_SAMPLES, MAX_SEED, Estimate, Option
 
 
 class Exact:
@@ -34,8 +34,8 @@ class Sampling:
     randomised: ClassVar[bool] = True
     traceable: ClassVar[bool] = False
     options: ClassVar[dict[str, Option]] = {
-        "samples": Option(int, 10_000, "number of random draws", minimum=2),
-        "seed": Option(int, 0, "random seed", minimum=0),
+        "samples": Option(int, 10_000, "number of random draws", minimum=2, maximum=MAX_SAMPLES),
+        "seed": Option(int, 0, "random seed", minimum=0, maximum=MAX_SEED),
     }
     effort: ClassVar[tuple[str, tuple[int, ...]]] = ("samples", (16, 64, 256, 1024))
 

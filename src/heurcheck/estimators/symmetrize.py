@@ -33,7 +33,7 @@ import numpy as np
 from ..arguments import Arguments
 from ..domains.permanent import Matrix, blocks, glynn_float
 from ..numbers import backend_of, to_float
-from .base import Estimate, Option
+from .base import MAX_SAMPLES, MAX_SEED, Estimate, Option
 from .permanent import elementary_symmetric
 
 
@@ -73,9 +73,10 @@ class Symmetrize:
     randomised: ClassVar[bool] = True
     traceable: ClassVar[bool] = True  # in exact mode (n <= exact_max_n); sampled mode needs concrete floats
     options: ClassVar[dict[str, Option]] = {
-        "exact_max_n": Option(int, 7, "largest n averaged exactly (O(n! n)); larger n are sampled", minimum=0),
-        "samples": Option(int, 2000, "shuffles drawn in sampled mode", minimum=2),
-        "seed": Option(int, 0, "seed of numpy's default_rng in sampled mode", minimum=0),
+        "exact_max_n": Option(int, 7, "largest n averaged exactly (O(n! n)); larger n are sampled", minimum=0,
+                              maximum=9),
+        "samples": Option(int, 2000, "shuffles drawn in sampled mode", minimum=2, maximum=MAX_SAMPLES),
+        "seed": Option(int, 0, "seed of numpy's default_rng in sampled mode", minimum=0, maximum=MAX_SEED),
     }
     default_arguments: ClassVar[tuple[str, ...]] = ()
 

@@ -24,10 +24,10 @@ import numpy as np
 
 from ..arguments import Arguments
 from ..domains import arguments_from_json, get_domain, instance_from_json, instance_to_json
-from ..errors import OutsideDomain
+from ..errors import InvalidInstance, OutsideDomain
 from ..interrupt import checkpoint
 from ..isolation import IsolatedFailure
-from ..estimators.base import Capabilities, Estimate, as_estimate
+from ..estimators.base import BadResult, Capabilities, Estimate, as_estimate, checked_estimate
 from ..findings import Verdict
 from ..jsonio import Node, number_to_json
 from ..numbers import to_float
@@ -62,6 +62,16 @@ class Case:
 
     def number(self, name: str) -> Any:
         return dict(self.numbers)[name]
+
+    def index(self, name: str, size: int) -> int:
+        """The number `name` as a position in a sequence of `size` items; a saved witness's index that is
+        negative, fractional or past the end is an InvalidInstance naming the field, not a wrong item."""
+        value = self.number(name)
+        if isinstance(value, bool) or not isinstance(value, (int, Fraction)) or int(value) != value \
+                or not 0 <= value < size:
+            raise InvalidInstance(f"field $.witness.numbers.{name}: expected an index from 0 to {size - 1}, "
+                                  f"got {number_to_json(value) if isinstance(value, (int, Fraction)) else value!r}")
+        return int(value)
 
     def key(self) -> str:
         """A canonical text of the case (sorted JSON), the same in every process whatever the hash seed."""
@@ -161,13 +171,17 @@ def _finite(x: float) -> float | None:
     return x if math.isfinite(x) else None
 
 
-def _num(value: Any) -> Any:
-    if isinstance(value, Fraction):
-        return {"value": float(value), "exact": str(value)}
+def _num(value: Any) -> dict[str, Any]:
+    """One JSON form for a side of a relation: {"value": the float or null, "exact": the rational as "p/q"
+    (ints and Fractions) or null}, plus "text" for a value that is not a number (a symbolic term)."""
+    exact = str(value) if isinstance(value, (int, Fraction)) and not isinstance(value, bool) else None
     try:
-        return float(value)
+        number = float(value)
+    except OverflowError:  # a rational too large for a float: the exact text carries it
+        return {"value": None, "exact": exact}
     except (TypeError, ValueError):
-        return str(value)
+        return {"value": None, "exact": None, "text": str(value)}
+    return {"value": number if number == number and abs(number) != float("inf") else None, "exact": exact}
 
 
 class EstimatorFailure(Exception):
@@ -261,12 +275,9 @@ class Call:
         if symbolic:
             return result
         try:
-            value = to_float(result.value)
-        except (TypeError, ValueError, OverflowError):
-            raise EstimatorFailure("type", f"returned {result.value!r}, not a number", instance, arguments) from None
-        if not math.isfinite(value):
-            raise EstimatorFailure("nan", f"returned {value}", instance, arguments)
-        return result
+            return checked_estimate(result)
+        except BadResult as exc:
+            raise EstimatorFailure(exc.kind, str(exc), instance, arguments) from None
 
 
 @contextmanager

@@ -43,6 +43,7 @@ BUILTIN: dict[str, dict[str, str]] = {
     "exactness": {
         "circuit": "heurcheck.properties.exactness.circuit:FACET",
         "boolean": "heurcheck.properties.exactness.boolean:FACET",
+        "mlp": "heurcheck.properties.exactness.mlp:FACET",
     },
     "restriction-linearity": {
         "boolean": "heurcheck.properties.restriction.boolean:FACET",
@@ -70,11 +71,21 @@ BUILTIN: dict[str, dict[str, str]] = {
         "circuit": "heurcheck.properties.proofs.circuit:FACET",
         "boolean": "heurcheck.properties.proofs.boolean:FACET",
     },
+    "symmetry": {
+        "mlp": "heurcheck.properties.symmetry.mlp:FACET",
+        "permanent": "heurcheck.properties.symmetry.permanent:FACET",
+        "circuit": "heurcheck.properties.symmetry.circuit:FACET",
+    },
     "accuracy": {
         "circuit": "heurcheck.properties.accuracy.circuit:FACET",
         "boolean": "heurcheck.properties.accuracy.boolean:FACET",
         "permanent": "heurcheck.properties.accuracy.permanent:FACET",
         "hafnian": "heurcheck.properties.accuracy.hafnian:FACET",
+        "mlp": "heurcheck.properties.accuracy.mlp:FACET",
+    },
+    "calibration": {
+        "circuit": "heurcheck.properties.calibration.circuit:FACET",
+        "boolean": "heurcheck.properties.calibration.boolean:FACET",
     },
     "matching-sampling": {
         "mlp": "heurcheck.properties.matching_sampling.mlp:FACET",
@@ -117,6 +128,13 @@ def _references(prop: str) -> dict[str, str]:
 def facet_domains(prop: str) -> frozenset[str]:
     """The domains that offer a facet of property `prop`."""
     return frozenset(_references(prop)) | frozenset(_REGISTERED.get(prop, {}))
+
+
+def facet_reference(prop: str, domain: str) -> str | None:
+    """Where the facet of `prop` on `domain` comes from: its `module:attr`, "registered in code", or None."""
+    if domain in _REGISTERED.get(prop, {}):
+        return "registered in code"
+    return _references(prop).get(domain)
 
 
 @cache

@@ -21,7 +21,9 @@ PROPERTIES: dict[str, str] = {
     "iterated-estimation": "heurcheck.properties.selfref:IteratedEstimation",
     "error-orthogonality": "heurcheck.properties.selfref:ErrorOrthogonality",
     "accuracy": "heurcheck.properties.accuracy:Accuracy",
+    "calibration": "heurcheck.properties.calibration:Calibration",
     "matching-sampling": "heurcheck.properties.matching_sampling:MatchingSampling",
+    "symmetry": "heurcheck.properties.symmetry:Symmetry",
 }
 
 

@@ -7,9 +7,14 @@ from fractions import Fraction
 from typing import Any, ClassVar
 
 from ...errors import InvalidArgument, TruthTooExpensive
-from ...jsonio import exact_number, number_to_json
+from ...jsonio import MAX_DIGITS, exact_number, number_to_json, too_many_digits
 from .model import Circuit, cone
 from .moments import polynomial, support
+
+
+# wires in one keep atom: a joint cumulant of k wires sums over the set partitions of k (Bell(10) = 115,975;
+# Bell(18) is about 6.8 * 10^11)
+MAX_KEEP_WIRES = 10
 
 
 def _split_assignment(payload: str, kind: str) -> tuple[str, Fraction]:
@@ -17,9 +22,12 @@ def _split_assignment(payload: str, kind: str) -> tuple[str, Fraction]:
     try:
         if not eq or not name.strip():
             raise ValueError
-        return name.strip(), exact_number(value)
+        number = exact_number(value)
     except (ValueError, ZeroDivisionError):
         raise InvalidArgument(f"argument {kind}:{payload!r}: expected {kind}:WIRE=NUMBER, e.g. {kind}:x=1/2") from None
+    if too_many_digits(number):
+        raise InvalidArgument(f"argument {kind}:{payload[:60]!r}: expected a number of at most {MAX_DIGITS} digits")
+    return name.strip(), number
 
 
 def _need_wire(instance: Circuit, wire: str, text: str) -> None:
@@ -36,8 +44,10 @@ class KeepCumulant:
     domain: ClassVar[str] = "circuit"
 
     def __post_init__(self) -> None:
-        if len(self.wires) < 2:
-            raise InvalidArgument(f"argument keep:{','.join(self.wires)}: expected at least 2 wires (a joint cumulant)")
+        if not 2 <= len(self.wires) <= MAX_KEEP_WIRES:
+            shown = ",".join(self.wires)
+            raise InvalidArgument(f"argument keep:{shown if len(shown) < 80 else shown[:77] + '...'}: expected 2 to "
+                                  f"{MAX_KEEP_WIRES} wires (a joint cumulant), got {len(self.wires)}")
         object.__setattr__(self, "wires", tuple(sorted(self.wires)))
 
     def text(self) -> str:
@@ -53,7 +63,7 @@ class KeepCumulant:
     @classmethod
     def from_json(cls, node: Any) -> KeepCumulant:
         node.object(("kind", "wires"))
-        return cls(tuple(w.string() for w in node["wires"].items(2, 64)))
+        return cls(tuple(w.string() for w in node["wires"].items(2, MAX_KEEP_WIRES)))
 
     def check(self, instance: Circuit) -> None:
         for w in self.wires:

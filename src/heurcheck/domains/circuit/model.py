@@ -233,7 +233,26 @@ def cone(circuit: Circuit, wire: str) -> Circuit:
     for g in reversed(circuit.gates):
         if g.id in need:
             need.update(g.args)
-    return Circuit(circuit.inputs, tuple(g for g in circuit.gates if g.id in need), wire, circuit.joint)
+    gates = tuple(g for g in circuit.gates if g.id in need)
+    if wire == circuit.output and len(gates) == len(circuit.gates):
+        return circuit  # nothing to cut: no copy
+    return _valid_cut(circuit, gates, wire)
+
+
+def _valid_cut(circuit: Circuit, gates: tuple[Gate, ...], output: str) -> Circuit:
+    """The circuit with only `gates` (a subsequence of its gates closed under arguments) and `output`.
+
+    Valid by construction, so it is not validated again: `Circuit(...)` re-checked every gate and
+    formatted its field path, which made `cone` the largest cost of mean propagation (0.5 us a gate
+    at 10^3 gates, 2.5 at 10^5, against 0.1-0.8 for the pass itself)."""
+    cut = object.__new__(Circuit)
+    index = {inp.id: i for i, inp in enumerate(circuit.inputs)}
+    base = len(index)
+    index.update((g.id, base + i) for i, g in enumerate(gates))
+    for name, value in (("inputs", circuit.inputs), ("gates", gates), ("output", output), ("joint", circuit.joint),
+                        ("_index", index)):
+        object.__setattr__(cut, name, value)
+    return cut
 
 
 def renamed(c: Circuit, prefix: str) -> Circuit:

@@ -82,12 +82,36 @@ def support(d: Distribution) -> tuple[tuple[Any, ...], tuple[Any, ...]] | None:
 
 MAX_MONOMIALS = 100_000
 MAX_ENUMERATION = 2**16
+MAX_TRUTH_DEGREE = 256  # exact truth of a wire of higher degree is refused before any expansion
+
+
+def degree_bound(circuit: Circuit, wire: str | None = None) -> int:
+    """An upper bound on the degree of the output (or `wire`) in the inputs, counted gate by gate without
+    expanding anything (a product adds its factors' degrees), so that repeated squaring (degree 2^64
+    after 64 gates) is seen before any work is done."""
+    target = circuit.wire_index(wire or circuit.output)
+    degrees = [1] * len(circuit.inputs)
+    for g in circuit.gates:
+        if len(degrees) > target:
+            break
+        a = [degrees[circuit.wire_index(x)] for x in g.args]
+        degrees.append(0 if g.op == "const" else sum(a) if g.op == "mul" else max(a))
+    return degrees[target]
+
+
+def _check_degree(circuit: Circuit, wire: str | None = None) -> None:
+    bound = degree_bound(circuit, wire)
+    if bound > MAX_TRUTH_DEGREE:
+        shown = str(bound) if bound < 10**12 else f"about 2^{bound.bit_length() - 1}"
+        raise TruthTooExpensive(f"exact truth: wire {wire or circuit.output!r} has degree up to {shown}, more than "
+                                f"the limit of {MAX_TRUTH_DEGREE}")
 
 Poly = dict[tuple[int, ...], Any]
 
 
 def polynomial(circuit: Circuit, wire: str | None = None) -> Poly:
     """The output (or `wire`) as a polynomial in the inputs: exponent vector -> coefficient."""
+    _check_degree(circuit, wire)
     n = len(circuit.inputs)
     target = circuit.wire_index(wire or circuit.output)
     zero = (0,) * n
@@ -185,6 +209,7 @@ def moment_expectation(terms: Any, dists: Any) -> Any:
 
 def truth_by_enumeration(circuit: Circuit) -> Any:
     """E[C(x)] by summing over every joint assignment of finite-support inputs (exact on Fractions)."""
+    _check_degree(circuit)
     if circuit.joint is not None:
         raise TruthTooExpensive("enumeration needs independent finite-support inputs, not a joint Gaussian law")
     supports = [support(i.dist) for i in circuit.inputs]  # type: ignore[arg-type]

@@ -146,15 +146,17 @@ def circuit_arguments(c: Circuit, max_atoms: int = 3, kinds: tuple[str, ...] = (
     """An argument set for `c` (at most one reveal per input, so the set is consistent)."""
     from hypothesis import strategies as st  # lazy: hypothesis takes a noticeable time to import
 
-    def consistent(atoms: list[Any]) -> Arguments:
-        seen: set[str] = set()
-        kept = []
-        for a in atoms:
-            if isinstance(a, RevealInput):
-                if a.input in seen:
-                    continue
-                seen.add(a.input)
-            kept.append(a)
-        return Arguments(kept)
-
     return st.lists(circuit_atoms(c, kinds), min_size=min_atoms, max_size=max(max_atoms, min_atoms)).map(consistent)
+
+
+def consistent(atoms: list[Any]) -> Arguments:
+    """The atoms as a set with at most one reveal per input (the first listed), so the set is consistent."""
+    seen: set[str] = set()
+    kept = []
+    for a in atoms:
+        if isinstance(a, RevealInput):
+            if a.input in seen:
+                continue
+            seen.add(a.input)
+        kept.append(a)
+    return Arguments(kept)

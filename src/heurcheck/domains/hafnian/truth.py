@@ -11,7 +11,8 @@ import numpy as np
 
 from ...errors import TruthTooExpensive
 from ...numbers import FRACTION, backend_of
-from ..matrixform import Rows
+from ..kernels import COMPILED_FROM_N, hafnian_kernel
+from ..matrixform import Rows, check_exact_digits, check_float_range, log10_abs
 
 MAX_HAFNIAN_TRUTH_N = 28
 
@@ -20,6 +21,7 @@ def hafnian(rows: Rows) -> Any:
     """haf(Sigma) = sum over perfect matchings of prod Sigma_ij, by DP over subsets: O(n 2^n).
 
     Rational matrices are scaled to integers first (Sigma'_ij = d_i d_j Sigma_ij, haf scales by prod d_i).
+    Floats from n = 14 on use Bjorklund's recursion compiled by numba when it is installed (`..kernels`).
     """
     n = len(rows)
     backend = backend_of([v for r in rows for v in r])
@@ -34,7 +36,20 @@ def hafnian(rows: Rows) -> Any:
         fr = [[Fraction(v) for v in r] for r in rows]
         d = [math.lcm(*(v.denominator for v in r)) for r in fr]
         ints = [[int(fr[i][j] * d[i] * d[j]) for j in range(n)] for i in range(n)]
+        # |haf| <= (n-1)!! max|entry|^(n/2), over prod d
+        check_exact_digits(f"the hafnian of a {n}x{n} matrix",
+                           math.prod(range(1, n, 2)) * max(abs(v) for r in ints for v in r) ** (n // 2),
+                           math.prod(d))
         return Fraction(_hafnian_dp(ints, 1, 0)) / math.prod(d)
+    if backend.name == "float":
+        # |haf| <= (n-1)!! max|entry|^(n/2)
+        check_float_range(f"the hafnian of a {n}x{n} matrix",
+                          math.log10(math.prod(range(1, n, 2)))
+                          + n / 2 * log10_abs(max(abs(float(v)) for r in rows for v in r)))
+        if n >= COMPILED_FROM_N:
+            compiled = hafnian_kernel(np.array([[float(v) for v in r] for r in rows]))
+            if compiled is not None:
+                return compiled
     return _hafnian_dp(rows, backend.const(1), backend.const(0))
 
 

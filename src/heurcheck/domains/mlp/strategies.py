@@ -30,6 +30,13 @@ def instances(max_depth: int = 2, max_width: int = 3, activations: tuple[str, ..
     def build(draw: Any) -> MLP:
         depth = draw(st.integers(1, max_depth))
         d = draw(st.integers(1, max_width))
+        # the law right after its dimension: shrinking d then drops its draws, and nothing after them moves
+        mean = cov = None
+        if explicit_law and draw(st.booleans()):
+            mean = tuple(draw(number) for _ in range(d))
+            b = [[draw(number) for _ in range(d)] for _ in range(d)]
+            cov = tuple(tuple(sum((Fraction(b[i][k]) * b[j][k] for k in range(d)), Fraction(0)) for j in range(d))
+                        for i in range(d))
         layers = []
         below = d
         for _ in range(depth):
@@ -39,12 +46,6 @@ def instances(max_depth: int = 2, max_width: int = 3, activations: tuple[str, ..
             layers.append(Layer(weights, bias, draw(st.sampled_from(order))))
             below = width
         readout = tuple(draw(number) for _ in range(below))
-        mean = cov = None
-        if explicit_law and draw(st.booleans()):
-            mean = tuple(draw(number) for _ in range(d))
-            b = [[draw(number) for _ in range(d)] for _ in range(d)]
-            cov = tuple(tuple(sum((Fraction(b[i][k]) * b[j][k] for k in range(d)), Fraction(0)) for j in range(d))
-                        for i in range(d))
         return MLP(d, tuple(layers), readout, mean, cov)
 
     return build()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Sequence
 from fractions import Fraction
-from functools import reduce
+from functools import cache, reduce
 from itertools import permutations
 from typing import Any
 
@@ -14,9 +14,11 @@ import numpy as np
 
 from ...errors import TruthTooExpensive
 from ...numbers import backend_of
-from ..matrixform import Rows
+from ..kernels import COMPILED_FROM_N, permanent_kernel
+from ..matrixform import Rows, check_exact_digits, check_float_range, log10_abs
 
 MAX_PERMANENT_TRUTH_N = 25
+MAX_GLYNN_WORK = 2**27  # terms summed by Glynn over all primes: n = 25 with entries of a few bits (4 to 8 primes)
 
 
 def naive_permanent(rows: Rows) -> Any:
@@ -87,9 +89,14 @@ def permanent(rows: Rows) -> Any:
         )
     backend = backend_of([v for r in rows for v in r])
     if backend.name == "float":
+        # |perm| <= the product of the columns' absolute sums
+        check_float_range(f"the permanent of a {n}x{n} matrix",
+                          sum(log10_abs(sum(abs(float(r[j])) for r in rows)) for j in range(n)))
         return glynn_float(np.array([[float(v) for v in r] for r in rows]))
     if backend.name == "fraction":
         ints, scale = _integer_rows([[Fraction(v) for v in r] for r in rows])
+        check_exact_digits(f"the permanent of a {n}x{n} matrix", _bound(ints), scale)
+        _check_work(n, _bound(ints))
         if n <= 14:
             value = glynn(ints)
         else:
@@ -114,6 +121,29 @@ def _sign_table(bits: int) -> np.ndarray:
     return 1 - 2 * ((index >> np.arange(bits)[None, :]) & 1)
 
 
+def _signed_sums(rows: np.ndarray, first_fixed: bool = True) -> np.ndarray:
+    """sum_i d_i rows[i] for every d of `_sign_table` order (d_0 = +1 when `first_fixed`), built by
+    doubling: the half of the table with d_k = -1 is the other half minus 2 rows[k], one numpy pass
+    per row (a product with the sign table was slower: 23 ms at n = 16 on a loaded machine)."""
+    start = 1 if first_fixed else 0
+    table = np.empty((1 << (len(rows) - start), rows.shape[1]))
+    table[0] = rows.sum(axis=0)  # every d_i = +1
+    for k, row in enumerate(rows[start:]):
+        half = 1 << k
+        np.subtract(table[:half], 2.0 * row, out=table[half : 2 * half])
+    return table
+
+
+@cache
+def _float_signs(bits: int) -> tuple[np.ndarray, np.ndarray]:
+    """`_sign_table(bits)` in floats (a float product with a float matrix is one BLAS call, a mixed
+    one is not) and the product of each row; read-only, shared by every call."""
+    table = _sign_table(bits).astype(np.float64)
+    sign = table.prod(axis=1)
+    table.flags.writeable = sign.flags.writeable = False
+    return table, sign
+
+
 def _glynn_split(n: int) -> tuple[int, int]:
     low = min(n - 1, 14)
     return low, n - 1 - low
@@ -121,14 +151,17 @@ def _glynn_split(n: int) -> tuple[int, int]:
 
 def glynn_float(a: np.ndarray) -> float:
     """perm(a) in floats by Glynn's formula, vectorised: d splits into a low and a high half,
-    with one numpy pass over all low halves per high half."""
+    with one numpy pass over all low halves per high half (from n = 14 on, numba's compiled loop
+    over the same two tables when numba is installed: `..kernels`)."""
     n = a.shape[0]
     low, high = _glynn_split(n)
-    d_low, d_high = _sign_table(low), _sign_table(high)
-    low_sums = a[0] + d_low @ a[1 : low + 1]
-    low_sign = d_low.prod(axis=1)
-    high_sums = d_high @ a[low + 1 :]
-    high_sign = d_high.prod(axis=1)
+    (_, low_sign), (_, high_sign) = _float_signs(low), _float_signs(high)
+    low_sums = _signed_sums(a[: low + 1])
+    high_sums = _signed_sums(a[low + 1 :], first_fixed=False)
+    if n >= COMPILED_FROM_N:
+        compiled = permanent_kernel(a, low_sums, low_sign, high_sums, high_sign)
+        if compiled is not None:
+            return compiled / float(1 << (n - 1))
     total = 0.0
     for c in range(1 << high):
         total += float(high_sign[c]) * float(low_sign @ np.prod(low_sums + high_sums[c], axis=1))
@@ -156,9 +189,26 @@ def _glynn_mod(b: np.ndarray, p: int) -> int:
     return total * pow(2, -(n - 1), p) % p
 
 
+def _check_work(n: int, bound: int) -> None:
+    """TruthTooExpensive, at once, when Glynn by Chinese remainders (n > 14) would sum more than
+    MAX_GLYNN_WORK terms: 2^(n-1) per 31-bit prime, and as many primes as the value's bound needs."""
+    if n <= 14:
+        return
+    primes = (2 * bound).bit_length() // 30 + 1
+    if primes * 2 ** (n - 1) > MAX_GLYNN_WORK:
+        raise TruthTooExpensive(f"the permanent of a {n}x{n} matrix: {primes} modular passes of 2^{n - 1} terms, "
+                                f"more than the limit of 2^{MAX_GLYNN_WORK.bit_length() - 1} terms (smaller entries "
+                                f"or a smaller n are faster)")
+
+
+def _bound(rows: list[list[int]]) -> int:
+    """A bound on |perm| of an integer matrix: the product of its columns' absolute sums."""
+    return math.prod(sum(abs(r[j]) for r in rows) for j in range(len(rows)))
+
+
 def _glynn_crt(rows: list[list[int]]) -> int:
     """perm of an integer matrix from its residues modulo 31-bit primes (Chinese remainders)."""
-    bound = math.prod(sum(abs(r[j]) for r in rows) for j in range(len(rows)))
+    bound = _bound(rows)
     if bound == 0:
         return 0
     b = np.array(rows, dtype=object)

@@ -12,7 +12,9 @@ The form [I] (the reference gives the gist, these quantifiers are a choice made 
   `family`, any domain: the first `instances` instances the domain's Hypothesis strategy
   generates with seed `family_seed`, each of weight 1/|D| (a fixed finite family of circuits; the
   law of a circuit's inputs is not D, Y is already the expectation over it). The family depends on
-  the Hypothesis version. `auto` (default): `pm1` on permanents, `family` elsewhere.
+  the Hypothesis version. `generator`, mlp only: a seeded sample of networks of the research
+  generator at depth n (see `accuracy/mlp.py`). `auto` (default): `pm1` on permanents, `generator` on
+  mlp, `family` elsewhere.
 - Pi (parameter `arguments`): atom texts separated by commas (a comma inside a payload such as
   `keep:g1,g2` stays with its atom), `default` (the estimator's `default_arguments`, none if it
   declares none) or `none`. Y is the exact truth given Pi (the `exact` estimator's value).
@@ -37,6 +39,13 @@ Verdicts. D is finite and enumerated, so the checker's exhaustive route decides 
   mode (`symmetrize` at small n returns stderr 0) are exact and decided like the others.
 Without the exhaustive route (an engine calling `cases` and `evaluate`), the single case is all of
 D, evaluated the same way: the engine can say violated or not-refuted, never proved.
+Judged within standard errors instead, never proved: where D is a sample of a larger law (`generator`)
+or some truth is a Monte Carlo estimate (the domain's exact truth out of reach; seeded, one seed per
+member). Each moment's standard error is the spread of its terms over the sample (which carries the
+truths' noise too) or, for a fixed family, sqrt(sum f_i^2 se_i^2) / N from the truths alone; the
+moment violates when it exceeds 3.29 standard errors (two-sided alpha = 0.001) plus the tolerance
+model. The report then gives floats with standard errors: mean error, OLS beta (its usual standard
+error) and R^2 (delta method), and the truth's kind.
 Source: Christiano, Hilton, Lincoln, Neyman, Xu (2024), the accuracy desideratum.
 """
 
@@ -53,8 +62,10 @@ from typing import Any, ClassVar, NamedTuple, Protocol
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import seed as hseed
 
+from ...findings import Verdict
 from ...arguments import EMPTY, Arguments
 from ...domains import atom_kinds, get_domain, parse_atom
+from ...domains.reference import DEFAULT_TRUTH_SEED, reference_truth
 from ...errors import InvalidOption
 from ...estimators.base import Capabilities, Estimate
 from ...numbers import to_float
@@ -63,7 +74,7 @@ from ..base import (TOLERANCE_PARAMETERS, Call, Case, NotApplicable, Outcome, Pa
 from ..space import CaseSpace, Enumeration
 
 FEATURES = ("one", "self", "coarser", "all")
-DISTRIBUTIONS = ("auto", "pm1", "01", "family")
+DISTRIBUTIONS = ("auto", "pm1", "01", "generator", "family")
 
 
 class Enumerated(Protocol):
@@ -81,6 +92,9 @@ class Enumerated(Protocol):
     def what(self, n: int, count: int) -> str:
         """D at size n, of `count` instances, in words."""
         ...
+
+    # A distribution may set `sample = True`: its members are a seeded sample of a larger law (a
+    # generator), so the moments are judged within their standard errors over that law (see `_Sampled`).
 
 
 class AccuracyFacet(Protocol):
@@ -146,9 +160,11 @@ class Accuracy(PropertyBase):
     code: ClassVar[str] = "D11"
     parameters: ClassVar[dict[str, Parameter]] = {
         "feature": Parameter(str, "all", "the features f: one, self, coarser or all", FEATURES),
-        "distribution": Parameter(str, "auto", "D: pm1 or 01 (every n x n matrix; permanent), family "
-                                  "(a seeded family of strategy instances) or auto", DISTRIBUTIONS),
-        "n": Parameter(int, 3, "matrix size for pm1 and 01 (2^(n^2) matrices)", (1, 2, 3, 4)),
+        "distribution": Parameter(str, "auto", "D: pm1 or 01 (every n x n matrix; permanent), generator "
+                                  "(networks of the research generator; mlp), family (a seeded family of strategy "
+                                  "instances) or auto", DISTRIBUTIONS),
+        "n": Parameter(int, 3, "matrix size for pm1 and 01 (2^(n^2) matrices); network depth for generator",
+                       (1, 2, 3, 4)),
         "arguments": Parameter(str, "default", "Pi: comma-separated atom texts, 'default' (the estimator's "
                                "default_arguments) or 'none'"),
         "coarser": Parameter(str, "none", "Pi_0, a subset of Pi, for the coarser feature: atom texts or 'none'"),
@@ -253,11 +269,11 @@ class Accuracy(PropertyBase):
                 call: Call) -> tuple[AccuracyOutcome, Any]:
         """The exact moments and report over D; also the instance with the largest |Y - G|."""
         features = self._features()
-        truth = get_domain(domain).truth
         tally: Counter[tuple[Fraction, Fraction, Fraction]] = Counter()  # (Y, G, f) -> how many instances
+        rows: list[tuple[float, float, float, float]] = []  # (Y, its standard error, G, f), in floats
         excluded, exact = 0, True
         largest, largest_error = None, Fraction(-1)
-        for x in population:
+        for index, x in enumerate(population):
             pi.check(x)
             try:
                 estimate = call(x, pi)
@@ -271,15 +287,21 @@ class Accuracy(PropertyBase):
                        f"(stderr {noise:.3g} on an instance): E_D[(Y - G) G] would carry the estimator's "
                        f"own noise, and per-instance tests check Y = G, which D11 does not ask")
                 return AccuracyOutcome(None, None, 0.0, 0.0, applicable=False, detail=why), None
-            y, g = _rational(truth(x, pi)), _rational(estimate.value)
+            # the exact truth, or where it is out of reach a Monte Carlo one (a seed per member: independent noise)
+            ref = reference_truth(x, pi, seed=DEFAULT_TRUTH_SEED + index)
+            y, g = _rational(ref.value), _rational(estimate.value)
             exact = exact and _is_rational(estimate.value) and _is_rational(feature.value)
             tally[y, g, _rational(feature.value)] += 1
+            rows.append((to_float(ref.value), ref.stderr, to_float(estimate.value), to_float(feature.value)))
             if abs(y - g) > largest_error:
                 largest, largest_error = x, abs(y - g)
         what = self._what(domain, len(population))
         if not tally:
             why = f"{call.estimator.name} is outside its domain on every instance of D ({what})"
             return AccuracyOutcome(None, None, 0.0, 0.0, applicable=False, detail=why), None
+        sampled = bool(getattr(self._enumerated(domain).get(self._distribution(domain)), "sample", False))
+        if sampled or any(stderr > 0 for _, stderr, _, _ in rows):
+            return self._conclude_sampled(_Sampled(rows, sampled), features, what, excluded, pi, pi0), largest
         sums = _Sums.of(tally)
         return self._conclude(sums, features, exact, what, excluded, pi, pi0), largest
 
@@ -316,6 +338,109 @@ class Accuracy(PropertyBase):
         tol = 0.0 if exact else tolerance(self.params, lhs, rhs)
         ratio = gap / tol if tol else (math.inf if gap else 0.0)
         return _Judged(gap > tol, ratio, feature, lhs, rhs, gap, tol)
+
+
+    def _conclude_sampled(self, s: _Sampled, features: tuple[str, ...], what: str, excluded: int,
+                          pi: Arguments, pi0: Arguments) -> AccuracyOutcome:
+        """E_D[(Y - G) f] = 0 judged within Z_CRITICAL standard errors (plus the tolerance model)."""
+        labels = {"one": "1", "self": "G(Y | Pi)", "coarser": f"G(Y | Pi_0 = {pi0.text()})"}
+        judged = []
+        for name in features:
+            lhs, rhs, se = s.moment(name)
+            tol = Z_CRITICAL * se + tolerance(self.params, lhs, rhs)
+            gap = abs(lhs - rhs)
+            judged.append((gap > tol, gap / tol if tol else math.inf, name, lhs, rhs, gap, tol, se))
+        worst = max(judged, key=lambda j: (j[0], j[1]))
+        report = s.report()
+        report.update(distribution=what, excluded=excluded, arguments=pi.text(), coarser_arguments=pi0.text(),
+                      estimates_exact=False, worst_feature=worst[2],
+                      moments={j[2]: {"value": j[3] - j[4], "stderr": j[7]} for j in judged})
+        fit = (f"OLS beta = {_pm(report['beta'])}, R^2 = {_pm(report['r_squared'])}, "
+               f"mean error E[Y - G] = {_pm(report['mean_error'])}")
+        over = "the law it samples" if s.sampled else "D"
+        where = what + (f", {excluded} outside the estimator's domain left out" if excluded else "") + \
+            f", Pi = {pi.text()}; truth: {report['truth']}"
+        if worst[0]:
+            bad = "; ".join(f"f = {labels[j[2]]}: {j[3] - j[4]:.6g} +- {j[7]:.3g}" for j in judged if j[0])
+            detail = f"E[(Y - G) f] != 0 over {over} (beyond {Z_CRITICAL} standard errors) from {where}: {bad}; {fit}"
+        else:
+            held = ", ".join(labels[j[2]] for j in judged)
+            detail = (f"E[(Y - G) f] = 0 within {Z_CRITICAL} standard errors for f in {{{held}}} over {over}, from "
+                      f"{where}; {fit}")
+        return AccuracyOutcome(worst[3], worst[4], worst[5], worst[6], "=", stderr=None, detail=detail, report=report,
+                               standing=Verdict.NOT_REFUTED)  # judged within standard errors: no proof
+
+
+Z_CRITICAL = 3.29  # two-sided, alpha = 0.001 (the statistical verdicts' family error rate)
+
+
+@dataclass(frozen=True)
+class _Sampled:
+    """Per-instance (Y, standard error of Y, G, f) in floats, for moments with standard errors.
+
+    `sampled`: D is a sample of a larger law, so a moment's standard error is the spread of its terms
+    over the sample (which includes the truth's own noise); otherwise D is the finite family itself and
+    only the Monte Carlo truths are random: the standard error is sqrt(sum f_i^2 se_i^2) / N."""
+
+    rows: list[tuple[float, float, float, float]]
+    sampled: bool
+
+    def _columns(self) -> tuple[Any, Any, Any, Any]:
+        import numpy as np
+
+        a = np.array(self.rows, dtype=float)
+        return a[:, 0], a[:, 1], a[:, 2], a[:, 3]
+
+    def moment(self, feature: str) -> tuple[float, float, float]:
+        """(E[Y f], E[G f], the standard error of their difference)."""
+        import numpy as np
+
+        y, se, g, f0 = self._columns()
+        f = {"one": np.ones_like(y), "self": g, "coarser": f0}[feature]
+        n = len(y)
+        terms = (y - g) * f
+        if self.sampled:
+            spread = float(terms.std(ddof=1)) / math.sqrt(n) if n > 1 else math.inf
+        else:
+            spread = float(np.sqrt(np.sum((f * se) ** 2))) / n
+        return float(np.mean(y * f)), float(np.mean(g * f)), spread
+
+    def report(self) -> dict[str, Any]:
+        """OLS of Y on G with its standard errors (R^2's by the delta method, Olkin and Finn 1995)."""
+        import numpy as np
+
+        y, se, g, _ = self._columns()
+        n = len(y)
+        e = y - g
+        out: dict[str, Any] = {"instances_used": n,
+                               "mean_error": _se(float(e.mean()), float(e.std(ddof=1)) / math.sqrt(n) if n > 1 else None),
+                               "mean_squared_error": float(np.mean(e * e)),
+                               "mean_truth": float(y.mean()), "mean_estimate": float(g.mean()),
+                               "truth": (f"Monte Carlo, largest standard error {float(se.max()):.3g}"
+                                         if se.max() > 0 else "exact")}
+        var_g, var_y = float(g.var()), float(y.var())
+        if n < 3 or var_g == 0 or var_y == 0:
+            out.update(beta=None, intercept=None, r_squared=None)
+            return out
+        cov = float(np.mean((y - y.mean()) * (g - g.mean())))
+        beta = cov / var_g
+        intercept = float(y.mean()) - beta * float(g.mean())
+        residual = y - intercept - beta * g
+        beta_se = math.sqrt(float(np.sum(residual ** 2)) / (n - 2) / (n * var_g))
+        r2 = cov * cov / (var_y * var_g)
+        out.update(beta=_se(beta, beta_se), intercept=intercept,
+                   r_squared=_se(r2, math.sqrt(4 * r2 * (1 - r2) ** 2 / n)))
+        return out
+
+
+def _se(value: float, stderr: float | None) -> dict[str, Any]:
+    return {"value": value, "stderr": stderr}
+
+
+def _pm(node: dict[str, Any] | None) -> str:
+    if node is None:
+        return "undefined"
+    return f"{node['value']:.6g}" + ("" if node["stderr"] is None else f" +- {node['stderr']:.3g}")
 
 
 class _Judged(NamedTuple):

@@ -4,14 +4,19 @@
 
 Forms (parameter `form`, a reconstruction [I] of the reference, so a choice made visible):
 - `sign`: Y is a square or a sum of two squares of circuit wires, pi = `nonneg:Y` (a syntactic
-  sum-of-squares certificate, checked by the tool): G(Y | Pi + pi) >= 0;
-- `exact-value`: Y = (w + c)(w - c) - w*w is identically -c^2, pi = `equal:Y=-c^2` (checked as a
-  polynomial identity): G(Y | Pi + pi) = -c^2; on boolean circuits Y = a xor a or a and not a,
-  pi = `constant:Y=0` (checked by enumeration): G(Y | Pi + pi) = 0;
-- `monotonicity`: Y = X + s*s, pi = `nonneg:s2` for the square s2 = s*s: G(X | Pi + pi) <= G(Y | Pi + pi);
-- `all`: each case draws one of the forms above (sign three times as often as each other form).
-The default is `sign`, the form that truncated propagation breaks; searching one form at a time
-finds its counterexamples several times faster than mixing them.
+  sum-of-squares certificate, checked by the tool): G(Y | Pi + pi) >= 0; or the certificates sit on
+  inner wires feeding later gates: Y = sq1 * sq2 or Y = (sq1 + sq2) * 1/2 with sq1, sq2 squares,
+  pi = `nonneg:` each inner square and Y (the derivation checked by the tool);
+- `exact-value`: e = (w + c)(w - c) - w*w is identically -c^2; Y = e with pi = `equal:Y=-c^2`, or
+  Y = e*e + e with pi = `equal:e=-c^2` on the inner wire and `equal:Y=c^4-c^2` (each checked as a
+  polynomial identity): G(Y | Pi + pi) = the proved value; on boolean circuits Y = a xor a or a and
+  not a, pi = `constant:Y=0` (checked by enumeration): G(Y | Pi + pi) = 0;
+- `monotonicity`: Y = X + s*s, pi = `nonneg:s2` on the inner square s2 = s*s feeding the sum:
+  G(X | Pi + pi) <= G(Y | Pi + pi);
+- `all` (the default): every form in one search sharing one budget, each case drawing its form (sign
+  twice as often as each other form); the formal engines enumerate every form on each structure.
+The default tries every form because a fault can break one and not another: an estimator that
+clamps only its final output at 0 passes every `sign` case and fails exact-value and monotonicity.
 Pi is drawn from the domain's other atoms (kept cumulants, orders, revealed inputs).
 Domains: circuit (all forms), boolean (exact-value). Applies to every estimator of those domains.
 Tolerance: absolute + relative (abs_tol + rel_tol * max |side|); standard-error scaled for
@@ -52,7 +57,7 @@ class RespectForProofs(PropertyBase):
     name: ClassVar[str] = "respect-for-proofs"
     code: ClassVar[str] = "D2"
     parameters: ClassVar[dict[str, Parameter]] = {
-        "form": Parameter(str, "sign", "which proved bound: sign, exact-value, monotonicity or all", FORMS),
+        "form": Parameter(str, "all", "which proved bound: sign, exact-value, monotonicity or all", FORMS),
         "max_gates": Parameter(int, 6, "largest circuit drawn (before the proof's gates are added)"),
         **TOLERANCE_PARAMETERS,
     }

@@ -23,24 +23,41 @@ def _extend(c: Circuit, gates: list[Gate], output: str, cut_to: str | None = Non
     return Circuit(kept.inputs, kept.gates, output, kept.joint)
 
 
-def _sign_case(c: Circuit, i: int, j: int, two: bool) -> tuple[Circuit, str]:
+def _sign_case(c: Circuit, i: int, j: int, two: bool, inner: int = 0) -> tuple[Circuit, str, tuple[str, ...]]:
+    """Y >= 0 built on the squares of two wires of `c` (newest first); returns Y, its output and the wires
+    certified. `inner` 0: Y = sq1 (or sq1 + sq2), certified at the output only; 1: Y = sq1 * sq2 and
+    2: Y = sq1 + sq2 feeding a later product with a non-negative constant, the certificates sitting on
+    the inner squares too (an estimator that only looks at its final output has to respect them on
+    the way)."""
     wires = c.wires
     # newest wires first: the deepest wire is the likeliest to expose a truncation
     a, b = wires[-1 - i % len(wires)], wires[-1 - j % len(wires)]
     gates = [Gate("sq1", "mul", (a, a))]
+    if inner == 1:
+        gates += [Gate("sq2", "mul", (b, b)), Gate("Y", "mul", ("sq1", "sq2"))]
+        return _extend(c, gates, "Y"), "Y", ("sq1", "sq2", "Y")
+    if inner == 2:
+        gates += [Gate("sq2", "mul", (b, b)), Gate("s", "add", ("sq1", "sq2")), Gate("h", "const", (), Fraction(1, 2)),
+                  Gate("Y", "mul", ("s", "h"))]
+        return _extend(c, gates, "Y"), "Y", ("sq1", "sq2", "s", "Y")
     if two:
         gates += [Gate("sq2", "mul", (b, b)), Gate("Y", "add", ("sq1", "sq2"))]
     else:
         gates += [Gate("Y", "scale", ("sq1",), Fraction(1))]
-    return _extend(c, gates, "Y"), "Y"
+    return _extend(c, gates, "Y"), "Y", ("Y",)
 
 
-def _exact_value_circuit(c: Circuit, w: str, k: Any) -> Circuit:
-    """Y = (w + k)(w - k) - w*w, identically -k^2."""
+def _exact_value_circuit(c: Circuit, w: str, k: Any, inner: bool = False) -> tuple[Circuit, Any, tuple[tuple[str, Any], ...]]:
+    """e = (w + k)(w - k) - w*w, identically -k^2; Y = e, or (`inner`) Y = e * e + e, identically k^4 - k^2,
+    the proof of e's value sitting on the inner wire. Returns Y, its value and the equalities certified."""
     gates = [Gate("cp", "const", (), k), Gate("cm", "const", (), -k),
              Gate("u", "add", (w, "cp")), Gate("v", "add", (w, "cm")), Gate("uv", "mul", ("u", "v")),
-             Gate("ww", "mul", (w, w)), Gate("nww", "neg", ("ww",)), Gate("Y", "add", ("uv", "nww"))]
-    return _extend(c, gates, "Y")
+             Gate("ww", "mul", (w, w)), Gate("nww", "neg", ("ww",))]
+    if not inner:
+        return _extend(c, gates + [Gate("Y", "add", ("uv", "nww"))], "Y"), -k * k, (("Y", -k * k),)
+    gates += [Gate("e", "add", ("uv", "nww")), Gate("ee", "mul", ("e", "e")), Gate("Y", "add", ("ee", "e"))]
+    value = k * k * k * k - k * k
+    return _extend(c, gates, "Y"), value, (("e", -k * k), ("Y", value))
 
 
 def _monotonicity_circuits(c: Circuit, s: str) -> tuple[Circuit, Circuit]:
@@ -51,8 +68,8 @@ def _monotonicity_circuits(c: Circuit, s: str) -> tuple[Circuit, Circuit]:
 
 class CircuitRespectForProofs:
     def cases(self, form: str, max_gates: int) -> Any:
-        # with `all`, sign cases are drawn three times as often: it is the form that truncation breaks
-        forms = ("sign", "sign", "sign", "exact-value", "monotonicity") if form == "all" else (form,)
+        # with `all`, sign cases are drawn twice as often: it is the form that truncation breaks most
+        forms = ("sign", "sign", "exact-value", "monotonicity") if form == "all" else (form,)
         # squares of high-degree wires are where truncation goes wrong: favour products and chains
         # few inputs, so wires reuse them (fan-out), as truncated propagation is wrong on such squares
         base = circuits(max_inputs=2, max_gates=max_gates, recent=True,
@@ -64,16 +81,15 @@ class CircuitRespectForProofs:
             c = draw(base)
             i, j = draw(st.integers(0, 63)), draw(st.integers(0, 63))
             if kind == "sign":
-                y, out = _sign_case(c, i, j, draw(st.booleans()))
-                proof = ProvedNonNegative(out)
-                pi = draw(circuit_arguments(y)) | [proof]
+                y, _, proved = _sign_case(c, i, j, draw(st.booleans()), draw(st.integers(0, 2)))
+                pi = draw(circuit_arguments(y)) | [ProvedNonNegative(w) for w in proved]
                 return Case((("Y", y),), (("Pi", pi),), (("form", 0),))
             if kind == "exact-value":
                 w = c.wires[i % len(c.wires)]
                 k = draw(st.integers(-2, 2))
-                y = _exact_value_circuit(c, w, Fraction(k))
-                pi = draw(circuit_arguments(y)) | [ProvedEqual("Y", Fraction(-k * k))]
-                return Case((("Y", y),), (("Pi", pi),), (("form", 1), ("value", Fraction(-k * k))))
+                y, value, equal = _exact_value_circuit(c, w, Fraction(k), draw(st.booleans()))
+                pi = draw(circuit_arguments(y)) | [ProvedEqual(wire, v) for wire, v in equal]
+                return Case((("Y", y),), (("Pi", pi),), (("form", 1), ("value", value)))
             x, y = _monotonicity_circuits(c, c.wires[j % len(c.wires)])
             pi = draw(circuit_arguments(y)) | [ProvedNonNegative("s2")]
             return Case((("X", x), ("Y", y)), (("Pi", pi),), (("form", 2),))
@@ -96,16 +112,19 @@ class CircuitRespectForProofs:
                 for kind in forms:
                     if kind == "sign":
                         for i in range(n):
-                            for j, two in [(i, False)] + [(j, True) for j in range(i, n)]:
-                                y, out = _sign_case(c, i, j, two)
+                            choices = [(i, False, 0)] + [(j, True, inner) for j in range(i, n) for inner in (0, 1, 2)]
+                            for j, two, inner in choices:
+                                y, _, proved = _sign_case(c, i, j, two, inner)
                                 for pi in argument_family(y):
-                                    yield size, Case((("Y", y),), (("Pi", pi | [ProvedNonNegative(out)]),), (("form", 0),))
+                                    yield size, Case((("Y", y),), (("Pi", pi | [ProvedNonNegative(w) for w in proved]),),
+                                                     (("form", 0),))
                     elif kind == "exact-value":
                         for w in c.wires:
-                            y = _exact_value_circuit(c, w, k)
-                            for pi in argument_family(y):
-                                yield size, Case((("Y", y),), (("Pi", pi | [ProvedEqual("Y", -k * k)]),),
-                                                 (("form", 1), ("value", -k * k)))
+                            for inner in (False, True):
+                                y, value, equal = _exact_value_circuit(c, w, k, inner)
+                                for pi in argument_family(y):
+                                    yield size, Case((("Y", y),), (("Pi", pi | [ProvedEqual(e, v) for e, v in equal]),),
+                                                     (("form", 1), ("value", value)))
                     else:
                         for s in c.wires:
                             x, y = _monotonicity_circuits(c, s)

@@ -93,7 +93,7 @@ class RestrictionLinearity(PropertyBase):
     def evaluate(self, case: Case, call: Call) -> Outcome:
         y, pi = case.instance("Y"), case.args("Pi")
         facet: RestrictionLinearityFacet = self.facet(y.domain)
-        inp = y.inputs[int(case.number("input"))]
+        inp = y.inputs[case.index("input", len(y.inputs))]
         pi.check(y)
         fixed = facet.restricted if self.params["form"] == "restrict" else facet.revealed
         total: Any = 0
