@@ -35,13 +35,14 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import Any
 
-import numpy as np
+import numpy
 
+from ..array_namespace import np  # numpy; flopscope's numpy while an operation count is taken
 from ..domains.mlp.model import MLP
 from ..errors import UnsupportedDomain
 from ..vector_math import erf
 
-Array = np.ndarray
+Array = numpy.ndarray
 GH_NODES = 64  # per unit (tanh, gelu)
 GH_PAIR_NODES = 20  # per dimension, for pairs (tanh, gelu)
 GL_NODES = 48  # Gauss-Legendre nodes of the Phi_2 / arcsine integral

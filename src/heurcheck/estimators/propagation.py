@@ -273,6 +273,7 @@ class MeanPropagation:
     randomised: ClassVar[bool] = False
     traceable: ClassVar[bool] = True
     options: ClassVar[dict[str, Option]] = {}
+    counts_with: ClassVar[str] = "flopscope"  # on mlp, its arrays go through heurcheck.array_namespace
 
     def estimate(self, instance: Any, arguments: Arguments) -> Any:
         return estimate_by_propagation(instance, arguments, 1)
@@ -287,6 +288,7 @@ class CovariancePropagation:
     randomised: ClassVar[bool] = False
     traceable: ClassVar[bool] = True
     options: ClassVar[dict[str, Option]] = {}
+    counts_with: ClassVar[str] = "flopscope"  # on mlp, its arrays go through heurcheck.array_namespace
 
     def estimate(self, instance: Any, arguments: Arguments) -> Any:
         return estimate_by_propagation(instance, arguments, 2)

@@ -28,9 +28,10 @@ counted numbers (heurcheck.numbers.Counted): one operation per +, -, *, / on its
 numbers computed from them (operations between two constants of the code are folded away), and at
 least one per estimate (an estimator that returns a constant does no counted arithmetic). A Monte
 Carlo estimator that declares `samples_drawn` costs that many samples of M. An estimator computing
-through `flopscope.numpy` (declaring `counts_with = "flopscope"`) is counted by flopscope, one
-sample of M too (the facet's `forward` in flopscope's namespace), and the finding records
-flopscope's version (its prices change between versions). Otherwise the cost falls back to wall
+through `flopscope.numpy` or through `heurcheck.array_namespace.np` (declaring `counts_with =
+"flopscope"`: `mean` and `covariance`, on MLPs) is counted by flopscope, one sample of M too (the
+facet's `forward` in flopscope's namespace), and the finding records flopscope's version (its
+prices change between versions); flopscope has no erf, so erf is not counted. Otherwise the cost falls back to wall
 time, and the report says so (`cost_source`); `time` times every estimate and the sample (Monte
 Carlo over 4096 draws per context, divided by 4096). One sample of M costs, in operations: one per
 input drawn and per gate of a circuit or boolean circuit; on an MLP, 2 fan_in + 1 per unit (the
@@ -70,6 +71,7 @@ from typing import Any, ClassVar, NamedTuple, Protocol
 import numpy as np
 
 from ...arguments import EMPTY, Arguments
+from ...array_namespace import flopscope_namespace
 from ...domains import get_domain, parse_atom
 from ...errors import InvalidOption
 from ...estimators.base import Capabilities
@@ -270,6 +272,16 @@ class _Meter:
             self.unit, self.source = "operations", "samples drawn (declared by the estimator) x the cost of one sample"
             self.fallback = False
             return
+        failed = ""
+        if caps.traceable:
+            try:
+                self._counted(probe)
+            except (EstimatorFailure, NotApplicable) as exc:
+                failed = f"counting its operations on counted numbers failed ({exc})"
+            else:
+                self.unit, self.source = "operations", "arithmetic operations counted on counted numbers"
+                self.fallback = False
+                return
         if caps.flopscope:
             try:
                 self.flopscope = flopscope_version()
@@ -280,17 +292,8 @@ class _Meter:
             self.unit, self.source = "operations", f"floating-point operations counted by flopscope {self.flopscope}"
             self.fallback = False
             return
-        if not caps.traceable:
-            self.source = ("wall time of each estimate: its operations cannot be counted (it is not traceable and "
-                           "does not compute through flopscope.numpy)")
-            return
-        try:
-            self._counted(probe)
-        except (EstimatorFailure, NotApplicable) as exc:
-            self.source = f"wall time of each estimate: counting its operations failed ({exc})"
-            return
-        self.unit, self.source = "operations", "arithmetic operations counted on counted numbers"
-        self.fallback = False
+        self.source = "wall time of each estimate: " + (failed or "its operations cannot be counted (it is not "
+                                                        "traceable and does not compute through flopscope.numpy)")
 
     def _counted(self, x: Any) -> int:
         tally = OperationCount()
@@ -347,10 +350,11 @@ def flopscope_numpy() -> Any:
 
 
 def flops_of(run: Any) -> int:
-    """The floating-point operations flopscope counts while `run()` computes through flopscope.numpy."""
+    """The floating-point operations flopscope counts while `run()` computes through flopscope.numpy (the
+    namespace of heurcheck.array_namespace is flopscope's meanwhile)."""
     import flopscope
 
-    with flopscope.BudgetContext(flop_budget=2**62, quiet=True) as budget:
+    with flopscope.BudgetContext(flop_budget=2**62, quiet=True) as budget, flopscope_namespace():
         run()
     return int(budget.flops_used)
 
