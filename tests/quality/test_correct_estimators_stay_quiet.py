@@ -21,11 +21,9 @@ from the theory, not from what happens to pass:
   group average, so it satisfies D8-D10 through symmetrisation, accuracy and set semantics;
 - sampling's standard error is honest (calibration, D14) where its mean is close to normal: 20 seeds
   on each of the two domains of the property.
-- on mlp: exact, mean and covariance act unit by unit and relu is positively homogeneous, so
-  permuting units or rescaling a relu unit changes nothing (D15); mean and covariance are exact once
-  order:K reaches Y's degree in the first layer's outputs, exact where the truth is, and sampling
-  is unbiased there (D7); wire names mean nothing to cumulant propagation, nor row order to a group
-  average of the permanent (D15).
+The symmetry and mlp rows (exact, mean and covariance keep symmetry on mlp, circuits and permanents;
+exactness on mlp) are checked in tests/test_symmetry.py and tests/test_mlp_properties.py instead, to
+their case counts: at this suite's 10 s per check they end by the budget on a loaded machine.
 """
 
 from __future__ import annotations
@@ -62,10 +60,6 @@ HOLDS: list[tuple[str, str, str, dict[str, Any]]] = [
     ("sampling", "linearity", "circuit", {}),
     ("sampling", "boundedness", "boolean", {}),
     *[("sampling", "calibration", d, {}) for d in ("circuit", "boolean")],
-    *[(e, "symmetry", "mlp", {}) for e in ("exact", "mean", "covariance")],
-    *[(e, "exactness", "mlp", {}) for e in ("exact", "mean", "covariance", "sampling")],
-    ("cumulant", "symmetry", "circuit", {}),
-    ("symmetrize", "symmetry", "permanent", {}),
     *[("MeanFieldPermanent", p, "permanent", {}) for p in (
         "accuracy", "set-semantics", "unpredictable-errors", "iterated-estimation", "error-orthogonality")],
 ]
