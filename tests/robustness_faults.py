@@ -174,17 +174,18 @@ class NoisyHalf:
 
 class InterruptedAfterAViolation:
     """Estimates 2 (outside [0, 1], so boundedness fails) on boolean circuits of two gates or more, 1/2 on
-    smaller ones; once it has given a violation, its next call raises KeyboardInterrupt, as Ctrl-C would
-    while the violation is being shrunk."""
+    smaller ones; once it has given a violation and the checker has confirmed it (a second call on the
+    same case, in exact arithmetic), its next call raises KeyboardInterrupt, as Ctrl-C would while the
+    violation is being shrunk."""
 
     name = "interrupted-after-a-violation"
     domains = frozenset({"boolean"})
 
     def __init__(self) -> None:
-        self.violated = False
+        self.violations = 0
 
     def estimate(self, instance: Any, arguments: Any) -> float:
-        if self.violated:
+        if self.violations >= 2:
             raise KeyboardInterrupt
-        self.violated = len(instance.gates) >= 2
-        return 2.0 if self.violated else 0.5
+        self.violations += len(instance.gates) >= 2
+        return 2.0 if len(instance.gates) >= 2 else 0.5
