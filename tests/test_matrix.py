@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from heurcheck.checker import CheckRequest, CheckSettings, check
 from heurcheck.cli import main
 from heurcheck.findings import Verdict
 from heurcheck.matrix import MatrixSettings, run_matrix
@@ -90,17 +91,30 @@ def test_the_matrix_command_writes_every_requested_format(tmp_path: Path) -> Non
     assert json.loads(out["json"].read_text())["cells"][0]["verdict"] == "violated"
 
 
-def _card(tmp_path: Path, name: str, cells: list[tuple[str, str, str, float | None]]) -> str:
+def _card(tmp_path: Path, name: str, cells: list[tuple[str, str, str, float | None]],
+          findings: dict[tuple[str, str], dict] | None = None) -> str:
+    """A card file; a cell's findings are the given real finding, or a bare one with its violation size."""
+    findings = findings or {}
     doc = {"schema": 1, "kind": "report-card", "cells": [
         {"estimator": e, "property": p, "verdict": v, "engine": "random",
-         "findings": [{"verdict": v, "observed": {"violation": size}}] if size is not None else []}
+         "findings": [findings[(e, p)]] if (e, p) in findings else
+         [{"verdict": v, "observed": {"violation": size}}] if size is not None else []}
         for e, p, v, size in cells]}
     path = tmp_path / name
     path.write_text(json.dumps(doc))
     return str(path)
 
 
-def test_diff_reports_new_fixed_weaker_and_drift_and_exits_one_on_regression(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def mean_breaks_restriction_linearity() -> dict:
+    """A real finding: mean propagation breaking restriction linearity on a boolean circuit."""
+    [found] = check(CheckRequest("mean", {}, ("restriction-linearity",), {}, "boolean"),
+                    CheckSettings(max_examples=100, findings_dir=None))
+    assert found.verdict is Verdict.VIOLATED
+    return found.to_json()
+
+
+def test_diff_reports_new_lost_weaker_and_drift_and_exits_one_on_regression(tmp_path: Path) -> None:
     old = _card(tmp_path, "old.json", [("a", "p", "not-refuted", None), ("b", "p", "violated", 1.0),
                                        ("c", "p", "proved", None), ("d", "p", "violated", 2.0)])
     new = _card(tmp_path, "new.json", [("a", "p", "violated", 0.5), ("b", "p", "not-refuted", None),
@@ -109,9 +123,50 @@ def test_diff_reports_new_fixed_weaker_and_drift_and_exits_one_on_regression(tmp
     doc = json.loads(result.stdout)
     assert result.exit_code == 1
     assert doc["new_violations"] == ["a / p: not-refuted -> violated"]
-    assert doc["fixed"] == ["b / p: violated -> not-refuted"]
+    # the old card holds no witness for b: nothing shows that the violation went away
+    assert doc["fixed"] == [] and doc["lost_evidence"] == [
+        "b / p: violated -> not-refuted; lost evidence: the old card holds no witness to replay"]
     assert doc["weaker"] == ["c / p: proved -> not-refuted"]
     assert doc["drift"] and "+50%" in doc["drift"][0]
+
+
+def test_diff_of_a_violated_cell_set_to_inconclusive_is_lost_evidence_and_exits_one(
+        tmp_path: Path, mean_breaks_restriction_linearity: dict) -> None:
+    key = ("mean", "restriction-linearity")
+    old = _card(tmp_path, "old.json", [(*key, "violated", None)], {key: mean_breaks_restriction_linearity})
+    new = _card(tmp_path, "new.json", [(*key, "inconclusive", None)])
+    result = CliRunner().invoke(main, ["diff", old, new])
+    assert result.exit_code == 1, result.output
+    assert "lost evidence (1):" in result.stdout and "fixed" not in result.stdout
+    assert "mean / restriction-linearity: violated -> inconclusive; lost evidence: the old witness still fails" \
+        in result.stdout
+
+
+def test_diff_calls_a_violation_fixed_only_when_its_old_witness_now_holds(
+        tmp_path: Path, mean_breaks_restriction_linearity: dict) -> None:
+    key = ("exact", "restriction-linearity")  # the same witness, estimated exactly: the relation holds
+    old = _card(tmp_path, "old.json", [(*key, "violated", None)],
+                {key: {**mean_breaks_restriction_linearity, "estimator": "exact"}})
+    new = _card(tmp_path, "new.json", [(*key, "not-refuted", None)])
+    result = CliRunner().invoke(main, ["diff", old, new, "--json"])
+    doc = json.loads(result.stdout)
+    assert result.exit_code == 0 and not doc["lost_evidence"]
+    assert len(doc["fixed"]) == 1 and "the old witness now holds" in doc["fixed"][0]
+
+
+def test_diff_does_not_count_an_inconclusive_old_cell_as_lost_and_reports_fewer_cases_as_weaker(
+        tmp_path: Path) -> None:
+    old = tmp_path / "old.json"
+    new = tmp_path / "new.json"
+    cells = [{"estimator": "a", "property": "p", "verdict": "inconclusive", "findings": []},
+             {"estimator": "b", "property": "p", "verdict": "not-refuted", "cases": 2000, "findings": []}]
+    old.write_text(json.dumps({"schema": 1, "kind": "report-card", "cells": cells}))
+    cells = [{"estimator": "a", "property": "p", "verdict": "not-applicable", "findings": []},
+             {"estimator": "b", "property": "p", "verdict": "not-refuted", "cases": 40, "weak": True, "findings": []}]
+    new.write_text(json.dumps({"schema": 1, "kind": "report-card", "cells": cells}))
+    doc = json.loads(CliRunner().invoke(main, ["diff", str(old), str(new), "--json"]).stdout)
+    assert doc["weaker"] == ["b / p: not-refuted on 2000 cases -> not-refuted on 40 cases (weak)"]
+    assert doc["regressed"] is True
 
 
 def test_diff_of_a_card_with_itself_is_clean(tmp_path: Path) -> None:

@@ -219,7 +219,7 @@ def test_a_saved_finding_that_is_fixed_passes_and_says_it_may_be_deleted(inner: 
     save(inner, document, "fixed.json")
     result = run(inner, "--heurcheck-findings", "findings")
     result.assert_outcomes(passed=2)
-    result.stdout.fnmatch_lines(["*heurcheck: fixed and improved*", "fixed: *fixed.json (*now holds*); you may delete it"])
+    result.stdout.fnmatch_lines(["*heurcheck: fixed, improved*", "fixed: *fixed.json (*now holds*); you may delete it"])
 
 
 @pytest.mark.parametrize(("content", "says"), [

@@ -56,3 +56,8 @@ class OutsideDomain(HeurcheckError, ValueError):
 
 class InvalidFinding(HeurcheckError, ValueError):
     """A finding (or report) file is malformed or from an incompatible schema version."""
+
+
+class NothingToCheck(HeurcheckError, ValueError):
+    """A check request where no property applies to the estimator on any domain asked for; the message
+    says why for each."""

@@ -65,6 +65,10 @@ class Finding:
     message: str = ""
     command: str = ""  # a command line that re-runs the check
     partial: bool = False
+    capped: bool = False  # the time cap, not the case count, ended the check (its evidence is weaker)
+    max_examples: int | None = None  # the case count that decides the check (None: not recorded)
+    # a `file.py:Class` estimator: {"path": the resolved file, "sha256": its hash when the finding was made}
+    plugin_file: dict[str, str] | None = None
     tool: str = field(default_factory=tool_version)
     schema: int = SCHEMA
 
@@ -119,5 +123,12 @@ def finding_from_json(document: Any, where: str = "finding") -> Finding:
         observed=nullable("observed", mapping), worst=nullable("worst", mapping), route=nullable("route", Node.string),
         p_value=nullable("p_value", lambda child: float(child.number(0, 1))),
         message=node.get("message", "").string(), command=node.get("command", "").string(),
-        partial=node.get("partial", False).boolean(), tool=node.get("tool", "").string(),
+        partial=node.get("partial", False).boolean(), capped=node.get("capped", False).boolean(),
+        max_examples=nullable("max_examples", lambda child: child.integer(1)),
+        plugin_file=nullable("plugin_file", _plugin_file), tool=node.get("tool", "").string(),
     )
+
+
+def _plugin_file(node: Node) -> dict[str, str]:
+    node.object(("path", "sha256"), ("path", "sha256"))
+    return {"path": node["path"].string(), "sha256": node["sha256"].string()}

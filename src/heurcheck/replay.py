@@ -8,7 +8,7 @@ from typing import Any
 
 from .errors import HeurcheckError, InvalidFinding, InvalidInstance
 from .estimators.base import Capabilities
-from .estimators.registry import EstimatorSource, Registry
+from .estimators.registry import EstimatorSource, Registry, file_sha256
 from .findings import Finding, finding_from_json
 from .isolation import IsolationSettings, isolate, wanted
 from .jsonio import Node, load_document
@@ -41,6 +41,7 @@ def replay(finding: Finding, registry: Registry | None = None) -> Replay:
     if finding.witness is None:
         raise InvalidFinding(f"the finding has verdict {finding.verdict.value} and no witness to replay")
     registry = registry or Registry.default()
+    changed = plugin_file_change(finding)
     estimator = registry.create(finding.estimator, **finding.options)
     prop = create(finding.property, **finding.parameters)
     try:
@@ -77,4 +78,21 @@ def replay(finding: Finding, registry: Registry | None = None) -> Replay:
         fails = out.violates
     verb = "still fails" if fails else "now holds"
     return Replay(finding, fails, out, f"{verb}: {out.lhs} {out.relation} {out.rhs} "
-                                       f"(violation {out.violation:.6g}, tolerance {out.tolerance:.3g})")
+                                       f"(violation {out.violation:.6g}, tolerance {out.tolerance:.3g})"
+                                       + (f"; {changed}" if changed else ""))
+
+
+def plugin_file_change(finding: Finding) -> str | None:
+    """For a finding of a `file.py:Class` estimator: None when its file is unchanged, else what changed
+    (InvalidFinding when the file is gone)."""
+    if finding.plugin_file is None:
+        return None
+    path = Path(finding.plugin_file["path"])
+    if not path.is_file():
+        raise InvalidFinding(f"the estimator's plugin file {path} no longer exists (the finding was made with "
+                             f"sha256 {finding.plugin_file['sha256'][:12]})")
+    now = file_sha256(path)
+    if now == finding.plugin_file["sha256"]:
+        return None
+    return (f"the plugin file {path} changed since the finding was saved (sha256 "
+            f"{finding.plugin_file['sha256'][:12]} then, {now[:12]} now)")

@@ -12,7 +12,7 @@ from typing import Any
 from rich.table import Table
 
 from .findings import Finding, Verdict
-from .matrix import ReportCard
+from .matrix import Cell, ReportCard
 from .properties.registry import property_class
 
 SYMBOL = {
@@ -34,20 +34,42 @@ GLYPH = {
     Verdict.PROVED: "✓", Verdict.VIOLATED: "✗", Verdict.NOT_REFUTED: "·", Verdict.STATISTICALLY_CONSISTENT: "≈",
     Verdict.INCONCLUSIVE: "?", Verdict.VACUOUS: "∅", Verdict.NOT_APPLICABLE: " ", Verdict.ESTIMATOR_ERROR: "!",
 }
+WEAK = "?"  # after a glyph: some domain of the cell was never evaluated or was stopped by the time cap
 GLYPH_LEGEND = ("✗ violated  ! estimator error  ✓ proved (finite domain)  · not refuted (not a proof)  "
-                "≈ statistically consistent  ? inconclusive  ∅ vacuous  blank: not applicable")
+                "≈ statistically consistent  ? inconclusive  ∅ vacuous  blank: not applicable; "
+                f"a trailing {WEAK} (e.g. ·{WEAK}): weak evidence, some domain never evaluated or stopped by the time cap")
 LEGEND = ("VIOLATED: a counterexample; ERROR: the estimator failed; proved: a proof over a finite domain; "
           "not refuted: no counterexample in the cases tried (not a proof); consistent: a randomised "
-          "estimator passed a statistical test; inconclusive / vacuous: nothing decided; -: not applicable")
+          "estimator passed a statistical test; inconclusive / vacuous: nothing decided; -: not applicable; "
+          "each cell gives its engine and its number of cases; (weak): some domain was never evaluated or "
+          "was stopped by the time cap")
 
 
 def _code(prop: str) -> str:
     return property_class(prop).code
 
 
+def _glyph(c: Cell) -> str:
+    v = c.verdict
+    return GLYPH[v] + (WEAK if c.weak and v is not Verdict.INCONCLUSIVE else "")
+
+
+def _evidence(c: Cell) -> str:
+    """Per domain: verdict, engine, cases and the time cap, in one line."""
+    return "; ".join(f"{f.domain}: {f.verdict.value} by {f.engine}, {f.cases} cases" + (", stopped by the time cap"
+                                                                                      if f.capped else "")
+                     for f in c.findings if f.verdict is not Verdict.NOT_APPLICABLE)
+
+
+def _run_line(card: ReportCard) -> str:
+    cases = f", {card.max_examples} cases per check" if card.max_examples else ""
+    capped = f", {card.capped} check(s) stopped by the time cap" if card.capped else ", no check stopped by the time cap"
+    return f"seed {card.seed}{cases}{capped}, {card.seconds:.0f} s"
+
+
 def terminal(card: ReportCard) -> Any:
     title = "heurcheck report card" + (" (PARTIAL: interrupted)" if card.partial else "")
-    caption = f"{GLYPH_LEGEND}\nseed {card.seed}, {card.seconds:.0f} s; columns: " + ", ".join(
+    caption = f"{GLYPH_LEGEND}\n{_run_line(card)}; columns: " + ", ".join(
         f"{_code(p)} {p}" for p in card.properties)
     table = Table(title=title, caption=caption, caption_justify="left", pad_edge=False, padding=(0, 1))
     table.add_column("estimator", no_wrap=True)
@@ -56,8 +78,9 @@ def terminal(card: ReportCard) -> Any:
     for e in card.estimators:
         row = []
         for p in card.properties:
-            v = card.cells[(e, p)].verdict
-            row.append(f"[{STYLE[v]}]{GLYPH[v]}[/{STYLE[v]}]")
+            c = card.cells[(e, p)]
+            v = c.verdict
+            row.append(f"[{STYLE[v]}]{_glyph(c)}[/{STYLE[v]}]")
         table.add_row(e, *row)
     return table
 
@@ -65,14 +88,15 @@ def terminal(card: ReportCard) -> Any:
 def markdown(card: ReportCard) -> str:
     head = "| estimator | " + " | ".join(f"{_code(p)} {p}" for p in card.properties) + " |"
     lines = ["# heurcheck report card" + (" (partial)" if card.partial else ""), "",
-             f"Seed {card.seed}, budget {card.budget:.0f} s, {card.seconds:.0f} s used, heurcheck {card.tool}.", "",
+             f"{_run_line(card).capitalize()} (budget {card.budget:.0f} s), heurcheck {card.tool}.", "",
              head, "|" + "---|" * (len(card.properties) + 1)]
     for e in card.estimators:
         cells = []
         for p in card.properties:
             c = card.cells[(e, p)]
-            engine = f" ({c.deciding.engine})" if c.deciding and c.verdict is not Verdict.NOT_APPLICABLE else ""
-            cells.append(SYMBOL[c.verdict] + engine)
+            engine = f" ({c.deciding.engine}, {c.cases} cases)" if c.deciding and c.verdict is not \
+                Verdict.NOT_APPLICABLE else ""
+            cells.append(SYMBOL[c.verdict] + engine + (" (weak)" if c.weak else ""))
         lines.append(f"| {e} | " + " | ".join(cells) + " |")
     lines += ["", LEGEND + ".", "", "## Counterexamples", ""]
     for c in card.cells.values():
@@ -113,10 +137,12 @@ def html_page(card: ReportCard) -> str:
             v = c.verdict
             label = html.escape(SYMBOL[v])
             if c.deciding is not None and v is not Verdict.NOT_APPLICABLE:
-                label += f"<br><small>{html.escape(c.deciding.engine)}</small>"
+                label += f"<br><small>{html.escape(c.deciding.engine)}, {c.cases} cases</small>"
+                if c.weak:
+                    label += "<br><small><b>weak</b></small>"
             if v.is_failure:
                 label = f"<a href='#{_anchor(e, p)}'>{label}</a>"
-            tip = html.escape(c.deciding.message if c.deciding else "")
+            tip = html.escape(((c.deciding.message + " | ") if c.deciding else "") + _evidence(c))
             tds.append(f"<td class='cell' style='background:{COLOUR[v]}' title='{tip}'>{label}</td>")
         rows.append(f"<tr><th class='est'>{html.escape(e)}</th>{''.join(tds)}</tr>")
     details = []
@@ -140,7 +166,7 @@ pre {{ background: #f6f6f6; padding: 0.5em; max-height: 20em; overflow: auto; }}
 .partial {{ color: #d43c3c; }}
 </style></head><body>
 <h1>heurcheck report card{partial}</h1>
-<p>Seed {card.seed}, budget {card.budget:.0f} s, {card.seconds:.0f} s used, heurcheck {html.escape(card.tool)}.</p>
+<p>{html.escape(_run_line(card).capitalize())} (budget {card.budget:.0f} s), heurcheck {html.escape(card.tool)}.</p>
 <table class="card"><tr><th>estimator</th>{head}</tr>
 {''.join(rows)}
 </table>

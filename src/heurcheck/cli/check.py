@@ -10,14 +10,17 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
-from ..checker import CheckRequest, CheckSettings, check, summarise
+from ..checker import CheckRequest, CheckSettings, PlannedCheck, check, plan, require_runnable, summarise
 from ..domains import get_domain
 from ..engines import ENGINES
+from ..estimators.registry import Registry
 from ..interrupt import INTERRUPTED, stop_on_signals
 from ..jsonio import write_json_atomic
 from ..properties.registry import available, property_class
 from .common import input_errors, isolation_options, key_values
 
+
+TOTAL_BUDGET = 120.0  # seconds for every check of `heurcheck check ESTIMATOR` run with no -p
 
 _STYLE = {
     "proved": "bold green", "violated": "bold red", "estimator-error": "bold magenta", "not-refuted": "yellow",
@@ -60,7 +63,10 @@ def _verdict_line(f: Any) -> str:
 @click.option("--max-examples", type=click.IntRange(1, 10**7), default=5000, show_default=True,
               help="Most cases per check (the budget usually ends the search first).")
 @click.option("--budget", type=click.FloatRange(0.1, 86400), default=60.0, show_default=True,
-              help="Seconds per (property, domain) check.")
+              help="Seconds per (property, domain) check at most (a safety cap: the case count decides).")
+@click.option("--total-budget", type=click.FloatRange(0.1, 86400), default=None,
+              help=f"Seconds for all the checks together, each getting a share of what is left "
+                   f"[default: {TOTAL_BUDGET:g} without -p, none with -p].")
 @click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=0, show_default=True)
 @click.option("--findings", "findings_dir", type=click.Path(file_okay=False), default="heurcheck-findings",
               show_default=True, help="Folder where each counterexample is saved the moment it is found.")
@@ -77,7 +83,8 @@ def _verdict_line(f: Any) -> str:
               help="Seconds per estimator call; a slower call is an estimator-error finding.")
 @isolation_options
 def check_command(estimator: str, properties: tuple[str, ...], domain: str | None, options: tuple[str, ...],
-                  parameters: tuple[str, ...], max_examples: int, budget: float, seed: int, findings_dir: str,
+                  parameters: tuple[str, ...], max_examples: int, budget: float, total_budget: float | None,
+                  seed: int, findings_dir: str,
                   json_file: str | None, engine: str, max_nodes: int, call_timeout: float, isolate: str,
                   memory_limit: int) -> None:
     """Search for counterexamples to PROPERTIES in ESTIMATOR; exit 1 if one is found."""
@@ -92,15 +99,27 @@ def check_command(estimator: str, properties: tuple[str, ...], domain: str | Non
         selected = properties or available()
         request = CheckRequest(estimator, key_values(options), tuple(properties), _parameters(parameters, selected),
                                domain)
+        if total_budget is None and not properties:
+            total_budget = TOTAL_BUDGET
         settings = CheckSettings(max_examples=max_examples, budget=budget, seed=seed,
                                  findings_dir=Path(findings_dir), engine=engine, max_nodes=max_nodes,
-                                 call_timeout=call_timeout, isolate=isolate, memory_limit=memory_limit * 2**20)
+                                 call_timeout=call_timeout, isolate=isolate, memory_limit=memory_limit * 2**20,
+                                 total_budget=total_budget)
+        runnable = require_runnable(request, plan(request, Registry.default().create(request.estimator,
+                                                                                      **request.options)))
+        within = f" within {total_budget:g} s in all" if total_budget is not None else f", at most {budget:g} s each"
+        console.print(f"running {len(runnable)} check(s) of {estimator} ({len({c.property.name for c in runnable})} "
+                      f"propert{'y' if len({c.property.name for c in runnable}) == 1 else 'ies'}){within}",
+                      highlight=False)
         with console.status(f"checking {estimator}...", spinner="dots") as status, stop_on_signals():
             def shown(finding: Any) -> None:
                 console.print(_verdict_line(finding), highlight=False)
-                status.update(f"checking {estimator}...")
 
-            findings = check(request, settings, on_finding=shown)
+            def starting(index: int, total: int, planned: PlannedCheck, left: float | None) -> None:
+                time_left = f", {left:.0f} s left" if left is not None else ""
+                status.update(f"check {index + 1}/{total}: {planned.property.name} on {planned.domain}{time_left}")
+
+            findings = check(request, settings, on_finding=shown, on_start=starting)
     partial = any(f.partial for f in findings)
     if json_file:
         write_json_atomic(json_file, {"estimator": estimator, "options": request.options, "seed": seed,
