@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from pathlib import Path
@@ -11,9 +12,11 @@ from click.testing import CliRunner
 
 from heurcheck.checker import CheckRequest, CheckSettings, check
 from heurcheck.cli import main
-from heurcheck.findings import Verdict
-from heurcheck.matrix import MatrixSettings, run_matrix
-from heurcheck.report import html_page, markdown
+from rich.console import Console
+
+from heurcheck.findings import Finding, Verdict
+from heurcheck.matrix import Cell, MatrixSettings, ReportCard, run_matrix
+from heurcheck.report import html_page, markdown, terminal
 
 
 @pytest.fixture(scope="module")
@@ -180,3 +183,79 @@ def test_diff_refuses_a_file_that_is_not_a_report_card(tmp_path: Path) -> None:
     bad.write_text(json.dumps({"schema": 1, "kind": "finding"}))
     result = CliRunner().invoke(main, ["diff", str(bad), str(bad)])
     assert result.exit_code == 2 and "report-card" in result.stderr
+
+
+# ------------------------------------------------------------------ reproducible cards and their evidence
+
+
+def _grid(doc: dict) -> dict:
+    """Each cell's verdict and weakness, and, where nothing failed, each domain's verdict and case count."""
+    return {(c["estimator"], c["property"]): (c["verdict"], c["weak"], None if c["verdict"] == "violated" else
+                                              sorted((e["domain"], e["verdict"], e["cases"]) for e in c["evidence"]))
+            for c in doc["cells"]}
+
+
+@pytest.mark.slow
+def test_two_runs_of_the_card_with_one_seed_give_identical_verdict_grids(tmp_path: Path) -> None:
+    args = ["matrix", "--seed", "3", "--max-examples", "40", "--budget", "900", "-e", "mean", "-e", "perm-row",
+            "-p", "linearity", "-p", "restriction-linearity", "-p", "set-semantics"]
+    docs = []
+    for run, jobs in enumerate(("2", "1")):  # one worker or two: a check's verdict does not depend on timing
+        out = tmp_path / f"card{run}.json"
+        result = CliRunner().invoke(main, [*args, "--jobs", jobs, "--json", str(out), "--findings",
+                                           str(tmp_path / f"f{run}")])
+        assert result.exit_code == 1, result.output  # perm-row breaks linearity, mean restriction-linearity
+        docs.append(json.loads(out.read_text()))
+    assert _grid(docs[0]) == _grid(docs[1])
+    assert docs[0]["max_examples"] == 40
+    assert not any(e["capped"] for c in docs[0]["cells"] for e in c["evidence"])  # the case count decided each
+
+
+def _finding(domain: str, verdict: Verdict, cases: int, capped: bool = False) -> Finding:
+    return Finding("linearity", {}, "mean", {}, domain, verdict, "random", 0, cases, capped=capped,
+                   message=f"{verdict.value} on {domain}")
+
+
+def _one_cell_card(*findings: Finding) -> ReportCard:
+    cell = Cell("mean", "linearity", list(findings))
+    return ReportCard(["mean"], ["linearity"], {("mean", "linearity"): cell}, seed=0, budget=10, max_examples=50)
+
+
+def _terminal_text(card: ReportCard) -> str:
+    console = Console(width=200, record=True, file=io.StringIO())
+    console.print(terminal(card))
+    return console.export_text()
+
+
+def test_a_cell_with_a_domain_never_evaluated_is_never_a_plain_dot() -> None:
+    card = _one_cell_card(_finding("circuit", Verdict.NOT_REFUTED, 50),
+                          _finding("permanent", Verdict.INCONCLUSIVE, 0, capped=True))
+    cell = card.cells[("mean", "linearity")]
+    assert cell.verdict is Verdict.NOT_REFUTED and cell.weak and cell.cases == 50
+    assert re.search(r"│mean\s*│\s*·\?\s*│", _terminal_text(card))
+    strong = _one_cell_card(_finding("circuit", Verdict.NOT_REFUTED, 50), _finding("permanent", Verdict.NOT_REFUTED, 50))
+    assert not strong.cells[("mean", "linearity")].weak
+    assert re.search(r"│mean\s*│\s*·\s*│", _terminal_text(strong))
+
+
+def test_a_check_stopped_by_the_time_cap_makes_its_cell_weak_and_the_card_counts_it() -> None:
+    card = _one_cell_card(_finding("circuit", Verdict.NOT_REFUTED, 12, capped=True))
+    assert card.cells[("mean", "linearity")].weak and card.capped == 1
+    assert "1 check(s) stopped by the time cap" in " ".join(_terminal_text(card).split())
+
+
+def test_the_json_card_has_each_domains_verdict_engine_cases_and_cap() -> None:
+    doc = _one_cell_card(_finding("circuit", Verdict.NOT_REFUTED, 50),
+                         _finding("permanent", Verdict.INCONCLUSIVE, 0, capped=True)).to_json()
+    [cell] = doc["cells"]
+    assert cell["evidence"] == [
+        {"domain": "circuit", "verdict": "not-refuted", "engine": "random", "cases": 50, "capped": False},
+        {"domain": "permanent", "verdict": "inconclusive", "engine": "random", "cases": 0, "capped": True}]
+    assert cell["cases"] == 50 and cell["weak"] is True and doc["max_examples"] == 50
+
+
+def test_the_html_card_shows_each_cells_engine_case_count_and_weakness() -> None:
+    page = html_page(_one_cell_card(_finding("circuit", Verdict.NOT_REFUTED, 50),
+                                    _finding("permanent", Verdict.INCONCLUSIVE, 0, capped=True)))
+    assert "random, 50 cases" in page and "<b>weak</b>" in page
+    assert "permanent: inconclusive by random, 0 cases, stopped by the time cap" in page

@@ -62,7 +62,8 @@ def replay(finding: Finding, registry: Registry | None = None) -> Replay:
     try:
         out = prop.evaluate(case, call)
     except EstimatorFailure as failure:
-        return Replay(finding, True, None, f"the estimator still fails ({failure.kind}): {failure}")
+        return Replay(finding, True, None, f"the estimator still fails ({failure.kind}): {failure}"
+                                           + (f"; {changed}" if changed else ""))
     except NotApplicable as exc:
         return Replay(finding, False, None, f"the witness is now outside the estimator's domain: {exc}")
     except HeurcheckError:

@@ -20,8 +20,10 @@ from .common import input_errors, isolation_options
 
 
 @click.command("matrix")
-@click.option("--budget", type=click.FloatRange(1, 86400), default=180.0, show_default=True,
-              help="Seconds for the whole card, scheduled across the checks.")
+@click.option("--budget", type=click.FloatRange(1, 86400), default=MatrixSettings.budget, show_default=True,
+              help="Seconds for the whole card: a safety cap (a check it stops says so on the card).")
+@click.option("--max-examples", type=click.IntRange(1, 10**7), default=MatrixSettings.max_examples,
+              show_default=True, help="Cases per check: what decides it (the same seed gives the same card).")
 @click.option("-e", "--estimator", "estimators", multiple=True, help="Only these estimators (repeatable).")
 @click.option("-p", "--property", "properties", multiple=True, help="Only these properties (repeatable).")
 @click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=0, show_default=True)
@@ -35,7 +37,7 @@ from .common import input_errors, isolation_options
 @click.option("--call-timeout", type=click.FloatRange(0.01, 86400), default=10.0, show_default=True,
               help="Seconds per estimator call; a slower call is an estimator-error finding.")
 @isolation_options
-def matrix_command(budget: float, estimators: tuple[str, ...], properties: tuple[str, ...], seed: int,
+def matrix_command(budget: float, max_examples: int, estimators: tuple[str, ...], properties: tuple[str, ...], seed: int,
                    jobs: int | None, findings_dir: str, json_file: str | None, md_file: str | None,
                    html_file: str | None, call_timeout: float, isolate: str, memory_limit: int) -> None:
     """The report card: every estimator against every applicable property; exit 1 if anything is violated."""
@@ -47,7 +49,7 @@ def matrix_command(budget: float, estimators: tuple[str, ...], properties: tuple
             registry.factory(e)
         for p in properties:
             property_class(p)
-        settings = MatrixSettings(budget=budget, seed=seed, jobs=jobs or default_jobs(),
+        settings = MatrixSettings(budget=budget, max_examples=max_examples, seed=seed, jobs=jobs or default_jobs(),
                                   findings_dir=Path(findings_dir), estimators=estimators, properties=properties,
                                   call_timeout=call_timeout, isolate=isolate, memory_limit=memory_limit * 2**20)
     console = Console()
