@@ -63,6 +63,8 @@ def _evidence(c: Cell) -> str:
 
 def _run_line(card: ReportCard) -> str:
     cases = f", {card.max_examples} cases per check" if card.max_examples else ""
+    if card.cases_for:
+        cases += " (" + ", ".join(f"{p}: {n}" for p, n in card.cases_for.items()) + ")"
     capped = f", {card.capped} check(s) stopped by the time cap" if card.capped else ", no check stopped by the time cap"
     return f"seed {card.seed}{cases}{capped}, {card.seconds:.0f} s"
 
