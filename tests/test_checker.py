@@ -200,3 +200,103 @@ def test_each_side_of_a_relation_has_one_json_form_whatever_its_number_type() ->
     assert sides["lhs"] == {"value": 1 / 3, "exact": "1/3"} and sides["rhs"] == {"value": 0.5, "exact": None}
     assert Outcome(2, 10**400, 1.0, 0.0).to_json()["rhs"] == {"value": None, "exact": str(10**400)}
     assert set(Outcome(float("nan"), 0.0, 1.0, 0.0).to_json()["lhs"]) == {"value", "exact"}
+
+
+# ------------------------------------------------------------------ reproducible verdicts: case counts decide
+
+
+_DRAWS: list[int] = []  # how many times FlakyGeneration built its strategy (once per search)
+
+
+class FlakyGeneration(PropertyBase):
+    """A property whose strategy depends on external state in its first `flaky` searches, as
+    Hypothesis's "Inconsistent data generation" errors report."""
+
+    name: ClassVar[str] = "flaky-generation"
+    flaky: ClassVar[int] = 1
+
+    @classmethod
+    def defined_on(cls) -> frozenset[str]:
+        return frozenset({"circuit"})
+
+    def cases(self, domain: str, estimator: Any) -> Any:
+        _DRAWS.append(1)
+        if len(_DRAWS) > self.flaky:
+            return st.integers(0, 5).map(lambda _: Case(()))
+
+        @st.composite
+        def inconsistent(draw: Any) -> Case:
+            _DRAWS.append(0)  # external state: how many draws follow changes from one run to the next
+            for _ in range(len(_DRAWS) % 3):
+                draw(st.booleans())
+            return Case(())
+
+        return inconsistent()
+
+    def evaluate(self, case: Case, call: Any) -> Outcome:
+        return Outcome(0, 0, 0.0, 1e-9)
+
+
+def test_inconsistent_data_generation_is_retried_with_a_derived_seed_and_said_so() -> None:
+    _DRAWS.clear()
+    reg = Registry.default()
+    f = check_one(FlakyGeneration(), reg.create("mean"), CheckRequest("mean"), "circuit", QUICK, reg)
+    assert f.verdict is Verdict.NOT_REFUTED and f.cases > 0
+    assert "the search with seed 0 was retried: Hypothesis reported FlakyStrategyDefinition" in f.message
+
+
+def test_generation_that_stays_inconsistent_is_an_inconclusive_verdict_that_says_why() -> None:
+    class AlwaysFlaky(FlakyGeneration):
+        flaky: ClassVar[int] = 10**6
+
+    _DRAWS.clear()
+    reg = Registry.default()
+    f = check_one(AlwaysFlaky(), reg.create("mean"), CheckRequest("mean"), "circuit", QUICK, reg)
+    assert f.verdict is Verdict.INCONCLUSIVE
+    assert "inconsistent data generation in each of 4 searches (seeds 0, 1000003, 2000006, 3000009)" in f.message
+
+
+def test_a_check_ended_by_its_case_count_is_not_capped_and_one_stopped_by_time_says_so() -> None:
+    ended = one("exact", "linearity", "circuit", settings=CheckSettings(max_examples=20, budget=600, findings_dir=None))
+    assert ended.verdict is Verdict.NOT_REFUTED and not ended.capped and ended.max_examples == 20
+    stopped = one("exact", "linearity", "circuit", settings=CheckSettings(budget=0.0, findings_dir=None))
+    assert stopped.capped and stopped.verdict is Verdict.INCONCLUSIVE and "budget" in stopped.message
+
+
+def test_the_same_seed_and_case_count_give_the_same_verdict_and_case_count() -> None:
+    settings = CheckSettings(max_examples=60, budget=600, findings_dir=None, seed=3)
+    runs = [one("cumulant", "respect-for-proofs", "circuit", settings=settings) for _ in range(2)]
+    assert [(f.verdict, f.cases, f.witness, f.capped) for f in runs].count(
+        (runs[0].verdict, runs[0].cases, runs[0].witness, False)) == 2
+
+
+def test_a_request_where_nothing_applies_raises_and_says_why() -> None:
+    from heurcheck.checker import plan, require_runnable
+    from heurcheck.errors import NothingToCheck
+
+    request = CheckRequest("perm-row", {}, ("boundedness",))
+    with pytest.raises(NothingToCheck, match="boundedness on boolean: perm-row does not handle the boolean"):
+        require_runnable(request, plan(request, Registry.default().create("perm-row")))
+
+
+def test_checks_sharing_one_total_budget_are_announced_with_their_count_and_time_left() -> None:
+    seen: list[tuple[int, int, str, float | None]] = []
+    findings = check(CheckRequest("perm-row", {}, ("linearity", "set-semantics", "boundedness")),
+                     CheckSettings(max_examples=10, budget=600, total_budget=600, findings_dir=None),
+                     on_start=lambda i, n, c, left: seen.append((i, n, c.property.name, left)))
+    assert [(i, n, name) for i, n, name, _ in seen] == [(0, 2, "linearity"), (1, 2, "set-semantics")]
+    assert all(left is not None and 0 < left <= 600 for *_, left in seen)
+    assert [f.verdict for f in findings][-1] is Verdict.NOT_APPLICABLE  # boundedness: said, not run
+
+
+def test_a_file_plugin_is_recorded_by_its_resolved_path_and_hash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import hashlib
+
+    (tmp_path / "plugins").mkdir()
+    plugin = tmp_path / "plugins" / "faulty.py"
+    plugin.write_text(Path(faulty(tmp_path, "return 0").rpartition(":")[0]).read_text())
+    monkeypatch.chdir(tmp_path)
+    f = one("plugins/faulty.py:Faulty", "linearity", "circuit", settings=CheckSettings(max_examples=5, findings_dir=None))
+    assert f.estimator == f"{plugin.resolve()}:Faulty"
+    assert f.plugin_file == {"path": str(plugin.resolve()), "sha256": hashlib.sha256(plugin.read_bytes()).hexdigest()}
+    assert str(plugin.resolve()) in f.command

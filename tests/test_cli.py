@@ -124,3 +124,20 @@ def test_the_rerun_command_is_printed_on_one_line_whatever_the_terminal_width(tm
                                        "30", "--findings", str(tmp_path)], terminal_width=60)
     [rerun] = [line for line in result.stdout.splitlines() if "rerun:" in line]
     assert rerun.strip().startswith("rerun: heurcheck check mean") and rerun.rstrip().endswith("--max-examples 30")
+
+
+def test_a_check_where_nothing_applies_exits_two_saying_why() -> None:
+    code, out, err = run("check", "perm-row", "-p", "boundedness")
+    assert code == 2 and "Traceback" not in err + out
+    assert err.strip() == ("error: nothing to check for estimator 'perm-row': boundedness on boolean: "
+                           "perm-row does not handle the boolean domain")
+
+
+def test_check_with_no_property_announces_its_checks_and_shares_one_budget(tmp_path: Path) -> None:
+    code, out, err = run("check", "perm-row", "--max-examples", "5", "--findings", str(tmp_path / "f"),
+                         "--json", str(tmp_path / "all.json"))
+    doc = json.loads((tmp_path / "all.json").read_text())
+    ran = [f for f in doc["findings"] if f["verdict"] != "not-applicable"]
+    assert out.splitlines()[0] == f"running {len(ran)} check(s) of perm-row ({len({f['property'] for f in ran})} " \
+                                  f"properties) within 120 s in all"
+    assert code in (0, 1) and "Traceback" not in err

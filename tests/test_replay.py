@@ -89,3 +89,24 @@ def test_every_property_has_a_recorded_source() -> None:
 def test_explain_suggests_a_close_property_name() -> None:
     code, _, err = run("explain", "linearty")
     assert code == 2 and "Did you mean 'linearity'" in err
+
+
+def test_a_file_plugin_finding_replays_from_any_directory_and_says_when_its_file_changed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    plugins = tmp_path / "project" / "plugins"
+    plugins.mkdir(parents=True)
+    source = Path(__file__).parent.parent / "examples" / "plugins" / "clamped_mean.py"
+    (plugins / "clamped_mean.py").write_text(source.read_text())
+    monkeypatch.chdir(tmp_path / "project")
+    check(CheckRequest("plugins/clamped_mean.py:ClampedMean", {}, ("restriction-linearity",), {}, "boolean"),
+          CheckSettings(max_examples=200, budget=60, findings_dir=Path("found")))
+    [path] = list((tmp_path / "project" / "found").glob("*.json"))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    code, out, err = run("replay", str(path))
+    assert code == 1 and "still fails" in out and "changed" not in out, err
+    with (plugins / "clamped_mean.py").open("a") as f:
+        f.write("\n# edited after the finding was saved\n")
+    code, out, _ = run("replay", str(path))
+    assert code == 1 and "the plugin file" in out and "changed since the finding was saved" in out

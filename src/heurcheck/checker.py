@@ -8,6 +8,7 @@ are found, and returns one `Finding` per check (the verdict with its provenance)
 from __future__ import annotations
 
 import shlex
+import time
 from contextlib import ExitStack
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -16,10 +17,10 @@ from typing import Any
 
 from .engines.base import CaseGenerationError, Decision, SearchOptions, violation_text
 from .engines.registry import create_engine, engine_names
-from .errors import InvalidOption
+from .errors import InvalidOption, NothingToCheck
 from .estimators.base import Capabilities, Estimator
 from .estimators.loading import load
-from .estimators.registry import EstimatorSource, Registry, parse_reference
+from .estimators.registry import EstimatorSource, Registry, file_reference, parse_reference
 from .findings import Finding, Verdict
 from .interrupt import checkpoint, snapshot, stopped_check
 from .isolation import IsolationSettings
@@ -37,6 +38,9 @@ class CheckSettings:
     margin: float = 1000.0  # a case is shrunk while its violation stays at least this many tolerances
     alpha: float = 1e-3  # family-wise error rate of statistical verdicts
     findings_dir: Path | None = Path("heurcheck-findings")
+    # seconds for every check of the request together (each gets a share of what is left, capped by
+    # `budget`); None: `budget` per check
+    total_budget: float | None = None
     engine: str = "random"  # random | exhaustive | symbolic | smt | auto (see ENGINES)
     max_nodes: int = 4  # the formal engines enumerate structures up to this many nodes
     call_timeout: float | None = 10.0  # seconds per estimator call; a slower call is an estimator error
@@ -104,26 +108,73 @@ class References:
 AGAINST_REFUSES = ("symbolic", "smt", "auto")  # engines that decide structures, not cases one by one
 
 
+@dataclass(frozen=True)
+class PlannedCheck:
+    """One (property, domain) of a request, and why it does not apply (None: it runs)."""
+
+    property: Property
+    domain: str
+    reason: str | None
+
+
+def plan(request: CheckRequest, estimator: Estimator) -> list[PlannedCheck]:
+    """The checks a request asks for, in order: every requested property on every domain both support
+    (or the one asked for); a property the estimator shares no domain with is planned on its first
+    domain, to say why it does not apply."""
+    planned = []
+    for name in request.properties or available():
+        prop = create(name, **request.parameters.get(name, {}))
+        domains = [request.domain] if request.domain else \
+            sorted(Capabilities.of(estimator).domains_among(prop.defined_on())) or sorted(prop.defined_on())[:1]
+        planned += [PlannedCheck(prop, d, prop.applies(estimator, d)) for d in domains]
+    return planned
+
+
+def require_runnable(request: CheckRequest, planned: list[PlannedCheck]) -> list[PlannedCheck]:
+    """The planned checks that run; NothingToCheck (saying why, check by check) when none does."""
+    runnable = [c for c in planned if c.reason is None]
+    if not runnable:
+        why = "; ".join(f"{c.property.name} on {c.domain}: {c.reason}" for c in planned) or "no property selected"
+        raise NothingToCheck(f"nothing to check for estimator {request.estimator!r}: {why}")
+    return runnable
+
+
+OnStart = Callable[[int, int, PlannedCheck, "float | None"], None]
+
+
 def check(request: CheckRequest, settings: CheckSettings = CheckSettings(), registry: Registry | None = None,
-          on_finding: Callable[[Finding], None] | None = None) -> list[Finding]:
+          on_finding: Callable[[Finding], None] | None = None, on_start: OnStart | None = None,
+          on_plan: Callable[[list[PlannedCheck]], None] | None = None) -> list[Finding]:
     """Run every requested (and applicable) property against the estimator; one Finding per check.
 
     Third-party estimators run in a worker process (`settings.isolate`, see heurcheck.isolation).
+    With `settings.total_budget`, the checks share one budget: each gets what is left over the checks
+    still to run (at most `settings.budget`). `on_start(index, total, check, seconds_left)` is called
+    before each check that runs (seconds_left None without a total budget).
     Ctrl-C (KeyboardInterrupt; SIGTERM too under `interrupt.stop_on_signals`) ends the run early: it
     returns the findings so far, the last ones (from the check it stopped) marked partial."""
     registry = registry or Registry.default()
     if request.against and settings.engine in AGAINST_REFUSES:
         raise InvalidOption(f"--against {request.against!r} with engine {settings.engine!r}: a check against a "
                             f"reference searches with the random or exhaustive engine")
+    if request.estimator not in registry.names():
+        # a file plugin goes by its resolved path (its findings replay from any directory); see check_one
+        request = replace(request, estimator=file_reference(request.estimator)[0])
     with load(registry, request.estimator, request.options, settings.isolate,
               IsolationSettings(settings.call_timeout, settings.memory_limit)) as loaded:
-        return _check(request, settings, loaded.estimator, loaded.source, on_finding, registry)
+        return _check(request, settings, loaded.estimator, loaded.source, on_finding, on_start, on_plan, registry)
 
 
 def _check(request: CheckRequest, settings: CheckSettings, estimator: Estimator, source: EstimatorSource,
-           on_finding: Callable[[Finding], None] | None, registry: Registry) -> list[Finding]:
-    names = request.properties or available()
+           on_finding: Callable[[Finding], None] | None, on_start: OnStart | None,
+           on_plan: Callable[[list[PlannedCheck]], None] | None, registry: Registry) -> list[Finding]:
+    planned = plan(request, estimator)  # on the estimator as loaded: a plugin's capabilities come from its worker
+    if on_plan is not None:  # e.g. the command line's notice, or its refusal when nothing applies
+        on_plan(planned)
     findings: list[Finding] = []
+    total = sum(1 for c in planned if c.reason is None)
+    started = 0
+    deadline = None if settings.total_budget is None else time.monotonic() + settings.total_budget
     references = References(registry, settings)
 
     def record(finding: Finding) -> None:
@@ -132,24 +183,30 @@ def _check(request: CheckRequest, settings: CheckSettings, estimator: Estimator,
             on_finding(finding)
 
     try:
-        for name in names:
-            prop = create(name, **request.parameters.get(name, {}))
-            domains = [request.domain] if request.domain else sorted(Capabilities.of(estimator).domains_among(prop.defined_on())) or \
-                sorted(prop.defined_on())[:1]
-            for domain in domains:
-                before = snapshot(settings.findings_dir)
-                try:
-                    checkpoint()
-                    record(check_one(prop, estimator, request, domain, settings, source, references))
-                except KeyboardInterrupt:
-                    stopped = Finding(
-                        property=prop.name, parameters=dict(prop.params), estimator=request.estimator,
-                        options={k: str(v) for k, v in request.options.items()}, domain=domain,
-                        verdict=Verdict.INCONCLUSIVE, engine=settings.engine, seed=settings.seed, cases=0,
-                        command=rerun_command(request, prop, domain, settings))
-                    for finding in stopped_check(stopped, settings.findings_dir, before):
-                        record(finding)
-                    return findings
+        for planned_check in planned:
+            prop, domain = planned_check.property, planned_check.domain
+            budget, left = settings.budget, None
+            if planned_check.reason is None:
+                if deadline is not None:
+                    left = max(0.0, deadline - time.monotonic())
+                    budget = min(budget, left / (total - started))
+                if on_start is not None:
+                    on_start(started, total, planned_check, left)
+                started += 1
+            before = snapshot(settings.findings_dir)
+            try:
+                checkpoint()
+                record(check_one(prop, estimator, request, domain, replace(settings, budget=budget), source,
+                                 references))
+            except KeyboardInterrupt:
+                stopped = Finding(
+                    property=prop.name, parameters=dict(prop.params), estimator=request.estimator,
+                    options={k: str(v) for k, v in request.options.items()}, domain=domain,
+                    verdict=Verdict.INCONCLUSIVE, engine=settings.engine, seed=settings.seed, cases=0,
+                    command=rerun_command(request, prop, domain, settings))
+                for finding in stopped_check(stopped, settings.findings_dir, before):
+                    record(finding)
+                return findings
     finally:
         references.close()
     return findings
@@ -168,8 +225,8 @@ def check_one(prop: Property, estimator: Estimator, request: CheckRequest, domai
     base = Finding(
         property=prop.name, parameters=dict(prop.params), estimator=request.estimator,
         options={k: str(v) for k, v in request.options.items()}, domain=domain, verdict=Verdict.NOT_APPLICABLE,
-        engine=settings.engine, seed=settings.seed, cases=0,
-        command=rerun_command(request, prop, domain, settings),
+        engine=settings.engine, seed=settings.seed, cases=0, max_examples=settings.max_examples,
+        command=rerun_command(request, prop, domain, settings), plugin_file=file_reference(request.estimator)[1],
     )
     reason = prop.applies(estimator, domain)
     if reason is not None:
@@ -222,7 +279,7 @@ def check_one(prop: Property, estimator: Estimator, request: CheckRequest, domai
 def finding_of(base: Finding, d: Decision) -> Finding:
     """The one place an engine's Decision becomes a Finding (the record shown, saved and replayed)."""
     base = replace(base, verdict=d.verdict, engine=d.engine, cases=d.cases, route=d.route, p_value=d.p_value,
-                   message=d.message)
+                   message=d.message, capped=d.capped)
     found, case = d.found, d.witness
     if case is None:
         if isinstance(found, Outcome):  # a population decided in one case: its report is the evidence

@@ -1,15 +1,22 @@
-"""Compare two saved report cards: new violations, fixed ones, verdict changes, violation-size drift."""
+"""Compare two saved report cards: new violations, fixed ones, lost evidence, verdict changes, drift.
+
+A cell that was violated (or an estimator error) and is no longer is "fixed" only when its old
+witness, replayed against the current code, now holds; otherwise the card merely lost the evidence
+(a shorter search, another seed), which is a regression. A cell that was inconclusive in the old
+card is no regression target: it had no evidence to lose.
+"""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 from .errors import InvalidFinding
-from .findings import SCHEMA, Verdict
+from .findings import SCHEMA, Finding, Verdict, finding_from_json
 from .jsonio import Node, load_document
 
 # stronger evidence first; a cell that moves down this list without becoming a failure got weaker
@@ -18,17 +25,29 @@ FAILURES = ("violated", "estimator-error")
 DRIFT = 0.10  # a violation whose size changes by more than 10% is reported as drift
 
 
+# replays an old witness against the current code: (whether it now holds, what happened in one line)
+Replayer = Callable[[Finding], tuple[bool, str]]
+
+
 @dataclass(frozen=True)
 class CellState:
     verdict: str
     engine: str | None
     violation: float | None
+    cases: int | None = None  # the cases behind the verdict, over its domains (None: not recorded)
+    weak: bool = False  # some domain never evaluated or stopped by the time cap
+    witness: Finding | None = None  # the finding of a failure, to replay
+
+    def evidence(self) -> str:
+        cases = f" on {self.cases} cases" if self.cases is not None else ""
+        return self.verdict + cases + (" (weak)" if self.weak else "")
 
 
 @dataclass
 class CardDiff:
     new_violations: list[str] = field(default_factory=list)
     fixed: list[str] = field(default_factory=list)
+    lost_evidence: list[str] = field(default_factory=list)
     weaker: list[str] = field(default_factory=list)
     stronger: list[str] = field(default_factory=list)
     engine_changed: list[str] = field(default_factory=list)
@@ -37,7 +56,7 @@ class CardDiff:
 
     @property
     def regressed(self) -> bool:
-        return bool(self.new_violations or self.weaker)
+        return bool(self.new_violations or self.lost_evidence or self.weaker)
 
     def to_json(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items()} | {"regressed": self.regressed}
@@ -63,16 +82,39 @@ def _cells(doc: Any) -> dict[tuple[str, str], CellState]:
     verdicts = tuple(v.value for v in Verdict)
     cells = {}
     for c in node["cells"].items():
-        c.object(("estimator", "property", "verdict"), ("engine", "skipped_domains", "findings"))
+        c.object(("estimator", "property", "verdict"),
+                 ("engine", "skipped_domains", "findings", "cases", "weak", "evidence"))
         verdict = c["verdict"].string(verdicts)
         violation = None
+        witness = None
         for f in c.get("findings", []).items():
             observed = f.value.get("observed") if isinstance(f.value, dict) else None
             if isinstance(f.value, dict) and f.value.get("verdict") == verdict and isinstance(observed, dict):
                 violation = _size(observed.get("violation"))
+                if verdict in FAILURES and witness is None and f.value.get("witness") is not None:
+                    witness = finding_from_json(f.value, f.path)
         engine = None if c.get("engine").value is None else c["engine"].string()
-        cells[(c["estimator"].string(), c["property"].string())] = CellState(verdict, engine, violation)
+        cases = None if c.get("cases").value is None else c["cases"].integer(0)
+        weak = c.get("weak", False).boolean()
+        cells[(c["estimator"].string(), c["property"].string())] = CellState(verdict, engine, violation, cases, weak,
+                                                                            witness)
     return cells
+
+
+def _replayed(witness: Finding | None, replay: Replayer | None) -> tuple[bool, str]:
+    if witness is None:
+        return False, "lost evidence: the old card holds no witness to replay"
+    if replay is None:
+        return False, "lost evidence: the old witness was not replayed"
+    holds, said = replay(witness)
+    if holds:
+        return True, f"the old witness now holds ({said})"
+    return False, f"lost evidence: the old witness {said}"
+
+
+def _fewer(a: CellState, b: CellState) -> bool:
+    """The same verdict on less evidence: fewer cases, or newly weak."""
+    return (b.weak and not a.weak) or (a.cases is not None and b.cases is not None and b.cases < a.cases)
 
 
 def _size(violation: Any) -> float | None:
@@ -85,7 +127,10 @@ def _size(violation: Any) -> float | None:
         return math.inf
 
 
-def diff_cards(old: dict[tuple[str, str], CellState], new: dict[tuple[str, str], CellState]) -> CardDiff:
+def diff_cards(old: dict[tuple[str, str], CellState], new: dict[tuple[str, str], CellState],
+               replay: Replayer | None = None) -> CardDiff:
+    """The differences between two cards; `replay` decides whether a violation that disappeared is fixed
+    (without it, every one is lost evidence)."""
     out = CardDiff()
     for key in sorted(set(old) | set(new)):
         name = f"{key[0]} / {key[1]}"
@@ -96,10 +141,16 @@ def diff_cards(old: dict[tuple[str, str], CellState], new: dict[tuple[str, str],
         if a.verdict not in FAILURES and b.verdict in FAILURES:
             out.new_violations.append(f"{name}: {a.verdict} -> {b.verdict}")
         elif a.verdict in FAILURES and b.verdict not in FAILURES:
-            out.fixed.append(f"{name}: {a.verdict} -> {b.verdict}")
+            holds, said = _replayed(a.witness, replay)
+            (out.fixed if holds else out.lost_evidence).append(f"{name}: {a.verdict} -> {b.verdict}; {said}")
         elif a.verdict != b.verdict and a.verdict in EVIDENCE and b.verdict in EVIDENCE:
             worse = EVIDENCE.index(b.verdict) > EVIDENCE.index(a.verdict)
-            (out.weaker if worse else out.stronger).append(f"{name}: {a.verdict} -> {b.verdict}")
+            if worse and a.verdict != Verdict.INCONCLUSIVE.value:  # an inconclusive cell had nothing to lose
+                out.weaker.append(f"{name}: {a.evidence()} -> {b.evidence()}")
+            elif not worse:
+                out.stronger.append(f"{name}: {a.evidence()} -> {b.evidence()}")
+        elif a.verdict == b.verdict and a.verdict not in FAILURES and _fewer(a, b):
+            out.weaker.append(f"{name}: {a.evidence()} -> {b.evidence()}")
         elif a.verdict == b.verdict and a.engine != b.engine:
             out.engine_changed.append(f"{name}: {a.verdict} by {a.engine} -> by {b.engine}")
         if a.verdict in FAILURES and b.verdict in FAILURES and a.violation and b.violation is not None:

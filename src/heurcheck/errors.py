@@ -61,3 +61,8 @@ class InvalidFinding(HeurcheckError, ValueError):
 class UntrustedCode(HeurcheckError, PermissionError):
     """A data file (a finding, a report card) names code that is not installed: it is not imported unless
     the user names it; the message says how."""
+
+
+class NothingToCheck(HeurcheckError, ValueError):
+    """A check request where no property applies to the estimator on any domain asked for; the message
+    says why for each."""

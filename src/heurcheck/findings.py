@@ -69,6 +69,10 @@ class Finding:
     # checked against a reference: {"reference": "NAME ...", "shared": violations the reference shares, "example":
     # one of them}; a witness reported is one where the reference holds
     against: dict[str, Any] | None = None
+    capped: bool = False  # the time cap, not the case count, ended the check (its evidence is weaker)
+    max_examples: int | None = None  # the case count that decides the check (None: not recorded)
+    # a `file.py:Class` estimator: {"path": the resolved file, "sha256": its hash when the finding was made}
+    plugin_file: dict[str, str] | None = None
     tool: str = field(default_factory=tool_version)
     schema: int = SCHEMA
 
@@ -123,6 +127,13 @@ def finding_from_json(document: Any, where: str = "finding") -> Finding:
         observed=nullable("observed", mapping), worst=nullable("worst", mapping), route=nullable("route", Node.string),
         p_value=nullable("p_value", lambda child: float(child.number(0, 1))),
         message=node.get("message", "").string(), command=node.get("command", "").string(),
-        partial=node.get("partial", False).boolean(), tool=node.get("tool", "").string(),
+        partial=node.get("partial", False).boolean(), capped=node.get("capped", False).boolean(),
+        max_examples=nullable("max_examples", lambda child: child.integer(1)),
+        plugin_file=nullable("plugin_file", _plugin_file), tool=node.get("tool", "").string(),
         against=nullable("against", mapping),
     )
+
+
+def _plugin_file(node: Node) -> dict[str, str]:
+    node.object(("path", "sha256"), ("path", "sha256"))
+    return {"path": node["path"].string(), "sha256": node["sha256"].string()}

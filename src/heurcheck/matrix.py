@@ -1,9 +1,12 @@
 """The report card: every registered estimator against every applicable property, under one budget.
 
-The checks (estimator, property, domain) run in a pool of worker processes. Each gets a share of
-what is left of the total budget (the remaining time times the number of workers, over the checks
-still to run), so checks that end early hand their time on. A pair (estimator, property) is
-decided once one domain finds a violation or an estimator error; its other domains are skipped.
+The checks (estimator, property, domain) run in a pool of worker processes. Each is decided by its
+number of cases (`max_examples`, deterministic for a seed), so the same seed and code give the same
+card on a fast or a slow machine; time is only a safety cap. A check may use what is left of the
+card's budget, less a minimum share (`MIN_SHARE`) kept for each check still waiting; a check that
+the cap stopped says so (`Finding.capped`), and its cell shows it as weak evidence. A pair
+(estimator, property) is decided once one domain finds a violation or an estimator error; its
+other domains are skipped.
 
 Ctrl-C (or SIGTERM, which the command maps to it) asks the running checks to stop: each returns
 its findings so far, marked partial (see heurcheck.interrupt); the card takes what arrives within
@@ -36,14 +39,21 @@ from .properties.registry import available, property_class
 STRENGTH = [Verdict.VIOLATED, Verdict.ESTIMATOR_ERROR, Verdict.PROVED, Verdict.STATISTICALLY_CONSISTENT,
             Verdict.SHARED, Verdict.NOT_REFUTED, Verdict.INCONCLUSIVE, Verdict.VACUOUS, Verdict.NOT_APPLICABLE]
 INTERRUPT_GRACE = 3.0  # seconds an interrupted card waits for its running checks' partial findings
+MIN_SHARE = 2.0  # seconds of the card's budget kept for each check still waiting to start
+# cases per check where counterexamples are rare among random cases but cases are cheap: a proof-certified
+# fact whose estimate leaves its bounds needs a particular structure (the square of a square ... of one
+# input), met after about a thousand cases. With the case count and seed of `heurcheck check`, the card's
+# check is the very search `check` runs, so the card finds what `check` finds there.
+CASES: tuple[tuple[str, int], ...] = (("respect-for-proofs", CheckSettings.max_examples),)
 
 
 @dataclass(frozen=True)
 class MatrixSettings:
-    budget: float = 180.0  # seconds for the whole card
+    budget: float = 600.0  # seconds for the whole card: a safety cap (about 2 min are used on 2 idle cores)
     seed: int = 0
     jobs: int = 2
-    max_examples: int = 2000
+    max_examples: int = 150  # cases per check: what decides it
+    cases: tuple[tuple[str, int], ...] = CASES  # per property, cases per check instead of max_examples
     findings_dir: Path | None = Path("heurcheck-findings")
     estimators: tuple[str, ...] = ()  # empty: every registered estimator
     properties: tuple[str, ...] = ()  # empty: every property
@@ -71,6 +81,22 @@ class Cell:
     def deciding(self) -> Finding | None:
         return next((f for f in self.findings if f.verdict is self.verdict), None)
 
+    @builtins.property
+    def weak(self) -> bool:
+        """A cell that is not a failure, where some domain was never evaluated (inconclusive) or was
+        stopped by the time cap: its verdict rests on less evidence than the card asked for."""
+        return not self.verdict.is_failure and any(f.capped or f.verdict is Verdict.INCONCLUSIVE
+                                                   for f in self.findings)
+
+    @builtins.property
+    def cases(self) -> int:
+        return sum(f.cases for f in self.findings)
+
+    def evidence(self) -> list[dict[str, Any]]:
+        """Per domain: the verdict, the engine, the number of cases and whether the time cap stopped it."""
+        return [{"domain": f.domain, "verdict": f.verdict.value, "engine": f.engine, "cases": f.cases,
+                 "capped": f.capped} for f in self.findings]
+
 
 @dataclass
 class ReportCard:
@@ -81,17 +107,26 @@ class ReportCard:
     budget: float
     seconds: float = 0.0
     partial: bool = False
+    max_examples: int | None = None  # cases per check
+    cases_for: dict[str, int] = field(default_factory=dict)  # per property, cases per check instead
     tool: str = field(default_factory=tool_version)
     against: str | None = None  # the reference every check ran against, if any
+
+    @builtins.property
+    def capped(self) -> int:
+        """How many checks the time cap stopped."""
+        return sum(1 for c in self.cells.values() for f in c.findings if f.capped)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "schema": SCHEMA, "kind": "report-card", "tool": self.tool, "seed": self.seed, "budget": self.budget,
-            "seconds": round(self.seconds, 1), "partial": self.partial, "against": self.against,
+            "max_examples": self.max_examples, "cases_for": self.cases_for, "seconds": round(self.seconds, 1),
+            "partial": self.partial, "against": self.against,
             "estimators": self.estimators, "properties": self.properties,
             "cells": [
                 {"estimator": c.estimator, "property": c.property, "verdict": c.verdict.value,
-                 "engine": c.deciding.engine if c.deciding else None, "skipped_domains": c.skipped,
+                 "engine": c.deciding.engine if c.deciding else None, "cases": c.cases, "weak": c.weak,
+                 "evidence": c.evidence(), "skipped_domains": c.skipped,
                  "findings": [f.to_json() for f in c.findings]}
                 for c in self.cells.values()
             ],
@@ -166,15 +201,18 @@ def run_matrix(settings: MatrixSettings = MatrixSettings(), registry: Registry |
     for e, why in broken.items():
         for p in properties:
             cells[(e, p)].findings.append(_undecided(e, p, "none", settings.seed, Verdict.ESTIMATOR_ERROR, why))
-    card = ReportCard(estimators, properties, cells, settings.seed, settings.budget, against=settings.against)
+    card = ReportCard(estimators, properties, cells, settings.seed, settings.budget,
+                      max_examples=settings.max_examples,
+                      cases_for={p: n for p, n in settings.cases if p in properties}, against=settings.against)
     start = time.monotonic()
     deadline = start + settings.budget
     pending = list(checks)
     jobs = max(1, settings.jobs)
     done = 0
 
-    def settings_for(share: float) -> CheckSettings:
-        return CheckSettings(max_examples=settings.max_examples, budget=max(0.5, share), seed=settings.seed,
+    def settings_for(prop: str, cap: float) -> CheckSettings:
+        return CheckSettings(max_examples=dict(settings.cases).get(prop, settings.max_examples), budget=cap,
+                             seed=settings.seed,
                              findings_dir=settings.findings_dir, call_timeout=settings.call_timeout,
                              isolate=settings.isolate, memory_limit=settings.memory_limit)
 
@@ -201,9 +239,8 @@ def run_matrix(settings: MatrixSettings = MatrixSettings(), registry: Registry |
                     cells[(e, p)].skipped.append(d)
                     done += 1
                     continue
-                left = max(0.0, deadline - time.monotonic())
-                share = left * jobs / max(1, len(pending) + len(running) + 1)
-                running[pool.submit(_run_one, e, p, d, settings_for(share), settings.against)] = (e, p, d)
+                running[pool.submit(_run_one, e, p, d, settings_for(p, cap(deadline, len(pending), jobs)),
+                                    settings.against)] = (e, p, d)
             if running:  # woken each second to notice a stop whose KeyboardInterrupt Python swallowed
                 for fut in wait(list(running), timeout=1.0, return_when=FIRST_COMPLETED)[0]:
                     finished(fut)
@@ -225,6 +262,13 @@ def run_matrix(settings: MatrixSettings = MatrixSettings(), registry: Registry |
         pool.shutdown(wait=True, cancel_futures=True)
     card.seconds = time.monotonic() - start
     return card
+
+
+def cap(deadline: float, waiting: int, jobs: int) -> float:
+    """The time cap of a check starting now: what is left of the card's budget, less `MIN_SHARE` for
+    each check still waiting (over the workers). Case counts decide checks; this only stops a runaway."""
+    left = deadline - time.monotonic()
+    return max(0.0, min(left, max(MIN_SHARE, left - MIN_SHARE * waiting / jobs)))
 
 
 def _workers(pool: ProcessPoolExecutor) -> list[Any]:

@@ -15,9 +15,13 @@ so new counterexamples land where the next run replays them.
 `pytest --heurcheck-baseline CARD.json` takes a committed report card (`kind: report-card`) and
 adds one item per (estimator, property) cell: a cell that failed in the baseline replays its
 witness (still failing is the known state and passes; now holding passes and is reported as
-"improved: update the baseline"); any other cell is checked again with the card's seed, and a
-new counterexample, estimator error or lost proof fails as a regression. `--heurcheck-budget`
-bounds each of those checks (seconds, default 10).
+"improved: update the baseline"; a failure with no witness to replay that is no longer found is
+lost evidence and fails); any other cell is checked again with the card's seed and case count (so
+the same code gives the same verdict), and a new counterexample, estimator error or lost proof
+fails as a regression. A baseline check that was inconclusive, vacuous or stopped by its time cap
+is no regression target (it had no evidence to lose): it is skipped and said so. Weaker evidence
+(the re-run stopped by its time cap, or inconclusive) is reported in the summary.
+`--heurcheck-budget` caps each of those checks (seconds, default 10).
 """
 
 from __future__ import annotations
@@ -38,7 +42,8 @@ if TYPE_CHECKING:
 
 _FIXED = pytest.StashKey[list[str]]()
 _BASELINE = pytest.StashKey[list["BaselineCell"]]()
-BASELINE_MAX_EXAMPLES = 300  # per re-run check; the budget usually ends the search first
+BASELINE_MAX_EXAMPLES = 300  # per re-run check, when the baseline's finding does not record its case count
+NO_EVIDENCE = (Verdict.NOT_APPLICABLE, Verdict.INCONCLUSIVE, Verdict.VACUOUS)  # nothing a later run can lose
 
 _UNKNOWN_HINT = ("; a finding of an estimator passed to heurcheck.testing as a class records the class's name, "
                  "so install it under the `heurcheck.estimators` entry-point group to replay it")
@@ -216,7 +221,11 @@ class BaselineItem(pytest.Item):
         was_failure = cell.verdict.is_failure
         budget = self.config.getoption("heurcheck_budget")
         for old in cell.findings:
-            if old.verdict is Verdict.NOT_APPLICABLE:
+            if old.verdict in NO_EVIDENCE or (old.capped and not old.verdict.is_failure):
+                if old.verdict is not Verdict.NOT_APPLICABLE:
+                    self.config.stash[_FIXED].append(
+                        f"not compared: {cell.estimator} / {cell.property} on {old.domain} was {old.verdict.value}"
+                        f"{' (stopped by its time cap)' if old.capped else ''} in the baseline: no evidence to lose")
                 continue
             if old.verdict.is_failure and old.witness is not None:
                 try:
@@ -237,9 +246,18 @@ class BaselineItem(pytest.Item):
                 pytest.fail(f"cannot check the baseline's cell {self.name} on {old.domain}: {exc}", pytrace=False)
             request = CheckRequest(old.estimator, dict(old.options), (old.property,), {old.property: old.parameters},
                                    old.domain)
-            settings = CheckSettings(max_examples=BASELINE_MAX_EXAMPLES, budget=budget, seed=old.seed,
-                                     findings_dir=None)
+            settings = CheckSettings(max_examples=old.max_examples or BASELINE_MAX_EXAMPLES, budget=budget,
+                                     seed=old.seed, findings_dir=None)
             [new] = check(request, settings)
+            if old.verdict.is_failure and not new.verdict.is_failure:
+                pytest.fail(f"lost evidence: {cell.estimator} / {cell.property} on {old.domain} was "
+                            f"{old.verdict.value} in the baseline (with no witness to replay), now "
+                            f"{new.verdict.value}: {new.message}", pytrace=False)
+            if not new.verdict.is_failure and (new.capped or new.verdict is Verdict.INCONCLUSIVE):
+                self.config.stash[_FIXED].append(
+                    f"weaker evidence: {cell.estimator} / {cell.property} on {old.domain} was {old.verdict.value} "
+                    f"on {old.cases} cases in the baseline, now {new.verdict.value} on {new.cases} cases"
+                    f"{' (stopped by the time cap: raise --heurcheck-budget)' if new.capped else ''}")
             if new.verdict.is_failure and not was_failure:
                 pytest.fail(f"regression: {cell.property} was {old.verdict.value} in the baseline on {old.domain}, "
                             f"now {new.verdict.value}\n{render_failure(new, cell.estimator)}", pytrace=False)
@@ -254,7 +272,7 @@ class BaselineItem(pytest.Item):
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
     fixed = config.stash.get(_FIXED, [])
     if fixed:
-        terminalreporter.section("heurcheck: fixed and improved")
+        terminalreporter.section("heurcheck: fixed, improved, weaker and not compared")
         for line in fixed:
             terminalreporter.write_line(line)
 

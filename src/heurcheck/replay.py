@@ -13,7 +13,7 @@ from .checker import CheckSettings, References
 from .domains import domain_names
 from .estimators.base import Capabilities
 from .estimators.loading import load
-from .estimators.registry import EstimatorSource, Registry, parse_reference
+from .estimators.registry import EstimatorSource, Registry, file_sha256, parse_reference
 from .findings import Finding, finding_from_json
 from .isolation import IsolationSettings
 from .jsonio import Node, load_document
@@ -67,6 +67,7 @@ def replay(finding: Finding, registry: Registry | None = None, estimator: str | 
     if estimator is None:
         require_trusted(registry, name, allowed,
                         how or f"heurcheck replay FINDING.json --estimator {shlex.quote(name)}")
+    changed = plugin_file_change(finding) if estimator is None else None
     prop = create(finding.property, **finding.parameters)
     # a reference the finding compares with (agreement's, or the one it was checked --against) is code too
     for spec in (getattr(prop, "reference_spec", None), (finding.against or {}).get("reference")):
@@ -79,11 +80,11 @@ def replay(finding: Finding, registry: Registry | None = None, estimator: str | 
     except InvalidInstance as exc:
         raise InvalidFinding(f"the witness is not a valid case: {exc}") from None
     with load(registry, name, finding.options, "always", IsolationSettings()) as loaded:
-        return _evaluate(finding, prop, case, name, loaded.estimator, loaded.source, registry)
+        return _evaluate(finding, prop, case, name, loaded.estimator, loaded.source, registry, changed)
 
 
 def _evaluate(finding: Finding, prop: Property, case: Case, name: str, estimator: Any,
-              source: EstimatorSource, registry: Registry) -> Replay:
+              source: EstimatorSource, registry: Registry, changed: str | None) -> Replay:
     def rebuild(changes: dict[str, Any]) -> Any:
         return source.create(name, **{**finding.options, **changes})
 
@@ -103,7 +104,8 @@ def _evaluate(finding: Finding, prop: Property, case: Case, name: str, estimator
             return Replay(finding, False, out, f"still violated, but the reference {against} now violates it too "
                                                f"(or fails on it): shared, no longer new")
     except EstimatorFailure as failure:
-        return Replay(finding, True, None, f"the estimator still fails ({failure.kind}): {failure}")
+        return Replay(finding, True, None, f"the estimator still fails ({failure.kind}): {failure}"
+                                           + (f"; {changed}" if changed else ""))
     except NotApplicable as exc:
         return Replay(finding, False, None, f"the witness is now outside the estimator's domain: {exc}")
     except HeurcheckError:
@@ -118,7 +120,24 @@ def _evaluate(finding: Finding, prop: Property, case: Case, name: str, estimator
         fails = out.violates
     verb = "still fails" if fails else "now holds"
     return Replay(finding, fails, out, f"{verb}: {out.lhs} {out.relation} {out.rhs} "
-                                       f"(violation {out.violation:.6g}, tolerance {out.tolerance:.3g})")
+                                       f"(violation {out.violation:.6g}, tolerance {out.tolerance:.3g})"
+                                       + (f"; {changed}" if changed else ""))
+
+
+def plugin_file_change(finding: Finding) -> str | None:
+    """For a finding of a `file.py:Class` estimator: None when its file is unchanged, else what changed
+    (InvalidFinding when the file is gone)."""
+    if finding.plugin_file is None:
+        return None
+    path = Path(finding.plugin_file["path"])
+    if not path.is_file():
+        raise InvalidFinding(f"the estimator's plugin file {path} no longer exists (the finding was made with "
+                             f"sha256 {finding.plugin_file['sha256'][:12]})")
+    now = file_sha256(path)
+    if now == finding.plugin_file["sha256"]:
+        return None
+    return (f"the plugin file {path} changed since the finding was saved (sha256 "
+            f"{finding.plugin_file['sha256'][:12]} then, {now[:12]} now)")
 
 
 def _holds(prop: Any, case: Case, reference: Call) -> bool:

@@ -13,7 +13,7 @@ from rich.table import Table
 
 from .figure import has_curve, svg
 from .findings import Finding, Verdict
-from .matrix import ReportCard
+from .matrix import Cell, ReportCard
 from .properties.registry import property_class
 
 SYMBOL = {
@@ -39,11 +39,15 @@ GLYPH = {
     Verdict.INCONCLUSIVE: "?", Verdict.VACUOUS: "∅", Verdict.NOT_APPLICABLE: " ", Verdict.ESTIMATOR_ERROR: "!",
     Verdict.SHARED: "=",
 }
+WEAK = "?"  # after a glyph: some domain of the cell was never evaluated or was stopped by the time cap
 GLYPH_LEGEND = ("✗ violated  ! estimator error  ✓ proved (finite domain)  · not refuted (not a proof)  "
-                "≈ statistically consistent  ? inconclusive  ∅ vacuous  blank: not applicable")
+                "≈ statistically consistent  ? inconclusive  ∅ vacuous  blank: not applicable; "
+                f"a trailing {WEAK} (e.g. ·{WEAK}): weak evidence, some domain never evaluated or stopped by the time cap")
 LEGEND = ("VIOLATED: a counterexample; ERROR: the estimator failed; proved: a proof over a finite domain; "
           "not refuted: no counterexample in the cases tried (not a proof); consistent: a randomised "
-          "estimator passed a statistical test; inconclusive / vacuous: nothing decided; -: not applicable")
+          "estimator passed a statistical test; inconclusive / vacuous: nothing decided; -: not applicable; "
+          "each cell gives its engine and its number of cases; (weak): some domain was never evaluated or "
+          "was stopped by the time cap")
 
 
 def _code(prop: str) -> str:
@@ -53,11 +57,31 @@ def _code(prop: str) -> str:
 AGAINST_LEGEND = "against {}: ✗ a new violation (the reference holds on its witness)  = every violation shared with it"
 
 
+def _glyph(c: Cell) -> str:
+    v = c.verdict
+    return GLYPH[v] + (WEAK if c.weak and v is not Verdict.INCONCLUSIVE else "")
+
+
+def _evidence(c: Cell) -> str:
+    """Per domain: verdict, engine, cases and the time cap, in one line."""
+    return "; ".join(f"{f.domain}: {f.verdict.value} by {f.engine}, {f.cases} cases" + (", stopped by the time cap"
+                                                                                      if f.capped else "")
+                     for f in c.findings if f.verdict is not Verdict.NOT_APPLICABLE)
+
+
+def _run_line(card: ReportCard) -> str:
+    cases = f", {card.max_examples} cases per check" if card.max_examples else ""
+    if card.cases_for:
+        cases += " (" + ", ".join(f"{p}: {n}" for p, n in card.cases_for.items()) + ")"
+    capped = f", {card.capped} check(s) stopped by the time cap" if card.capped else ", no check stopped by the time cap"
+    return f"seed {card.seed}{cases}{capped}, {card.seconds:.0f} s"
+
+
 def terminal(card: ReportCard) -> Any:
     title = "heurcheck report card" + (f" against {card.against}" if card.against else "") + \
         (" (PARTIAL: interrupted)" if card.partial else "")
     legend = GLYPH_LEGEND + ("\n" + AGAINST_LEGEND.format(card.against) if card.against else "")
-    caption = f"{legend}\nseed {card.seed}, {card.seconds:.0f} s; columns: " + ", ".join(
+    caption = f"{legend}\n{_run_line(card)}; columns: " + ", ".join(
         f"{_code(p)} {p}" for p in card.properties)
     table = Table(title=title, caption=caption, caption_justify="left", pad_edge=False, padding=(0, 1))
     table.add_column("estimator", no_wrap=True)
@@ -66,8 +90,9 @@ def terminal(card: ReportCard) -> Any:
     for e in card.estimators:
         row = []
         for p in card.properties:
-            v = card.cells[(e, p)].verdict
-            row.append(f"[{STYLE[v]}]{GLYPH[v]}[/{STYLE[v]}]")
+            c = card.cells[(e, p)]
+            v = c.verdict
+            row.append(f"[{STYLE[v]}]{_glyph(c)}[/{STYLE[v]}]")
         table.add_row(e, *row)
     return table
 
@@ -75,14 +100,15 @@ def terminal(card: ReportCard) -> Any:
 def markdown(card: ReportCard) -> str:
     head = "| estimator | " + " | ".join(f"{_code(p)} {p}" for p in card.properties) + " |"
     lines = ["# heurcheck report card" + (" (partial)" if card.partial else ""), "",
-             f"Seed {card.seed}, budget {card.budget:.0f} s, {card.seconds:.0f} s used, heurcheck {card.tool}.", "",
+             f"{_run_line(card).capitalize()} (budget {card.budget:.0f} s), heurcheck {card.tool}.", "",
              head, "|" + "---|" * (len(card.properties) + 1)]
     for e in card.estimators:
         cells = []
         for p in card.properties:
             c = card.cells[(e, p)]
-            engine = f" ({c.deciding.engine})" if c.deciding and c.verdict is not Verdict.NOT_APPLICABLE else ""
-            cells.append(SYMBOL[c.verdict] + engine)
+            engine = f" ({c.deciding.engine}, {c.cases} cases)" if c.deciding and c.verdict is not \
+                Verdict.NOT_APPLICABLE else ""
+            cells.append(SYMBOL[c.verdict] + engine + (" (weak)" if c.weak else ""))
         lines.append(f"| {e} | " + " | ".join(cells) + " |")
     lines += ["", LEGEND + ".", ""]
     measured = _measurements(card)
@@ -172,10 +198,12 @@ def html_page(card: ReportCard) -> str:
             v = c.verdict
             label = html.escape(SYMBOL[v])
             if c.deciding is not None and v is not Verdict.NOT_APPLICABLE:
-                label += f"<br><small>{html.escape(c.deciding.engine)}</small>"
+                label += f"<br><small>{html.escape(c.deciding.engine)}<br>{c.cases} cases</small>"
+                if c.weak:
+                    label += "<br><small><b>weak</b></small>"
             if v.is_failure:
                 label = f"<a href='#{_anchor(e, p)}'>{label}</a>"
-            tip = html.escape(c.deciding.message if c.deciding else "")
+            tip = html.escape(((c.deciding.message + " | ") if c.deciding else "") + _evidence(c))
             tds.append(f"<td class='cell' style='background:{COLOUR[v]}' title='{tip}'>{label}</td>")
         rows.append(f"<tr><th class='est'>{html.escape(e)}</th>{''.join(tds)}</tr>")
     details = []
@@ -189,8 +217,8 @@ def html_page(card: ReportCard) -> str:
 <html lang="en"><head><meta charset="utf-8"><title>heurcheck report card</title>
 <style>
 body {{ font-family: system-ui, sans-serif; margin: 2em; color: #222; }}
-table.card {{ border-collapse: collapse; }}
-table.card th, table.card td {{ border: 1px solid #ccc; padding: 0.4em 0.6em; text-align: center; }}
+table.card {{ border-collapse: collapse; font-size: 0.85em; }}
+table.card th, table.card td {{ border: 1px solid #ccc; padding: 0.3em 0.4em; text-align: center; }}
 th.est {{ text-align: left; }}
 td.cell a {{ color: #fff; font-weight: bold; }}
 td.cell small {{ opacity: 0.7; }}
@@ -201,7 +229,7 @@ section.ms table.detail td, section.ms table.detail th {{ padding: 0.1em 0.8em; 
 div.figure svg {{ max-width: 640px; height: auto; }}
 </style></head><body>
 <h1>heurcheck report card{partial}</h1>
-<p>Seed {card.seed}, budget {card.budget:.0f} s, {card.seconds:.0f} s used, heurcheck {html.escape(card.tool)}.</p>
+<p>{html.escape(_run_line(card).capitalize())} (budget {card.budget:.0f} s), heurcheck {html.escape(card.tool)}.</p>
 <table class="card"><tr><th>estimator</th>{head}</tr>
 {''.join(rows)}
 </table>

@@ -10,7 +10,7 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
-from ..checker import CheckRequest, CheckSettings, check, summarise
+from ..checker import CheckRequest, CheckSettings, PlannedCheck, check, require_runnable, summarise
 from ..domains import get_domain
 from ..engines import ENGINES
 from ..figure import save_measurements
@@ -19,6 +19,8 @@ from ..jsonio import write_json_atomic
 from ..properties.registry import available, property_class
 from .common import input_errors, isolation_options, key_values
 
+
+TOTAL_BUDGET = 120.0  # seconds for every check of `heurcheck check ESTIMATOR` run with no -p
 
 _STYLE = {
     "proved": "bold green", "violated": "bold red", "estimator-error": "bold magenta", "not-refuted": "yellow",
@@ -68,7 +70,10 @@ def _rerun_line(f: Any) -> str:
 @click.option("--max-examples", type=click.IntRange(1, 10**7), default=5000, show_default=True,
               help="Most cases per check (the budget usually ends the search first).")
 @click.option("--budget", type=click.FloatRange(0.1, 86400), default=60.0, show_default=True,
-              help="Seconds per (property, domain) check.")
+              help="Seconds per (property, domain) check at most (a safety cap: the case count decides).")
+@click.option("--total-budget", type=click.FloatRange(0.1, 86400), default=None,
+              help=f"Seconds for all the checks together, each getting a share of what is left "
+                   f"[default: {TOTAL_BUDGET:g} without -p, none with -p].")
 @click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=0, show_default=True)
 @click.option("--findings", "findings_dir", type=click.Path(file_okay=False), default="heurcheck-findings",
               show_default=True, help="Folder where each counterexample is saved the moment it is found.")
@@ -88,9 +93,9 @@ def _rerun_line(f: Any) -> str:
                    "shared ones are counted, not reported as new.")
 @isolation_options
 def check_command(estimator: str, properties: tuple[str, ...], domain: str | None, options: tuple[str, ...],
-                  parameters: tuple[str, ...], max_examples: int, budget: float, seed: int, findings_dir: str,
-                  json_file: str | None, engine: str, max_nodes: int, call_timeout: float, against: str | None,
-                  isolate: str, memory_limit: int) -> None:
+                  parameters: tuple[str, ...], max_examples: int, budget: float, total_budget: float | None,
+                  seed: int, findings_dir: str, json_file: str | None, engine: str, max_nodes: int,
+                  call_timeout: float, against: str | None, isolate: str, memory_limit: int) -> None:
     """Search ESTIMATOR for counterexamples to properties; exit 1 if one is found.
 
     ESTIMATOR is a built-in name (see `heurcheck list estimators`), the name of an installed plugin
@@ -113,16 +118,30 @@ def check_command(estimator: str, properties: tuple[str, ...], domain: str | Non
         selected = properties or available()
         request = CheckRequest(estimator, key_values(options), tuple(properties), _parameters(parameters, selected),
                                domain, against)
+        if total_budget is None and not properties:
+            total_budget = TOTAL_BUDGET
         settings = CheckSettings(max_examples=max_examples, budget=budget, seed=seed,
                                  findings_dir=Path(findings_dir), engine=engine, max_nodes=max_nodes,
-                                 call_timeout=call_timeout, isolate=isolate, memory_limit=memory_limit * 2**20)
+                                 call_timeout=call_timeout, isolate=isolate, memory_limit=memory_limit * 2**20,
+                                 total_budget=total_budget)
+        within = f" within {total_budget:g} s in all" if total_budget is not None else f", at most {budget:g} s each"
+
+        def notice(planned: list[PlannedCheck]) -> None:
+            runnable = require_runnable(request, planned)  # NothingToCheck (exit 2), saying why, if none runs
+            count = len({c.property.name for c in runnable})
+            console.print(f"running {len(runnable)} check(s) of {estimator} ({count} "
+                          f"propert{'y' if count == 1 else 'ies'}){within}", highlight=False)
+
         with console.status(f"checking {estimator}...", spinner="dots") as status, stop_on_signals():
             def shown(finding: Any) -> None:
                 console.print(_verdict_line(finding), highlight=False)
                 console.print(_rerun_line(finding), highlight=False, soft_wrap=True)
-                status.update(f"checking {estimator}...")
 
-            findings = check(request, settings, on_finding=shown)
+            def starting(index: int, total: int, planned: PlannedCheck, left: float | None) -> None:
+                time_left = f", {left:.0f} s left" if left is not None else ""
+                status.update(f"check {index + 1}/{total}: {planned.property.name} on {planned.domain}{time_left}")
+
+            findings = check(request, settings, on_finding=shown, on_start=starting, on_plan=notice)
     partial = any(f.partial for f in findings)
     if json_file:
         write_json_atomic(json_file, {"estimator": estimator, "options": request.options, "seed": seed,

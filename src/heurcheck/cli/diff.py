@@ -8,7 +8,19 @@ import sys
 import click
 
 from ..diff import diff_cards, load_card
+from ..errors import HeurcheckError
+from ..findings import Finding
+from ..replay import replay
 from .common import input_errors
+
+
+def _replay(finding: Finding) -> tuple[bool, str]:
+    """Whether an old card's witness holds against the current code, and what happened."""
+    try:
+        result = replay(finding)
+    except HeurcheckError as exc:
+        return False, f"could not be replayed: {exc}"
+    return not result.still_fails, result.message
 
 
 @click.command("diff")
@@ -18,17 +30,21 @@ from .common import input_errors
 def diff_command(old: str, new: str, as_json: bool) -> None:
     """Compare two saved report cards (matrix --json); exit 1 if something regressed.
 
+    A violation that disappeared is "fixed" only when its old witness now holds; otherwise it is
+    "lost evidence", a regression, as are new violations and weaker evidence.
+
     \b
     Example:
       heurcheck matrix --json old.json  ...  heurcheck matrix --json new.json
       heurcheck diff old.json new.json
     """
     with input_errors():
-        result = diff_cards(load_card(old), load_card(new))
+        result = diff_cards(load_card(old), load_card(new), _replay)
     if as_json:
         click.echo(json.dumps(result.to_json(), indent=2))
     else:
-        sections = [("new violations", result.new_violations), ("fixed", result.fixed),
+        sections = [("new violations", result.new_violations), ("lost evidence", result.lost_evidence),
+                    ("fixed", result.fixed),
                     ("weaker evidence", result.weaker), ("stronger evidence", result.stronger),
                     ("decided by another engine", result.engine_changed), ("violation size drift", result.drift),
                     ("in one card only", result.only_in_one)]

@@ -21,8 +21,11 @@ from .common import input_errors, isolation_options
 
 
 @click.command("matrix")
-@click.option("--budget", type=click.FloatRange(1, 86400), default=180.0, show_default=True,
-              help="Seconds for the whole card, scheduled across the checks.")
+@click.option("--budget", type=click.FloatRange(1, 86400), default=MatrixSettings.budget, show_default=True,
+              help="Seconds for the whole card: a safety cap (a check it stops says so on the card).")
+@click.option("--max-examples", type=click.IntRange(1, 10**7), default=MatrixSettings.max_examples,
+              show_default=True, help="Cases per check: what decides it (the same seed gives the same card); "
+                                         "respect-for-proofs gets as many as `heurcheck check` gives it.")
 @click.option("-e", "--estimator", "estimators", multiple=True, help="Only these estimators (repeatable).")
 @click.option("-p", "--property", "properties", multiple=True, help="Only these properties (repeatable).")
 @click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=0, show_default=True)
@@ -39,7 +42,7 @@ from .common import input_errors, isolation_options
               help="A reference estimator ('NAME KEY=VALUE ...'): cells show violations it does not share (new) "
                    "and those it shares (=).")
 @isolation_options
-def matrix_command(budget: float, estimators: tuple[str, ...], properties: tuple[str, ...], seed: int,
+def matrix_command(budget: float, max_examples: int, estimators: tuple[str, ...], properties: tuple[str, ...], seed: int,
                    jobs: int | None, findings_dir: str, json_file: str | None, md_file: str | None,
                    html_file: str | None, call_timeout: float, against: str | None, isolate: str,
                    memory_limit: int) -> None:
@@ -62,10 +65,11 @@ def matrix_command(budget: float, estimators: tuple[str, ...], properties: tuple
                 raise UnknownName("estimator", e, registry.names())
         for p in properties:
             property_class(p)
-        if against is not None:
-            name, options = parse_reference(against)
-            registry.create(name, **options)
-        settings = MatrixSettings(budget=budget, seed=seed, jobs=jobs or default_jobs(),
+        if against is not None:  # a typo is an error here; a plugin reference is loaded (in its worker) by the card
+            name, _ = parse_reference(against)
+            if ":" not in name and name not in registry.names():
+                raise UnknownName("estimator", name, registry.names())
+        settings = MatrixSettings(budget=budget, max_examples=max_examples, seed=seed, jobs=jobs or default_jobs(),
                                   findings_dir=Path(findings_dir), estimators=estimators, properties=properties,
                                   call_timeout=call_timeout, isolate=isolate, memory_limit=memory_limit * 2**20,
                                   against=against)

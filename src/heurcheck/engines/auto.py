@@ -48,6 +48,8 @@ class AutoEngine:
             assert formal is not None
             return formal
         searched = RandomEngine(self.options).decide(prop, space, call, budget, on_finding)
+        if formal is not None and formal.capped:
+            searched = replace(searched, capped=True)
         if searched.verdict.is_failure:
             return searched
         if enumerated is not None:

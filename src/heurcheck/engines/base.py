@@ -44,7 +44,8 @@ class Decision:
     `witness` and `found` are the (shrunk) case and its outcome, or the estimator failure on it;
     `worst` the largest violation seen when it is not the witness; `scope` what a proof covers;
     `route` how a self-referential property was evaluated; `p_value` the family p-value of a
-    statistical verdict. `message` is the one-line reason shown to the user; for a violation left
+    statistical verdict; `capped` whether the time cap stopped the engine (evidence short of what the
+    case count asked for). `message` is the one-line reason shown to the user; for a violation left
     empty, the checker writes it from the outcome."""
 
     verdict: Verdict
@@ -59,6 +60,7 @@ class Decision:
     p_value: float | None = None
     # with a reference (`Call.against`): how many violations it shared, and one of them
     against: dict[str, Any] = field(default_factory=dict)
+    capped: bool = False  # the time cap, not the case count or the enumeration's end, stopped the engine
 
     @classmethod
     def of_witness(cls, engine: str, cases: int, case: Case, found: Outcome | EstimatorFailure,

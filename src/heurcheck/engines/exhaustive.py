@@ -66,7 +66,8 @@ class ExhaustiveEngine:
     def _decision(self, result: ExhaustiveResult | None, finite: Any, scope: str) -> Decision:
         if result is None:
             return Decision(Verdict.INCONCLUSIVE, self.name, 0,
-                            f"the budget ended the enumeration of {scope}: an unfinished enumeration proves nothing")
+                            f"the budget ended the enumeration of {scope}: an unfinished enumeration proves nothing",
+                            capped=True)
         population = finite.instances  # one case standing for a whole population: its outcome says it all
         cases = result.cases if population is None else population
         if result.failure is not None:

@@ -27,7 +27,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
 
@@ -320,6 +320,9 @@ class FormalEngine:
         o = self.options
         result = run_formal(prop, space, call, self.name, budget, seed=o.seed, max_nodes=o.max_nodes,
                             propose=self.propose, on_violation=on_finding)
+        return replace(self._decision(space, result), capped=result.budget_spent)
+
+    def _decision(self, space: CaseSpace, result: FormalResult) -> Decision:
         enumerated = space.structures(result.proved_up_to) if space.structures is not None else None
         within = sum(n for size, n in result.seen.items() if size <= result.proved_up_to)
         beyond = result.structures - within

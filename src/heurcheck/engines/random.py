@@ -48,6 +48,7 @@ from .base import CaseGenerationError, Decision, OnFinding, SearchOptions, Share
 _NORMAL = NormalDist()
 RESAMPLE_ROUNDS = 8
 SCREEN_Z = 3.0
+FLAKY_RETRIES = 3  # searches retried, each with a derived seed, after Hypothesis reports inconsistent generation
 
 
 class _Stop(Exception):
@@ -61,6 +62,11 @@ class _Failing(Exception):
 class _Deadline(BaseException):
     """Raised by a timer when the budget (plus a grace second) is spent. A BaseException, so
     Hypothesis lets it through at once instead of treating it as a failing test."""
+
+
+class _FlakyGeneration(BaseException):
+    """Hypothesis reported that the strategy drew differently on replay (its `Flaky` errors): the
+    search is retried with a derived seed rather than turned into an inconclusive verdict."""
 
 
 class _Decided(BaseException):
@@ -82,29 +88,35 @@ class SearchResult:
     biased: bool = False
     largest_z: tuple[Case, Outcome] | None = None
     message: str = ""
+    notes: list[str] = field(default_factory=list)  # said with a verdict that has no witness (a retried search)
 
     def decision(self, engine: str, options: SearchOptions, randomised: bool) -> Decision:
         """The verdict this search supports: a witness, or how much evidence there is and how weak."""
         route = ", ".join(sorted(self.routes)) or None
+        capped = self.budget_spent
         if self.failure is not None:
-            return Decision.of_witness(engine, self.cases, *self.failure, message=self.message, route=route)
+            return Decision.of_witness(engine, self.cases, *self.failure, message=self.message, route=route,
+                                       capped=capped)
         if self.witness is not None:
             return Decision.of_witness(engine, self.cases, *self.witness, message=self.message, route=route,
-                                       worst=self.worst)
+                                       worst=self.worst, capped=capped)
+        retried = "".join(f"; {note}" for note in self.notes)
         if self.cases == 0:
             why = "the budget ran out before any case was evaluated" if self.budget_spent else "no case was evaluated"
-            return Decision(Verdict.INCONCLUSIVE, engine, self.cases, why, route=route)
+            return Decision(Verdict.INCONCLUSIVE, engine, self.cases, why + retried, route=route, capped=capped)
         if self.applicable == 0:
             return Decision(Verdict.VACUOUS, engine, self.cases,
-                            f"the precondition held in none of the {self.cases} cases tried", route=route)
+                            f"the precondition held in none of the {self.cases} cases tried{retried}", route=route,
+                            capped=capped)
         budget = " (stopped by the budget)" if self.budget_spent else ""
         if randomised and self.p_value is not None:
             return Decision(Verdict.STATISTICALLY_CONSISTENT, engine, self.applicable,
                             f"no significant violation in {self.applicable} cases{budget}; "
-                            f"family p-value {self.p_value:.3g}", route=route, p_value=self.p_value)
+                            f"family p-value {self.p_value:.3g}{retried}", route=route, p_value=self.p_value,
+                            capped=capped)
         return Decision(Verdict.NOT_REFUTED, engine, self.applicable,
-                        f"no counterexample in {self.applicable} cases{budget} (seed {options.seed}); not a proof",
-                        route=route)
+                        f"no counterexample in {self.applicable} cases{budget} (seed {options.seed}); not a proof"
+                        f"{retried}", route=route, capped=capped)
 
 
 @dataclass
@@ -173,6 +185,26 @@ class RandomEngine:
 
     def search(self, prop: Property, space: CaseSpace, call: Call, budget: float,
                on_violation: OnFinding, shared: SharedViolations | None = None) -> SearchResult:
+        """One seeded search; retried with a derived seed (the same for every run, so the verdict stays
+        reproducible) when Hypothesis reports inconsistent data generation, and said so in the verdict."""
+        deadline = time.monotonic() + budget
+        notes: list[str] = []
+        for attempt in range(FLAKY_RETRIES + 1):
+            seed = derived_seed(self.options.seed, attempt)
+            try:
+                result = self._search(prop, space, call, max(0.0, deadline - time.monotonic()), on_violation, seed,
+                                      shared)
+            except _FlakyGeneration as exc:
+                notes.append(f"the search with seed {seed} was retried: Hypothesis reported {exc}")
+                continue
+            result.notes[:0] = notes
+            return result
+        seeds = ", ".join(str(derived_seed(self.options.seed, a)) for a in range(FLAKY_RETRIES + 1))
+        raise CaseGenerationError(f"Hypothesis reported inconsistent data generation in each of "
+                                  f"{FLAKY_RETRIES + 1} searches (seeds {seeds}); the last: {notes[-1]}")
+
+    def _search(self, prop: Property, space: CaseSpace, call: Call, budget: float, on_violation: OnFinding,
+                seed: int, shared: SharedViolations | None = None) -> SearchResult:
         assert space.draw is not None, "fits() refuses a space with nothing to draw"
         max_examples, margin, alpha = self.options.max_examples, self.options.margin, self.options.alpha
         deadline = time.monotonic() + budget
@@ -258,7 +290,11 @@ class RandomEngine:
         try:
             with _hard_stop(budget + 1.0):  # Hypothesis can optimise targets without calling `body`
                 try:
-                    self._hypothesis(strategy, body, phases=("generate", "target", "shrink"))
+                    self._hypothesis(strategy, body, ("generate", "target", "shrink"), seed)
+                except _FlakyGeneration:
+                    if not last and result.failure is None and result.worst is None:
+                        raise
+                    # a violation seen before the generation turned inconsistent stands (unshrunk)
                 except _Deadline:
                     result.budget_spent = True
                 except _Decided:
@@ -341,16 +377,17 @@ class RandomEngine:
         single = 2 * (1 - _NORMAL.cdf(largest)) * len(result.zs) * RESAMPLE_ROUNDS
         return min(1.0, 2 * min(bias_test.adjusted_p, single))
 
-    def _hypothesis(self, strategy: Any, body: Callable[[Case], None], phases: tuple[str, ...]) -> None:
+    def _hypothesis(self, strategy: Any, body: Callable[[Case], None], phases: tuple[str, ...], seed: int) -> None:
         # hypothesis is imported when a search runs: it takes a noticeable time to import
         from hypothesis import HealthCheck, Phase, Verbosity, given, settings
         from hypothesis import seed as hseed
+        from hypothesis.errors import Flaky
 
         test = settings(
             max_examples=self.options.max_examples, deadline=None, database=None, derandomize=False,
             phases=[getattr(Phase, p) for p in ("explicit",) + phases], suppress_health_check=list(HealthCheck),
             report_multiple_bugs=False, print_blob=False, verbosity=Verbosity.quiet,
-        )(hseed(self.options.seed)(given(strategy)(body)))
+        )(hseed(seed)(given(strategy)(body)))
         try:
             with _storage_outside_the_working_directory():
                 test()
@@ -358,10 +395,18 @@ class RandomEngine:
             pass
         except EstimatorFailure:
             raise
+        except Flaky as exc:  # e.g. FlakyStrategyDefinition: "Inconsistent data generation!"
+            raise _FlakyGeneration(f"{exc.__class__.__name__}: {str(exc).splitlines()[0] if str(exc) else ''}") \
+                from exc
         except Exception as exc:  # a bug in case generation must not crash a whole run
             if _stopped_by_deadline(exc):  # the budget's alarm fired inside a draw: Hypothesis calls that flaky
                 raise _Deadline() from None
             raise CaseGenerationError(f"{exc.__class__.__name__}: {exc}") from exc
+
+
+def derived_seed(seed: int, attempt: int) -> int:
+    """The seed of the `attempt`-th search of a check (0: the check's own seed)."""
+    return seed if attempt == 0 else (seed + 1_000_003 * attempt) % 2**32
 
 
 @contextmanager

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import importlib.metadata
 import importlib.util
@@ -68,6 +69,22 @@ def load_reference(reference: str) -> Any:
         return getattr(module, attr)
     except AttributeError:
         raise PluginError(f"estimator reference {reference!r}: {target!r} has no attribute {attr!r}") from None
+
+
+def file_reference(name: str) -> tuple[str, dict[str, str] | None]:
+    """A `path/to/file.py:attr` reference made portable: the resolved path in the reference, and the
+    file's path and sha256 (to tell later whether it changed). Any other name is returned as it is."""
+    target, sep, attr = name.rpartition(":")
+    if not sep or not (target.endswith(".py") or "/" in target or "\\" in target):
+        return name, None
+    path = Path(target).expanduser().resolve()
+    if not path.is_file():
+        return name, None  # loading it reports the missing file
+    return f"{path}:{attr}", {"path": str(path), "sha256": file_sha256(path)}
+
+
+def file_sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def validate(factory: Any, where: str) -> None:
