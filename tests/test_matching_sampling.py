@@ -322,7 +322,8 @@ def test_a_bad_parameter_is_a_one_line_error_naming_it(parameter: str, expected:
     result = CliRunner().invoke(main, ["check", "sampling", "-p", "matching-sampling", "--domain", "boolean",
                                        "-P", parameter, "--findings", str(tmp_path)])
     assert result.exit_code == 2
-    assert result.output.count("\n") == 1 and parameter.split("=")[0] in result.output and expected in result.output
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1  # one line, no traceback
+    assert parameter.split("=")[0] in result.stderr and expected in result.stderr
 
 
 def test_explain_gives_the_statement_the_statistic_and_the_caveats() -> None:

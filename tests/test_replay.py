@@ -104,9 +104,12 @@ def test_a_file_plugin_finding_replays_from_any_directory_and_says_when_its_file
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)
-    code, out, err = run("replay", str(path))
+    reference = f"{plugins / 'clamped_mean.py'}:ClampedMean"  # the finding names the resolved file
+    code, _, err = run("replay", str(path))
+    assert code == 2 and f"--estimator {reference}" in err  # a finding is data: its code runs only when named
+    code, out, err = run("replay", str(path), "--allow", reference)
     assert code == 1 and "still fails" in out and "changed" not in out, err
     with (plugins / "clamped_mean.py").open("a") as f:
         f.write("\n# edited after the finding was saved\n")
-    code, out, _ = run("replay", str(path))
+    code, out, _ = run("replay", str(path), "--allow", reference)
     assert code == 1 and "the plugin file" in out and "changed since the finding was saved" in out
