@@ -85,3 +85,14 @@ def test_the_exact_estimator_declares_a_deep_network_outside_its_domain(tmp_path
     path.write_text(json.dumps(mlp_to_json(DEEP)))
     shown = CliRunner().invoke(main, ["estimate", "exact", str(path)])
     assert shown.exit_code == 2 and "no exact value" in shown.output and "Traceback" not in shown.output
+
+
+def test_a_domain_that_does_not_opt_in_keeps_refusing_an_out_of_reach_truth() -> None:
+    import pytest
+
+    from heurcheck.domains.permanent import Matrix
+    from heurcheck.errors import TruthTooExpensive
+
+    big = Matrix(tuple(tuple(1 for _ in range(26)) for _ in range(26)))  # past the exact permanent's order limit
+    with pytest.raises(TruthTooExpensive):
+        reference_truth(big, Arguments())
