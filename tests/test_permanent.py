@@ -567,3 +567,13 @@ def test_plain_truncation_traces_symbols() -> None:
 
 def test_product_tree_cumulants_read_a_permanent_as_its_bipartite_hafnian() -> None:
     assert product_tree_cumulants(A3, None) == naive_permanent(A3.entries)
+
+
+def test_blocks_of_sigma_with_no_entry_between_them_do_not_make_truncated_cumulants_vanish() -> None:
+    # a true cumulant over independent groups is 0, but the values propagated at finite K are not true
+    # cumulants: skipping such sets once gave 1 here, where propagation (and the previous engine) gives 3
+    previous_product_tree_cumulants = _previous_engine()
+    ones = [[1, 1, 0, 0, 0, 0], [1, 1, 0, 0, 0, 0]] + [[0, 0, 1, 1, 1, 1]] * 4
+    sigma = Covariance(tuple(tuple(F(v) for v in row) for row in ones), (((0, 1), 2), ((3, 4), 5)))
+    for order in (3, 4, 6):
+        assert product_tree_cumulants(sigma, order) == previous_product_tree_cumulants(sigma, order) == 3

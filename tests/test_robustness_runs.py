@@ -170,7 +170,7 @@ def test_a_check_stopped_after_its_first_violation_reports_that_violation_marked
     [f] = check(CheckRequest(f"{FAULTS}:InterruptedAfterAViolation", {}, ("boundedness",)),
                 CheckSettings(max_examples=50, budget=10, findings_dir=tmp_path, isolate="never"))
     assert f.verdict is Verdict.VIOLATED and f.partial and "interrupted" in f.message
-    assert json.loads(json.dumps(f.to_json()))["observed"]["lhs"] == 2.0  # written again as it was read
+    assert json.loads(json.dumps(f.to_json()))["observed"]["lhs"] == {"value": 2.0, "exact": None}  # as it was read
 
 
 def test_an_interrupt_that_python_swallowed_is_raised_again_before_the_next_estimator_call() -> None:

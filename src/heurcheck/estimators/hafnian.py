@@ -35,8 +35,8 @@ Plain truncation is generic arithmetic (traceable). Imputation needs the pseudo-
 for floats, an exact full-rank factorisation for Fractions (and sympy numbers); it branches on
 which pivots vanish, so it does not trace symbolic parameters.
 
-Speed: structural zeros (a set covering an odd number of leaves; with plain truncation, nodes
-over blocks of Sigma with no entry between them) are skipped before any work, and each partition
+Speed: structural zeros (a set covering an odd number of leaves) are skipped before any work, and
+each partition
 sum is a dynamic programme over the elements left to place (see `_Propagation`). The engine before
 these changes is kept as the baseline of `benchmarks/bench_hafnian.py`.
 
@@ -50,7 +50,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import combinations
-from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -79,14 +78,16 @@ class _Propagation:
     """Tree nodes are ints: leaves 0..n-1, internal nodes n, n+1, ... in post-order (the root last).
 
     A set of nodes (always an antichain: an expansion replaces a node by its two children) is keyed
-    by its bitmask. Two tests find cumulants that vanish whatever the arithmetic, before any work:
+    by its bitmask. One test finds cumulants that vanish whatever the arithmetic, before any work:
     - parity: a node is the product of its leaves, and every joint moment of an odd number of
       centred Gaussians vanishes, so kappa(V) = 0 when V covers an odd number of leaves. The
       propagated values keep this (each term of the partition sum has a block with an odd number
       of leaves; an imputed a^T C^+ b pairs a's odd entries with b's even ones through a C that
       only links nodes of equal parity), so it is exact at every order, with or without imputation.
-    - independence (plain truncation only): when Sigma splits into blocks with no entry between
-      them, kappa(V) = 0 unless the blocks each node of V touches overlap into one group.
+    Independence (blocks of Sigma with no entry between them) is not such a test: a true cumulant over
+    independent groups vanishes, but the truncated values propagated at finite K need not (Sigma with
+    blocks {0, 1}, {2..5} on the tree ((0,1),2),((3,4),5): propagation at K = 3 gives 3, and skipping those
+    sets gave 1; see the tests).
     """
 
     sigma: tuple[tuple[Any, ...], ...]
@@ -95,7 +96,6 @@ class _Propagation:
     height: list[int]
     side: dict[int, int]  # 0 in the root's left subtree, 1 in its right; the root has none
     odd: list[bool]  # covers an odd number of leaves
-    blocks: list[int] | None  # bitmask of the blocks of Sigma under each node; None: one block (or not tested)
     order: int | None
     imputation: bool
     backend: _Backend
@@ -130,11 +130,7 @@ class _Propagation:
                     stack.extend(children.get(v, ()))
         backend = backend_of(instance.parameters())
         odd = [len(ls) % 2 == 1 for ls in leaves]
-        blocks = None
-        block_of = _blocks(instance.matrix) if not imputation else None
-        if block_of is not None and max(block_of) > 0:
-            blocks = [sum(1 << block_of[i] for i in set(ls)) for ls in leaves]
-        return cls(instance.matrix, root, children, height, side, odd, blocks, order, imputation, backend, {}, {})
+        return cls(instance.matrix, root, children, height, side, odd, order, imputation, backend, {}, {})
 
     def kappa(self, nodes: tuple[int, ...]) -> Any:
         key = 0
@@ -162,7 +158,7 @@ class _Propagation:
                 return True
             left = sum(1 for v in nodes if self.side.get(v) == 0)
             return left <= 1 or len(nodes) - left <= 1
-        return self.blocks is not None and not _overlapping([self.blocks[v] for v in nodes])
+        return False
 
     def _kappa(self, nodes: tuple[int, ...]) -> Any:
         if self.zero_by_structure(nodes):
@@ -267,43 +263,6 @@ class _Propagation:
         if self.backend.name == "float":
             return zero if c is None else float(np.asarray(a, dtype=float) @ c @ np.asarray(b, dtype=float))
         return bilinear_pinv(a, c, b, self.backend)
-
-
-def _blocks(matrix: tuple[tuple[Any, ...], ...]) -> list[int] | None:
-    """The block of each index of Sigma (the connected components of its nonzero entries), or None
-    when an entry is not a number (a symbol may be nonzero)."""
-    n = len(matrix)
-    block = list(range(n))
-
-    def find(i: int) -> int:
-        while block[i] != i:
-            block[i] = block[block[i]]
-            i = block[i]
-        return i
-
-    for i in range(n):
-        for j in range(i + 1, n):
-            v = matrix[i][j]
-            if not isinstance(v, (int, float, Fraction)):
-                return None
-            if v != 0:
-                block[find(i)] = find(j)
-    roots = sorted({find(i) for i in range(n)})
-    return [roots.index(find(i)) for i in range(n)]
-
-
-def _overlapping(masks: list[int]) -> bool:
-    """Whether the sets (bitmasks) link into one group through shared members."""
-    joined = masks[0]
-    left = masks[1:]
-    grown = True
-    while left and grown:
-        grown = False
-        for k in range(len(left) - 1, -1, -1):
-            if left[k] & joined:
-                joined |= left.pop(k)
-                grown = True
-    return not left
 
 
 def bilinear_pinv(a: list[Any], c: list[list[Any]], b: list[Any], backend: _Backend) -> Any:
