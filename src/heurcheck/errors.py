@@ -61,3 +61,7 @@ class InvalidFinding(HeurcheckError, ValueError):
 class NothingToCheck(HeurcheckError, ValueError):
     """A check request where no property applies to the estimator on any domain asked for; the message
     says why for each."""
+
+
+class InvalidJournal(HeurcheckError, ValueError):
+    """A campaign journal that cannot be read, or that was written for another campaign."""

@@ -71,7 +71,21 @@ class Cell:
 
     @builtins.property
     def deciding(self) -> Finding | None:
-        return next((f for f in self.findings if f.verdict is self.verdict), None)
+        """The finding that shows the cell's verdict: of those that reach it, the smallest witness (the first
+        one on a tie), so that over several seeds the card shows the simplest counterexample."""
+        return min((f for f in self.findings if f.verdict is self.verdict), key=_witness_size, default=None)
+
+    def seed_verdicts(self) -> dict[int, Verdict]:
+        """Per seed, the strongest verdict of its domains (a card of several seeds)."""
+        out: dict[int, set[Verdict]] = {}
+        for f in self.findings:
+            out.setdefault(f.seed, set()).add(f.verdict)
+        return {s: next(v for v in STRENGTH if v in seen) for s, seen in sorted(out.items())}
+
+    def per_seed(self) -> list[dict[str, Any]]:
+        """Each seed's result: its verdict and its number of cases."""
+        return [{"seed": s, "verdict": v.value, "cases": sum(f.cases for f in self.findings if f.seed == s)}
+                for s, v in self.seed_verdicts().items()]
 
     @builtins.property
     def weak(self) -> bool:
@@ -101,6 +115,8 @@ class ReportCard:
     partial: bool = False
     max_examples: int | None = None  # cases per check
     tool: str = field(default_factory=tool_version)
+    seeds: tuple[int, ...] = ()  # a campaign's seeds (each cell holds the findings of all of them)
+    tasks: tuple[int, int] | None = None  # a campaign's tasks (done, planned)
 
     @builtins.property
     def capped(self) -> int:
@@ -117,12 +133,15 @@ class ReportCard:
                  "engine": c.deciding.engine if c.deciding else None, "cases": c.cases, "weak": c.weak,
                  "evidence": c.evidence(), "skipped_domains": c.skipped,
                  "findings": [f.to_json() for f in c.findings]}
+                | ({"seeds": c.per_seed()} if self.seeds else {})
                 for c in self.cells.values()
             ],
-        }
+        } | ({"seeds": list(self.seeds), "tasks": {"done": self.tasks[0], "planned": self.tasks[1]}}
+             if self.seeds and self.tasks else {})
 
 
-def _plan(registry: Registry, settings: MatrixSettings) -> tuple[list[str], list[str], list[tuple[str, str, str]]]:
+def plan_card(registry: Registry, settings: MatrixSettings) -> tuple[list[str], list[str], list[tuple[str, str, str]]]:
+    """The card's rows, its columns, and every (estimator, property, domain) check, in order."""
     estimators = list(settings.estimators or registry.names())
     properties = list(settings.properties or available())
     checks = []
@@ -135,6 +154,11 @@ def _plan(registry: Registry, settings: MatrixSettings) -> tuple[list[str], list
 
 
 _REGISTRY: Registry | None = None  # the card's registry, in each worker process (set by `_worker_started`)
+
+
+def _witness_size(f: Finding) -> float:
+    size = (f.observed or {}).get("size")
+    return float(size) if isinstance(size, (int, float)) else float("inf")
 
 
 def _worker_started(registry: Registry) -> None:
@@ -169,7 +193,7 @@ def run_matrix(settings: MatrixSettings = MatrixSettings(), registry: Registry |
     """Run the card; `progress(done, total, finding)` is called after each check. Ctrl-C (KeyboardInterrupt)
     returns a partial card holding every finding so far."""
     registry = registry or Registry.default()
-    estimators, properties, checks = _plan(registry, settings)
+    estimators, properties, checks = plan_card(registry, settings)
     cells = {(e, p): Cell(e, p) for e in estimators for p in properties}
     card = ReportCard(estimators, properties, cells, settings.seed, settings.budget,
                       max_examples=settings.max_examples)
