@@ -29,7 +29,31 @@ CAMPAIGN = ["matrix", "-e", "mean", "-e", "perm-row", "-p", "linearity", "-p", "
 
 
 def _heurcheck(*args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen([*HEURCHECK, *args], text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    """The command in a session of its own, so that every process it starts can be found (`_session`)."""
+    return subprocess.Popen([*HEURCHECK, *args], text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            start_new_session=True)
+
+
+def _session(sid: int) -> list[int]:
+    """The processes still alive in session `sid` (Linux /proc)."""
+    alive = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[3]) == sid and fields[0] != "Z":
+            alive.append(int(stat.parent.name))
+    return alive
+
+
+def _no_process_left(sid: int) -> None:
+    """Wait for the processes a command started to end; fail if some are still there after a minute."""
+    for _ in range(600):
+        if not _session(sid):
+            return
+        time.sleep(0.1)
+    assert _session(sid) == [], "processes the command started outlived it"
 
 
 def _finish(process: subprocess.Popen[str]) -> int:
@@ -55,8 +79,10 @@ def _journal(path: Path) -> dict[str, tuple[str, list[tuple[str, str, int]]]]:
 def uninterrupted(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The campaign run once to its end on the local pool: its journal and its card."""
     folder = tmp_path_factory.mktemp("local")
-    _finish(_heurcheck(*CAMPAIGN, "--journal", str(folder / "j.jsonl"), "--json", str(folder / "card.json"),
-                       "--findings", str(folder / "findings"), "--executor", "local"))
+    process = _heurcheck(*CAMPAIGN, "--journal", str(folder / "j.jsonl"), "--json", str(folder / "card.json"),
+                         "--findings", str(folder / "findings"), "--executor", "local")
+    _finish(process)
+    assert _session(process.pid) == []  # no worker outlives the command
     return folder
 
 
@@ -78,6 +104,7 @@ def test_a_campaign_killed_midway_and_resumed_gives_the_uninterrupted_card_with_
         time.sleep(0.05)
     os.kill(process.pid, signal.SIGKILL)
     process.communicate()
+    _no_process_left(process.pid)  # its workers die with it
     killed_at = len(_journal(journal))
     assert process.returncode == -signal.SIGKILL and 5 <= killed_at < 24  # killed midway, not after its end
     _finish(_heurcheck(*CAMPAIGN, "--journal", str(journal), "--resume", "--json", str(tmp_path / "card.json"),
@@ -89,13 +116,25 @@ def test_a_campaign_killed_midway_and_resumed_gives_the_uninterrupted_card_with_
         sorted(p.name for p in (uninterrupted / "findings").iterdir())
 
 
-def test_the_same_campaign_on_a_ray_cluster_gives_the_same_journal_verdicts_and_card(
-        uninterrupted: Path, ray_instance: Any, tmp_path: Path) -> None:
-    address = ray_instance.address_info["gcs_address"]  # the instance joined as an existing cluster
-    _finish(_heurcheck(*CAMPAIGN, "--journal", str(tmp_path / "j.jsonl"), "--json", str(tmp_path / "card.json"),
-                       "--findings", str(tmp_path / "findings"), "--executor", "ray", "--ray-address", address))
+def test_the_same_campaign_on_a_local_ray_instance_gives_the_same_journal_verdicts_and_card(
+        uninterrupted: Path, tmp_path: Path) -> None:
+    pytest.importorskip("ray", reason="the Ray executor's tests need the extra heurcheck[ray]")
+    process = _heurcheck(*CAMPAIGN, "--journal", str(tmp_path / "j.jsonl"), "--json", str(tmp_path / "card.json"),
+                         "--findings", str(tmp_path / "findings"), "--executor", "ray")  # starts its own instance
+    _finish(process)
+    _no_process_left(process.pid)  # the Ray instance it started is gone with it
     assert _journal(tmp_path / "j.jsonl") == _journal(uninterrupted / "j.jsonl")
     assert _card(tmp_path / "card.json") == _card(uninterrupted / "card.json")
+
+
+def test_a_campaign_joins_an_existing_ray_cluster_by_its_address(uninterrupted: Path, ray_instance: Any,
+                                                                 tmp_path: Path) -> None:
+    address = ray_instance.address_info["gcs_address"]
+    _finish(_heurcheck("matrix", "-e", "perm-row", "-p", "linearity", "--seeds", "3", "--max-examples", "5",
+                       "--journal", str(tmp_path / "j.jsonl"), "--findings", str(tmp_path / "findings"),
+                       "--executor", "ray", "--ray-address", address))
+    joined, full = _journal(tmp_path / "j.jsonl"), _journal(uninterrupted / "j.jsonl")
+    assert len(joined) == 3 and all(full[key] == result for key, result in joined.items())
 
 
 def test_on_ray_a_task_past_its_timeout_is_killed_and_a_dead_worker_is_recorded_and_the_rest_run(

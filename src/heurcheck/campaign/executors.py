@@ -1,7 +1,7 @@
 """Where a campaign's tasks run: a local pool of worker processes (the default) or a Ray cluster.
 
-Both executors take tasks one at a time from an iterator, keep at most one task per worker slot in
-flight, and hand each `TaskResult` to a callback in the driver the moment it arrives, so the driver
+Both executors take tasks one at a time from an iterator, keep at most one task per worker in
+flight (local processes, or Ray actors, one per CPU), and hand each `TaskResult` to a callback in the driver the moment it arrives, so the driver
 holds no more than the tasks in flight. Both add a hard per-task timeout on top of the check's own
 time cap: a task still running `timeout` seconds after it was handed to a free slot is killed (its
 worker process with it) and recorded as `timeout`; a worker that dies under a task is recorded as
@@ -226,9 +226,26 @@ class LocalExecutor:
         return None
 
 
+class _RayWorker:
+    """The body of a Ray actor that runs tasks one at a time (as `_serve` does for the local pool)."""
+
+    def __init__(self, runner: Runner, settings: RunSettings, registry: Registry | None) -> None:
+        self.runner, self.settings, self.registry = runner, settings, registry
+
+    def ready(self) -> bool:
+        return True
+
+    def run(self, task: Task) -> TaskResult:
+        return self.runner(task, self.settings, self.registry)
+
+
 class RayExecutor:
     """Tasks on a Ray cluster (`address`), or on a local Ray instance started for the run and shut down
-    after it; when this process is already connected to Ray, that connection is used and kept."""
+    after it; when this process is already connected to Ray, that connection is used and kept.
+
+    One actor per CPU of the cluster runs one task at a time, so a task's hard timeout counts from the
+    moment a running worker took it (not from its wait for a worker to start); an actor that overruns
+    is killed and replaced, one that dies is recorded and replaced."""
 
     name = "ray"
 
@@ -253,45 +270,77 @@ class RayExecutor:
                 ray.shutdown()
 
     def _run(self, ray: Any, tasks: Iterable[Task], on_result: OnResult) -> None:
-        from ray.exceptions import RayError, WorkerCrashedError
+        from ray.exceptions import RayActorError, RayError, WorkerCrashedError
 
-        remote = ray.remote(num_cpus=1, max_retries=0)(self.runner)
+        actor_class = ray.remote(num_cpus=1, max_restarts=0, max_task_retries=0)(_RayWorker)
         settings_ref, registry_ref = ray.put(self.settings), ray.put(self.registry)
         slots = max(1, int(ray.cluster_resources().get("CPU", 1)))
         pending = iter(tasks)
-        running: dict[Any, tuple[Task, float]] = {}
+        starting: dict[Any, Any] = {}  # ready() reference -> actor still starting
+        idle: list[Any] = []
+        running: dict[Any, tuple[Any, Task, float]] = {}  # run() reference -> (actor, task, start)
+        failed_starts = 0
+
+        def start_actor() -> None:
+            actor = actor_class.remote(self.runner, settings_ref, registry_ref)
+            starting[actor.ready.remote()] = actor
+
+        def replace(actor: Any) -> None:
+            ray.kill(actor, no_restart=True)
+            start_actor()
+
+        for _ in range(slots):
+            start_actor()
+        exhausted = False
         try:
             while True:
-                while len(running) < slots:
+                while idle and not exhausted:
                     task = next(pending, None)
                     if task is None:
+                        exhausted = True
                         break
-                    running[remote.remote(task, settings_ref, registry_ref)] = (task, time.monotonic())
-                if not running:
+                    actor = idle.pop()
+                    running[actor.run.remote(task)] = (actor, task, time.monotonic())
+                if exhausted and not running:
                     return
-                nearest = min(started + self.timeout for _, started in running.values())
-                ready, _ = ray.wait(list(running), num_returns=1,
-                                    timeout=max(0.0, min(POLL, nearest - time.monotonic())))
+                now = time.monotonic()
+                nearest = min((started + self.timeout for _, _, started in running.values()), default=now + POLL)
+                ready, _ = ray.wait(list(running) + list(starting), num_returns=1,
+                                    timeout=max(0.0, min(POLL, nearest - now)))
                 for ref in ready:
-                    task, started = running.pop(ref)
+                    if ref in starting:
+                        actor = starting.pop(ref)
+                        try:
+                            ray.get(ref)
+                            idle.append(actor)
+                        except RayError as exc:
+                            failed_starts += 1
+                            if failed_starts > 3 * slots:
+                                raise InvalidOption(f"--executor ray: Ray workers fail to start ({exc})") from None
+                            replace(actor)
+                        continue
+                    actor, task, started = running.pop(ref)
                     elapsed = time.monotonic() - started
                     try:
                         on_result(ray.get(ref))
-                    except WorkerCrashedError as exc:
+                        idle.append(actor)
+                    except (RayActorError, WorkerCrashedError) as exc:
                         on_result(lost(task, "worker-died", elapsed, f"the worker process died running this task "
                                                                      f"({type(exc).__name__})"))
-                    except RayError as exc:  # the task raised in Ray's machinery, or Ray lost it
+                        replace(actor)
+                    except RayError as exc:  # the task raised in Ray's machinery: recorded; the worker goes on
                         on_result(lost(task, "error", elapsed, f"{type(exc).__name__}: {str(exc)[:500]}"))
+                        idle.append(actor)
                 now = time.monotonic()
-                for ref, (task, started) in list(running.items()):
+                for ref, (actor, task, started) in list(running.items()):
                     if now - started > self.timeout:
-                        ray.cancel(ref, force=True)  # kills the worker process running it
                         del running[ref]
+                        replace(actor)  # kills the worker process running it
                         on_result(lost(task, "timeout", now - started,
                                        f"killed: the task ran past its hard timeout of {self.timeout:g} s"))
         finally:
-            for ref in running:
-                ray.cancel(ref, force=True)
+            for actor in idle + list(starting.values()) + [a for a, _, _ in running.values()]:
+                ray.kill(actor, no_restart=True)
 
 
 def import_ray() -> Any:
