@@ -129,3 +129,39 @@ def test_the_matrix_command_refuses_bad_campaign_options_in_one_line(args: list[
     assert run(["matrix", "-e", "perm-row", *args]) == 2
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and message in err
+
+
+class _InProcess:
+    """An executor that runs the stand-in in this process, and can be interrupted after `stop_after` tasks."""
+
+    name = "in-process"
+
+    def __init__(self, stop_after: int | None = None) -> None:
+        self.stop_after, self.ran = stop_after, []  # type: ignore[var-annotated]
+
+    def run(self, work, on_result) -> None:  # type: ignore[no-untyped-def]
+        for task in work:
+            if self.stop_after is not None and len(self.ran) == self.stop_after:
+                raise KeyboardInterrupt
+            self.ran.append(task.key)
+            on_result(cheap(task, RunSettings()))
+
+
+def test_an_interrupted_campaign_resumed_runs_each_task_once_and_reports_its_progress(tmp_path: Path) -> None:
+    from heurcheck.campaign import CampaignSettings, run_campaign
+
+    settings = CampaignSettings(seeds=(0, 1, 2), max_examples=3, estimators=("perm-row",),
+                                journal=tmp_path / "j.jsonl", findings_dir=None)
+    seen = []
+    first = _InProcess(stop_after=7)
+    card = run_campaign(settings, executor=first, progress=seen.append)
+    total = seen[-1].total
+    assert card.partial and card.tasks == (7, total) and [p.done for p in seen] == list(range(1, 8))
+    second = _InProcess()
+    resumed = []
+    card = run_campaign(CampaignSettings(**{**settings.__dict__, "resume": True}), executor=second,
+                        progress=resumed.append)
+    assert not card.partial and card.tasks == (total, total)
+    assert set(first.ran).isdisjoint(second.ran) and len(first.ran) + len(second.ran) == total
+    assert resumed[0].resumed == 7 and resumed[-1].done == total and resumed[-1].failures == 0
+    assert "tasks done (7 from the journal)" in resumed[-1].line()

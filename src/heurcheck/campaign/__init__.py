@@ -4,9 +4,9 @@ run on a local pool of processes or on a Ray cluster (the optional extra `heurch
 from .aggregate import card_from_journal
 from .executors import EXECUTORS, LocalExecutor, RayExecutor, RunSettings, make_executor, run_task
 from .journal import open_journal, read_header, read_results
-from .run import CampaignProgress, CampaignSettings, plan_campaign, run_campaign
+from .run import CampaignProgress, CampaignSettings, execute, plan_campaign, run_campaign
 from .tasks import Plan, Task, TaskResult, make_plan, parse_seeds
 
 __all__ = ["EXECUTORS", "CampaignProgress", "CampaignSettings", "LocalExecutor", "Plan", "RayExecutor", "RunSettings", "Task",
-           "TaskResult", "card_from_journal", "make_executor", "make_plan", "open_journal", "parse_seeds",
+           "TaskResult", "card_from_journal", "execute", "make_executor", "make_plan", "open_journal", "parse_seeds",
            "plan_campaign", "read_header", "read_results", "run_campaign", "run_task"]

@@ -82,41 +82,46 @@ def _failed(result: TaskResult) -> bool:
 
 
 def run_campaign(settings: CampaignSettings, registry: Registry | None = None,
-                 progress: Callable[[CampaignProgress], None] | None = None, executor: Executor | None = None) -> ReportCard:
+                 progress: Callable[[CampaignProgress], None] | None = None,
+                 executor: Executor | None = None) -> ReportCard:
     """Run (or resume) a campaign and return its card, read from the journal. Ctrl-C (KeyboardInterrupt)
     stops the workers; every task finished so far is journaled, and the card returned is partial."""
     registry = registry or Registry.default()
     plan = plan_campaign(registry, settings)
     executor = executor or make_executor(settings.executor, settings.jobs, settings.run, settings.task_timeout,
                                          registry, settings.ray_address)
-    temporary = None
-    path = settings.journal
-    if path is None:
-        temporary = tempfile.TemporaryDirectory(prefix="heurcheck-campaign-")
-        path = Path(temporary.name) / "journal.jsonl"
-    try:
-        writer, done_keys = open_journal(path, plan, settings.resume)
-        resumed = sum(1 for t in plan.tasks if t.key in done_keys)
-        todo = (t for t in plan.tasks if t.key not in done_keys)
-        start = time.monotonic()
-        done, failures = resumed, 0
-
-        def on_result(result: TaskResult) -> None:
-            nonlocal done, failures
-            writer.append(result)
-            save_failures(result, settings.findings_dir)
-            done += 1
-            failures += _failed(result)
-            if progress is not None:
-                progress(CampaignProgress(done, len(plan.tasks), resumed, failures, time.monotonic() - start,
-                                  executor.name, result))
-
-        with writer:
-            try:
-                executor.run(todo, on_result)
-            except KeyboardInterrupt:
-                pass  # the card below is partial: the journal lacks the tasks not run
+    if settings.journal is not None:
+        execute(plan, settings.journal, settings.resume, executor, settings.findings_dir, progress)
+        return card_from_journal(settings.journal)
+    with tempfile.TemporaryDirectory(prefix="heurcheck-campaign-") as folder:
+        path = Path(folder) / "journal.jsonl"
+        execute(plan, path, False, executor, settings.findings_dir, progress)
         return card_from_journal(path)
-    finally:
-        if temporary is not None:
-            temporary.cleanup()
+
+
+def execute(plan: Plan, journal: Path, resume: bool, executor: Executor, findings_dir: Path | None = None,
+            progress: Callable[[CampaignProgress], None] | None = None) -> None:
+    """Run the plan's tasks that `journal` does not hold yet, appending each result the moment it arrives
+    (and saving its counterexamples in `findings_dir`); a KeyboardInterrupt stops the run, the journal
+    holding every task finished before it."""
+    writer, done_keys = open_journal(journal, plan, resume)
+    resumed = sum(1 for t in plan.tasks if t.key in done_keys)
+    todo = (t for t in plan.tasks if t.key not in done_keys)
+    start = time.monotonic()
+    done, failures = resumed, 0
+
+    def on_result(result: TaskResult) -> None:
+        nonlocal done, failures
+        writer.append(result)
+        save_failures(result, findings_dir)
+        done += 1
+        failures += _failed(result)
+        if progress is not None:
+            progress(CampaignProgress(done, len(plan.tasks), resumed, failures, time.monotonic() - start,
+                                      executor.name, result))
+
+    with writer:
+        try:
+            executor.run(todo, on_result)
+        except KeyboardInterrupt:
+            pass  # the card is partial: the journal lacks the tasks not run
