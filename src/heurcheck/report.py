@@ -167,7 +167,7 @@ def html_page(card: ReportCard) -> str:
             v = c.verdict
             label = html.escape(SYMBOL[v])
             if c.deciding is not None and v is not Verdict.NOT_APPLICABLE:
-                label += f"<br><small>{html.escape(c.deciding.engine)}, {c.cases} cases</small>"
+                label += f"<br><small>{html.escape(c.deciding.engine)}<br>{c.cases} cases</small>"
                 if c.weak:
                     label += "<br><small><b>weak</b></small>"
                 if _seeds(c, card):
@@ -188,8 +188,8 @@ def html_page(card: ReportCard) -> str:
 <html lang="en"><head><meta charset="utf-8"><title>heurcheck report card</title>
 <style>
 body {{ font-family: system-ui, sans-serif; margin: 2em; color: #222; }}
-table.card {{ border-collapse: collapse; }}
-table.card th, table.card td {{ border: 1px solid #ccc; padding: 0.4em 0.6em; text-align: center; }}
+table.card {{ border-collapse: collapse; font-size: 0.85em; }}
+table.card th, table.card td {{ border: 1px solid #ccc; padding: 0.3em 0.4em; text-align: center; }}
 th.est {{ text-align: left; }}
 td.cell a {{ color: #fff; font-weight: bold; }}
 td.cell small {{ opacity: 0.7; }}
