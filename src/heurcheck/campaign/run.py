@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..estimators.registry import Registry
 from ..isolation import DEFAULT_MEMORY_LIMIT
-from ..matrix import MatrixSettings, ReportCard, plan_card
+from ..matrix import EFFORT, MatrixSettings, ReportCard, plan_card
 from .aggregate import card_from_journal
 from .executors import Executor, RunSettings, make_executor, save_failures
 from .journal import open_journal
@@ -28,7 +28,7 @@ KILL_AFTER = 1.25  # a task is killed at its hard timeout; its check's own time 
 @dataclass(frozen=True)
 class CampaignSettings:
     seeds: tuple[int, ...] = (0,)
-    max_examples: int = 2000  # cases per check: what decides it
+    max_examples: int = MatrixSettings.max_examples  # cases per check (times matrix.EFFORT): what decides it
     estimators: tuple[str, ...] = ()  # empty: every registered estimator
     properties: tuple[str, ...] = ()  # empty: every property
     journal: Path | None = None  # None: a temporary journal, removed after the card is read
@@ -74,7 +74,7 @@ def plan_campaign(registry: Registry, settings: CampaignSettings) -> Plan:
     estimators, properties, checks = plan_card(registry, MatrixSettings(estimators=settings.estimators,
                                                                         properties=settings.properties))
     return make_plan(estimators, properties, checks, settings.seeds, settings.max_examples,
-                     settings.task_timeout / KILL_AFTER)
+                     settings.task_timeout / KILL_AFTER, EFFORT)
 
 
 def _failed(result: TaskResult) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import builtins
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -118,10 +118,11 @@ class Plan:
 
 
 def make_plan(estimators: Iterable[str], properties: Iterable[str], checks: Iterable[tuple[str, str, str]],
-              seeds: Iterable[int], max_examples: int, budget: float) -> Plan:
-    """Every check under every seed, seed-major (a stopped campaign has whole seeds done first)."""
+              seeds: Iterable[int], max_examples: int, budget: float, effort: Mapping[str, int] = {}) -> Plan:
+    """Every check under every seed, seed-major (a stopped campaign has whole seeds done first); a check
+    of property p runs `max_examples * effort.get(p, 1)` cases, as on the card (matrix.EFFORT)."""
     checks, seeds = list(checks), tuple(seeds)
-    tasks = tuple(Task(e, p, d, s, max_examples, budget) for s in seeds for e, p, d in checks)
+    tasks = tuple(Task(e, p, d, s, max_examples * effort.get(p, 1), budget) for s in seeds for e, p, d in checks)
     return Plan(tuple(estimators), tuple(properties), seeds, max_examples, tasks)
 
 
