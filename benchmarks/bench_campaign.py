@@ -17,7 +17,9 @@ drifts during the benchmark weighs on both alike.
 
 Part 2 (real checks). R (default 120) real tasks, `perm-row` against its six properties on the
 permanent at --max-examples 5 over R/6 seeds, on each executor: tasks per second, and whether both
-journals hold the same verdicts and case counts.
+journals hold the same verdicts and case counts; per task, the mean wall time in the worker and the
+mean CPU time of the worker process (the check is the same work on both: a difference in wall time
+with the same CPU time is the machine's scheduling, not the executor's overhead).
 """
 
 from __future__ import annotations
@@ -31,11 +33,12 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from heurcheck.campaign import (CampaignProgress, LocalExecutor, RayExecutor, RunSettings, Task, TaskResult,
-                                execute, make_plan, plan_campaign, read_results)
+                                execute, make_plan, plan_campaign, read_results, run_task)
 from heurcheck.campaign.run import CampaignSettings
 from heurcheck.estimators.registry import Registry
 from heurcheck.findings import Finding, Verdict
@@ -47,6 +50,13 @@ def cheap(task: Task, settings: RunSettings, registry: Any = None) -> TaskResult
                       domain=task.domain, verdict=Verdict.NOT_REFUTED, engine="stand-in", seed=task.seed,
                       cases=task.max_examples)
     return TaskResult(task, "done", (finding,), 0.0)
+
+
+def timed(task: Task, settings: RunSettings, registry: Any = None) -> TaskResult:
+    """`run_task` (a real check), its process CPU time kept in the result's message for this benchmark."""
+    cpu = time.process_time()
+    result = run_task(task, settings, registry)
+    return replace(result, message=f"cpu {time.process_time() - cpu:.4f}")
 
 
 def rss_mib() -> float:
@@ -61,7 +71,7 @@ def one_run(kind: str, n: int, jobs: int, real: bool) -> dict[str, Any]:
     if real:
         plan = plan_campaign(Registry.default(), CampaignSettings(seeds=tuple(range(max(1, n // 6))), max_examples=5,
                                                                   estimators=("perm-row",)))
-        runner_kwargs: dict[str, Any] = {}
+        runner_kwargs: dict[str, Any] = {"runner": timed}
     else:
         plan = make_plan(["stand-in"], ["linearity"], [("stand-in", "linearity", "circuit")], range(n), 1, 60.0)
         runner_kwargs = {"runner": cheap}
@@ -92,13 +102,16 @@ def one_run(kind: str, n: int, jobs: int, real: bool) -> dict[str, Any]:
     if kind == "ray":
         ray.shutdown()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # before this benchmark reads the journal
-    results = [(r.task.key, r.status, [(f.verdict.value, f.cases) for f in r.findings])
-               for r in read_results(journal)]
+    results, cpu, busy = [], 0.0, 0.0
+    for r in read_results(journal):
+        results.append((r.task.key, r.status, [(f.verdict.value, f.cases) for f in r.findings]))
+        busy += r.seconds
+        cpu += float(r.message.split()[1]) if r.message.startswith("cpu ") else 0.0
     return {"executor": kind, "tasks": total, "journaled": len(results), "wall": wall, "setup": setup,
             "rate": total / wall, "rss_start": start_rss, "rss_10": marks.get("rss_10", float("nan")),
             "rss_end": marks.get("rss_end", float("nan")),
             "rss_peak": peak,
-            "verdicts": sorted(results) if real else None}
+            "verdicts": sorted(results) if real else None, "cpu": cpu / total, "busy": busy / total}
 
 
 def mean_rate(rows: list[dict[str, Any]], kind: str) -> float:
@@ -126,28 +139,31 @@ def main() -> None:
     if args.child:
         print(json.dumps(one_run(args.child, args.tasks, args.jobs, args.real_child)))
         return
-    n, real = (300, 12) if args.quick else (args.tasks, args.real)
+    n, real = (300, 12) if args.quick else (args.tasks, args.real)  # --tasks 0: part 2 alone
     import ray
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, CPython {platform.python_version()}, "
           f"ray {ray.__version__}; {args.jobs} workers per executor")
-    print(f"part 1: {n} cheap tasks (a stand-in finding, no search) through the driver and the journal")
-    print(f"{'executor':<9}{'tasks':>7}{'journaled':>10}{'start (s)':>10}{'wall (s)':>10}{'tasks/s':>9}"
-          f"{'RSS@0 MiB':>10}{'RSS@10%':>8}{'RSS end':>8}{'peak':>6}{'ratio':>7}")
+    if n:
+        print(f"part 1: {n} cheap tasks (a stand-in finding, no search) through the driver and the journal")
+        print(f"{'executor':<9}{'tasks':>7}{'journaled':>10}{'start (s)':>10}{'wall (s)':>10}{'tasks/s':>9}"
+              f"{'RSS@0 MiB':>10}{'RSS@10%':>8}{'RSS end':>8}{'peak':>6}{'ratio':>7}")
     order = [kind for r in range(args.rounds) for kind in (("local", "ray") if r % 2 == 0 else ("ray", "local"))]
-    rows = [in_child(kind, n, args.jobs, False) for kind in order]
-    base = mean_rate(rows, "local")
+    rows = [in_child(kind, n, args.jobs, False) for kind in order] if n else []
+    base = mean_rate(rows, "local") if rows else float("nan")
     for r in rows:
         print(f"{r['executor']:<9}{r['tasks']:>7}{r['journaled']:>10}{r['setup']:>10.1f}{r['wall']:>10.1f}"
               f"{r['rate']:>9.0f}{r['rss_start']:>10.0f}{r['rss_10']:>8.0f}{r['rss_end']:>8.0f}{r['rss_peak']:>6.0f}"
               f"{r['rate'] / base:>7.2f}")
-    print(f"mean tasks/s: local {base:.0f}, ray {mean_rate(rows, 'ray'):.0f}; "
-          f"ray / local = {mean_rate(rows, 'ray') / base:.2f}")
+    if rows:
+        print(f"mean tasks/s: local {base:.0f}, ray {mean_rate(rows, 'ray'):.0f}; "
+              f"ray / local = {mean_rate(rows, 'ray') / base:.2f}")
     print(f"part 2: {real} real tasks (perm-row, 6 properties, --max-examples 5)")
-    print(f"{'executor':<9}{'tasks':>7}{'wall (s)':>10}{'tasks/s':>9}{'ratio':>7}")
+    print(f"{'executor':<9}{'tasks':>7}{'wall (s)':>10}{'tasks/s':>9}{'ratio':>7}{'task wall s':>12}{'task CPU s':>11}")
     real_rows = [in_child(kind, real, args.jobs, True) for kind in order]
     base = mean_rate(real_rows, "local")
     for r in real_rows:
-        print(f"{r['executor']:<9}{r['tasks']:>7}{r['wall']:>10.1f}{r['rate']:>9.2f}{r['rate'] / base:>7.2f}")
+        print(f"{r['executor']:<9}{r['tasks']:>7}{r['wall']:>10.1f}{r['rate']:>9.2f}{r['rate'] / base:>7.2f}"
+              f"{r['busy']:>12.3f}{r['cpu']:>11.3f}")
     print(f"mean tasks/s: local {base:.2f}, ray {mean_rate(real_rows, 'ray'):.2f}; "
           f"ray / local = {mean_rate(real_rows, 'ray') / base:.2f}")
     same = all(r["verdicts"] == real_rows[0]["verdicts"] for r in real_rows)

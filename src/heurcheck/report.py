@@ -87,11 +87,17 @@ def _partial(card: ReportCard) -> str:
     return f"{card.tasks[0]} of {card.tasks[1]} tasks" if card.tasks else "interrupted"
 
 
+def _budget(card: ReportCard) -> str:
+    """The card's time budget; a campaign has none (each task has its own time cap)."""
+    return "" if card.tasks else f" (budget {card.budget:.0f} s)"
+
+
 def _run_line(card: ReportCard) -> str:
     cases = f", {card.max_examples} cases per check" if card.max_examples else ""
     capped = f", {card.capped} check(s) stopped by the time cap" if card.capped else ", no check stopped by the time cap"
     seeds = f"seeds {', '.join(map(str, card.seeds))}" if len(card.seeds) > 1 else f"seed {card.seed}"
-    return f"{seeds}{cases}{capped}, {card.seconds:.0f} s"
+    took = f"{card.seconds:.0f} s of task time" if card.tasks else f"{card.seconds:.0f} s"  # a campaign's: summed
+    return f"{seeds}{cases}{capped}, {took}"
 
 
 def terminal(card: ReportCard) -> Any:
@@ -117,7 +123,7 @@ def terminal(card: ReportCard) -> Any:
 def markdown(card: ReportCard) -> str:
     head = "| estimator | " + " | ".join(f"{_code(p)} {p}" for p in card.properties) + " |"
     lines = ["# heurcheck report card" + (f" (partial: {_partial(card)})" if card.partial else ""), "",
-             f"{_run_line(card).capitalize()} (budget {card.budget:.0f} s), heurcheck {card.tool}.", "",
+             f"{_run_line(card).capitalize()}{_budget(card)}, heurcheck {card.tool}.", "",
              head, "|" + "---|" * (len(card.properties) + 1)]
     for e in card.estimators:
         cells = []
@@ -198,7 +204,7 @@ pre {{ background: #f6f6f6; padding: 0.5em; max-height: 20em; overflow: auto; }}
 .partial {{ color: #d43c3c; }}
 </style></head><body>
 <h1>heurcheck report card{partial}</h1>
-<p>{html.escape(_run_line(card).capitalize())} (budget {card.budget:.0f} s), heurcheck {html.escape(card.tool)}.</p>
+<p>{html.escape(_run_line(card).capitalize() + _budget(card))}, heurcheck {html.escape(card.tool)}.</p>
 <table class="card"><tr><th>estimator</th>{head}</tr>
 {''.join(rows)}
 </table>

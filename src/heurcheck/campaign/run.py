@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..estimators.registry import Registry
-from ..isolation import DEFAULT_MEMORY_LIMIT
 from ..matrix import EFFORT, MatrixSettings, ReportCard, plan_card
 from .aggregate import card_from_journal
 from .executors import Executor, RunSettings, make_executor, save_failures
@@ -38,7 +37,7 @@ class CampaignSettings:
     jobs: int = 2  # local workers (or the CPUs of a local Ray instance)
     task_timeout: float = 300.0  # seconds: a task still running is killed and recorded as timed out
     findings_dir: Path | None = Path("heurcheck-findings")
-    run: RunSettings = field(default_factory=lambda: RunSettings(10.0, "plugins", DEFAULT_MEMORY_LIMIT))
+    run: RunSettings = field(default_factory=RunSettings)  # per-call timeout, isolation, memory cap
 
 
 @dataclass(frozen=True)
