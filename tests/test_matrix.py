@@ -260,3 +260,15 @@ def test_the_html_card_shows_each_cells_engine_case_count_and_weakness() -> None
                                     _finding("permanent", Verdict.INCONCLUSIVE, 0, capped=True)))
     assert "random<br>50 cases" in page and "<b>weak</b>" in page
     assert "permanent: inconclusive by random, 0 cases, stopped by the time cap" in page
+
+
+def test_the_cards_check_of_a_property_given_checks_case_count_is_the_very_search_check_runs(tmp_path: Path) -> None:
+    settings = MatrixSettings(budget=900, jobs=1, max_examples=10, cases=(("respect-for-proofs", 60),),
+                              estimators=("cumulant",), properties=("respect-for-proofs",), findings_dir=None)
+    card = run_matrix(settings)
+    assert card.cases_for == {"respect-for-proofs": 60}
+    on_card = {f.domain: (f.verdict, f.cases, f.witness) for f in card.cells[("cumulant", "respect-for-proofs")].findings}
+    checked = check(CheckRequest("cumulant", {}, ("respect-for-proofs",)),
+                    CheckSettings(max_examples=60, budget=900, findings_dir=None))
+    assert on_card == {f.domain: (f.verdict, f.cases, f.witness) for f in checked}
+    assert all(f.max_examples == 60 for f in card.cells[("cumulant", "respect-for-proofs")].findings)

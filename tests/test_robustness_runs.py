@@ -148,8 +148,9 @@ def test_a_signal_during_check_leaves_a_partial_report_with_every_finding_so_far
 def test_a_signal_during_matrix_leaves_a_partial_card_with_every_finding_so_far(tmp_path: Path,
                                                                                signum: int) -> None:
     card, findings = tmp_path / "card.json", tmp_path / "findings"
+    # a million cases a check: only the signal (or the cap) ends the linearity searches
     process = heurcheck("matrix", "-e", "mean", "-e", "exact", "-p", "restriction-linearity", "-p", "linearity",
-                        "--budget", "120", "--json", str(card), "--markdown", str(tmp_path / "card.md"),
+                        "--budget", "120", "--max-examples", "1000000", "--json", str(card), "--markdown", str(tmp_path / "card.md"),
                         "--findings", str(findings))
     _wait_for(lambda: any(findings.glob("restriction-linearity--*.json")), process, 60)
     time.sleep(1.0)

@@ -40,10 +40,11 @@ STRENGTH = [Verdict.VIOLATED, Verdict.ESTIMATOR_ERROR, Verdict.PROVED, Verdict.S
             Verdict.NOT_REFUTED, Verdict.INCONCLUSIVE, Verdict.VACUOUS, Verdict.NOT_APPLICABLE]
 INTERRUPT_GRACE = 3.0  # seconds an interrupted card waits for its running checks' partial findings
 MIN_SHARE = 2.0  # seconds of the card's budget kept for each check still waiting to start
-# cases per check, as a multiple of `max_examples`, where counterexamples are rare among random cases but
-# cases are cheap: a proof-certified fact whose estimate leaves its bounds needs a particular structure
-# (the square of a square ... of one input), found after a few hundred to a thousand cases
-EFFORT: dict[str, int] = {"respect-for-proofs": 10}
+# cases per check where counterexamples are rare among random cases but cases are cheap: a proof-certified
+# fact whose estimate leaves its bounds needs a particular structure (the square of a square ... of one
+# input), met after about a thousand cases. With the case count and seed of `heurcheck check`, the card's
+# check is the very search `check` runs, so the card finds what `check` finds there.
+CASES: tuple[tuple[str, int], ...] = (("respect-for-proofs", CheckSettings.max_examples),)
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,8 @@ class MatrixSettings:
     budget: float = 600.0  # seconds for the whole card: a safety cap (about 2 min are used on 2 idle cores)
     seed: int = 0
     jobs: int = 2
-    max_examples: int = 150  # cases per check (times EFFORT for some properties): what decides it
+    max_examples: int = 150  # cases per check: what decides it
+    cases: tuple[tuple[str, int], ...] = CASES  # per property, cases per check instead of max_examples
     findings_dir: Path | None = Path("heurcheck-findings")
     estimators: tuple[str, ...] = ()  # empty: every registered estimator
     properties: tuple[str, ...] = ()  # empty: every property
@@ -118,6 +120,7 @@ class ReportCard:
     seconds: float = 0.0
     partial: bool = False
     max_examples: int | None = None  # cases per check
+    cases_for: dict[str, int] = field(default_factory=dict)  # per property, cases per check instead
     tool: str = field(default_factory=tool_version)
     seeds: tuple[int, ...] = ()  # a campaign's seeds (each cell holds the findings of all of them)
     tasks: tuple[int, int] | None = None  # a campaign's tasks (done, planned)
@@ -130,7 +133,7 @@ class ReportCard:
     def to_json(self) -> dict[str, Any]:
         return {
             "schema": SCHEMA, "kind": "report-card", "tool": self.tool, "seed": self.seed, "budget": self.budget,
-            "max_examples": self.max_examples, "seconds": round(self.seconds, 1), "partial": self.partial,
+            "max_examples": self.max_examples, "cases_for": self.cases_for, "seconds": round(self.seconds, 1), "partial": self.partial,
             "estimators": self.estimators, "properties": self.properties,
             "cells": [
                 {"estimator": c.estimator, "property": c.property, "verdict": c.verdict.value,
@@ -200,7 +203,8 @@ def run_matrix(settings: MatrixSettings = MatrixSettings(), registry: Registry |
     estimators, properties, checks = plan_card(registry, settings)
     cells = {(e, p): Cell(e, p) for e in estimators for p in properties}
     card = ReportCard(estimators, properties, cells, settings.seed, settings.budget,
-                      max_examples=settings.max_examples)
+                      max_examples=settings.max_examples,
+                      cases_for={p: n for p, n in settings.cases if p in properties})
     start = time.monotonic()
     deadline = start + settings.budget
     pending = list(checks)
@@ -208,7 +212,8 @@ def run_matrix(settings: MatrixSettings = MatrixSettings(), registry: Registry |
     done = 0
 
     def settings_for(prop: str, cap: float) -> CheckSettings:
-        return CheckSettings(max_examples=settings.max_examples * EFFORT.get(prop, 1), budget=cap, seed=settings.seed,
+        return CheckSettings(max_examples=dict(settings.cases).get(prop, settings.max_examples), budget=cap,
+                             seed=settings.seed,
                              findings_dir=settings.findings_dir, call_timeout=settings.call_timeout,
                              isolate=settings.isolate, memory_limit=settings.memory_limit)
 

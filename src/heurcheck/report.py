@@ -94,6 +94,8 @@ def _budget(card: ReportCard) -> str:
 
 def _run_line(card: ReportCard) -> str:
     cases = f", {card.max_examples} cases per check" if card.max_examples else ""
+    if card.cases_for:
+        cases += " (" + ", ".join(f"{p}: {n}" for p, n in card.cases_for.items()) + ")"
     capped = f", {card.capped} check(s) stopped by the time cap" if card.capped else ", no check stopped by the time cap"
     seeds = f"seeds {', '.join(map(str, card.seeds))}" if len(card.seeds) > 1 else f"seed {card.seed}"
     took = f"{card.seconds:.0f} s of task time" if card.tasks else f"{card.seconds:.0f} s"  # a campaign's: summed

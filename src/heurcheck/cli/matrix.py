@@ -26,7 +26,8 @@ from .common import input_errors, isolation_options
 @click.option("--budget", type=click.FloatRange(1, 86400), default=MatrixSettings.budget, show_default=True,
               help="Seconds for the whole card: a safety cap (a check it stops says so on the card).")
 @click.option("--max-examples", type=click.IntRange(1, 10**7), default=MatrixSettings.max_examples,
-              show_default=True, help="Cases per check: what decides it (the same seed gives the same card).")
+              show_default=True, help="Cases per check: what decides it (the same seed gives the same card); "
+                                         "respect-for-proofs gets as many as `heurcheck check` gives it.")
 @click.option("-e", "--estimator", "estimators", multiple=True, help="Only these estimators (repeatable).")
 @click.option("-p", "--property", "properties", multiple=True, help="Only these properties (repeatable).")
 @click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=0, show_default=True)
