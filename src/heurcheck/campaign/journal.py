@@ -87,8 +87,8 @@ class JournalWriter:
 def _same_campaign(header: dict[str, Any], plan: Plan) -> str | None:
     """None when a journal's header describes `plan`, else what differs."""
     wanted = json.loads(json.dumps(plan.header()))
-    for key in HEADER_FIELDS:
-        if header.get(key) != wanted[key]:
+    for key in HEADER_FIELDS + ("cases_for",):
+        if header.get(key, {}) != wanted[key]:
             return f"{key} {header.get(key)!r} in the journal, {wanted[key]!r} in this run"
     return None
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..estimators.registry import Registry
-from ..matrix import EFFORT, MatrixSettings, ReportCard, plan_card
+from ..matrix import MatrixSettings, ReportCard, plan_card
 from .aggregate import card_from_journal
 from .executors import Executor, RunSettings, make_executor, save_failures
 from .journal import open_journal
@@ -27,7 +27,8 @@ KILL_AFTER = 1.25  # a task is killed at its hard timeout; its check's own time 
 @dataclass(frozen=True)
 class CampaignSettings:
     seeds: tuple[int, ...] = (0,)
-    max_examples: int = MatrixSettings.max_examples  # cases per check (times matrix.EFFORT): what decides it
+    max_examples: int = MatrixSettings.max_examples  # cases per check: what decides it
+    cases: tuple[tuple[str, int], ...] = MatrixSettings.cases  # per property, cases per check instead (matrix.CASES)
     estimators: tuple[str, ...] = ()  # empty: every registered estimator
     properties: tuple[str, ...] = ()  # empty: every property
     journal: Path | None = None  # None: a temporary journal, removed after the card is read
@@ -73,7 +74,7 @@ def plan_campaign(registry: Registry, settings: CampaignSettings) -> Plan:
     estimators, properties, checks = plan_card(registry, MatrixSettings(estimators=settings.estimators,
                                                                         properties=settings.properties))
     return make_plan(estimators, properties, checks, settings.seeds, settings.max_examples,
-                     settings.task_timeout / KILL_AFTER, EFFORT)
+                     settings.task_timeout / KILL_AFTER, dict(settings.cases))
 
 
 def _failed(result: TaskResult) -> bool:

@@ -109,21 +109,24 @@ class Plan:
     seeds: tuple[int, ...]
     max_examples: int
     tasks: tuple[Task, ...]
+    cases_for: dict[str, int] = field(default_factory=dict)  # per property, cases per check instead
 
     def header(self) -> dict[str, Any]:
         """The journal's first line: what the campaign is, so a partial journal still renders its whole grid."""
         return {"kind": "campaign", "schema": 1, "tool": tool_version(), "estimators": list(self.estimators),
                 "properties": list(self.properties), "seeds": list(self.seeds), "max_examples": self.max_examples,
-                "tasks": len(self.tasks)}
+                "cases_for": self.cases_for, "tasks": len(self.tasks)}
 
 
 def make_plan(estimators: Iterable[str], properties: Iterable[str], checks: Iterable[tuple[str, str, str]],
-              seeds: Iterable[int], max_examples: int, budget: float, effort: Mapping[str, int] = {}) -> Plan:
+              seeds: Iterable[int], max_examples: int, budget: float, cases: Mapping[str, int] | None = None) -> Plan:
     """Every check under every seed, seed-major (a stopped campaign has whole seeds done first); a check
-    of property p runs `max_examples * effort.get(p, 1)` cases, as on the card (matrix.EFFORT)."""
-    checks, seeds = list(checks), tuple(seeds)
-    tasks = tuple(Task(e, p, d, s, max_examples * effort.get(p, 1), budget) for s in seeds for e, p, d in checks)
-    return Plan(tuple(estimators), tuple(properties), seeds, max_examples, tasks)
+    runs `max_examples` cases, or `cases[p]` for a property p given there (as on the card: matrix.CASES)."""
+    checks, seeds, cases = list(checks), tuple(seeds), dict(cases or {})
+    tasks = tuple(Task(e, p, d, s, cases.get(p, max_examples), budget) for s in seeds for e, p, d in checks)
+    properties = tuple(properties)
+    return Plan(tuple(estimators), properties, seeds, max_examples, tasks,
+                {p: n for p, n in cases.items() if p in properties})
 
 
 def parse_seeds(text: str) -> tuple[int, ...]:
