@@ -5,6 +5,7 @@ errors. The runs of real checks under both executors are in test_campaign_runs.p
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -88,6 +89,7 @@ def test_a_card_from_a_journal_aggregates_seeds_and_sums_their_cases(tmp_path: P
     assert [s["seed"] for s in card.to_json()["cells"][0]["seeds"]] == [0, 1, 2]
 
 
+@pytest.mark.slow  # it waits out a hard timeout
 def test_the_local_pool_kills_a_task_past_its_timeout_records_a_dead_worker_and_runs_the_rest() -> None:
     results: list[TaskResult] = []
     work = tasks(["a", HANG, "b", DIE, "c", "d"])
@@ -159,7 +161,7 @@ def test_an_interrupted_campaign_resumed_runs_each_task_once_and_reports_its_pro
     assert card.partial and card.tasks == (7, total) and [p.done for p in seen] == list(range(1, 8))
     second = _InProcess()
     resumed = []
-    card = run_campaign(CampaignSettings(**{**settings.__dict__, "resume": True}), executor=second,
+    card = run_campaign(replace(settings, resume=True), executor=second,
                         progress=resumed.append)
     assert not card.partial and card.tasks == (total, total)
     assert set(first.ran).isdisjoint(second.ran) and len(first.ran) + len(second.ran) == total

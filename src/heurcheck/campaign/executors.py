@@ -12,6 +12,7 @@ The task itself runs `run_task` in both, so results do not depend on the executo
 from __future__ import annotations
 
 import ctypes
+import itertools
 import multiprocessing
 import os
 import signal
@@ -36,6 +37,7 @@ ONE_THREAD = {name: "1" for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", 
                                      "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")}
 EXECUTORS = ("local", "ray")
 POLL = 1.0  # seconds between looks at the deadlines when nothing arrives
+READY = "ready"  # a local worker's first message: it has started and takes tasks
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,7 @@ def _serve(conn: Connection, settings: RunSettings, registry: Registry | None, r
     """A local worker: tasks in, results out, until the driver sends None or goes away."""
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the driver's to handle
+    conn.send(READY)  # imports done: a task's timeout counts from here, not from the process's start
     while True:
         try:
             task = conn.recv()
@@ -121,10 +124,11 @@ def _serve(conn: Connection, settings: RunSettings, registry: Registry | None, r
 
 
 class _Slot:
-    """One local worker process and the task it is running (with its start and deadline)."""
+    """One local worker process, the task it is running and when it took it."""
 
     def __init__(self, process: BaseProcess, conn: Connection) -> None:
         self.process, self.conn = process, conn
+        self.ready = False  # until the worker says READY it is starting (importing), and takes no task
         self.task: Task | None = None
         self.started = 0.0
 
@@ -157,18 +161,30 @@ class LocalExecutor:
 
     def run(self, tasks: Iterable[Task], on_result: OnResult) -> None:
         pending = iter(tasks)
+        first = next(pending, None)
+        if first is None:
+            return  # nothing to run (a finished campaign resumed): no worker started
+        pending = itertools.chain((first,), pending)
         slots: list[_Slot] = []
         exhausted = False
+        failed_starts = 0
         try:
             while True:
                 if not exhausted:
                     exhausted = self._fill(slots, pending)
                 busy = [s for s in slots if s.task is not None]
-                if not busy:
+                starting = [s for s in slots if not s.ready]
+                if not busy and (exhausted or not starting):
                     return
                 now = time.monotonic()
-                nearest = min(s.started + self.timeout for s in busy)
-                wait([s.conn for s in busy] + [s.process.sentinel for s in busy], timeout=max(0.0, min(POLL, nearest - now)))
+                nearest = min((s.started + self.timeout for s in busy), default=now + POLL)
+                watched = busy + starting
+                wait([s.conn for s in watched] + [s.process.sentinel for s in watched],
+                     timeout=max(0.0, min(POLL, nearest - now)))
+                for slot in starting:
+                    failed_starts += not self._started(slot)
+                    if failed_starts > 3 * self.jobs:
+                        raise InvalidOption("--executor local: worker processes fail to start")
                 for slot in busy:
                     result = self._collect(slot)
                     if result is not None:
@@ -186,19 +202,30 @@ class LocalExecutor:
                 slot.process.join(1.0)
                 slot.stop()
 
+    @staticmethod
+    def _started(slot: _Slot) -> bool:
+        """Notice a starting worker's READY; False if it died before saying it."""
+        try:
+            if slot.conn.poll():
+                slot.ready = slot.conn.recv() == READY
+                return slot.ready
+        except (EOFError, OSError):
+            pass
+        return slot.process.is_alive()
+
     def _fill(self, slots: list[_Slot], pending: Iterator[Task]) -> bool:
-        """Give every idle worker a task (starting workers up to `jobs`, never one with nothing to do);
-        True when no task is left."""
+        """Give every idle started worker a task (starting workers up to `jobs`, never one with nothing to
+        do); True when no task is left."""
         while True:
-            idle = next((s for s in slots if s.task is None and s.process.is_alive()), None)
-            if idle is None and len(slots) >= self.jobs:
+            idle = next((s for s in slots if s.ready and s.task is None and s.process.is_alive()), None)
+            if idle is None:
+                if len(slots) < self.jobs:
+                    slots.append(self._start())  # it takes a task once it says READY
+                    continue
                 return False
             task = next(pending, None)
             if task is None:
                 return True
-            if idle is None:
-                idle = self._start()
-                slots.append(idle)
             idle.task, idle.started = task, time.monotonic()
             idle.conn.send(task)
 
