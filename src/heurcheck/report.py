@@ -124,7 +124,8 @@ def terminal(card: ReportCard) -> Any:
 
 def markdown(card: ReportCard) -> str:
     head = "| estimator | " + " | ".join(f"{_code(p)} {p}" for p in card.properties) + " |"
-    lines = ["# heurcheck report card" + (f" (partial: {_partial(card)})" if card.partial else ""), "",
+    partial = (f" (partial: {_partial(card)})" if card.tasks else " (partial)") if card.partial else ""
+    lines = ["# heurcheck report card" + partial, "",
              f"{_run_line(card).capitalize()}{_budget(card)}, heurcheck {card.tool}.", "",
              head, "|" + "---|" * (len(card.properties) + 1)]
     for e in card.estimators:
