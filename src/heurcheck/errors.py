@@ -66,3 +66,7 @@ class UntrustedCode(HeurcheckError, PermissionError):
 class NothingToCheck(HeurcheckError, ValueError):
     """A check request where no property applies to the estimator on any domain asked for; the message
     says why for each."""
+
+
+class InvalidJournal(HeurcheckError, ValueError):
+    """A campaign journal that cannot be read, or that was written for another campaign."""

@@ -137,7 +137,7 @@ class Isolation:
                 return "timeout", f"no answer within {timeout:g} s (the worker process was stopped)"
             reply: tuple[str, Any] = self._conn.recv()
         except (EOFError, OSError):
-            return "crashed", f"the worker process died ({_exit_text(self._stop())})"
+            return "crashed", f"the worker process died ({exit_text(self._stop())})"
         except Exception as exc:  # an answer that cannot be unpickled here: not a number we can use
             self._stop()
             return "type", f"its answer could not be read ({exc.__class__.__name__}: {exc})"
@@ -361,7 +361,7 @@ def _cap_text(limit: int | None) -> str:
     return "" if limit is None else f" (memory cap {limit / 2**20:g} MiB)"
 
 
-def _exit_text(code: int | None) -> str:
+def exit_text(code: int | None) -> str:
     if code is None:
         return "no exit status"
     if code < 0:

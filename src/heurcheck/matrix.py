@@ -79,7 +79,21 @@ class Cell:
 
     @builtins.property
     def deciding(self) -> Finding | None:
-        return next((f for f in self.findings if f.verdict is self.verdict), None)
+        """The finding that shows the cell's verdict: of those that reach it, the smallest witness (the first
+        one on a tie), so that over several seeds the card shows the simplest counterexample."""
+        return min((f for f in self.findings if f.verdict is self.verdict), key=_witness_size, default=None)
+
+    def seed_verdicts(self) -> dict[int, Verdict]:
+        """Per seed, the strongest verdict of its domains (a card of several seeds)."""
+        out: dict[int, set[Verdict]] = {}
+        for f in self.findings:
+            out.setdefault(f.seed, set()).add(f.verdict)
+        return {s: next(v for v in STRENGTH if v in seen) for s, seen in sorted(out.items())}
+
+    def per_seed(self) -> list[dict[str, Any]]:
+        """Each seed's result: its verdict and its number of cases."""
+        return [{"seed": s, "verdict": v.value, "cases": sum(f.cases for f in self.findings if f.seed == s)}
+                for s, v in self.seed_verdicts().items()]
 
     @builtins.property
     def weak(self) -> bool:
@@ -111,6 +125,8 @@ class ReportCard:
     cases_for: dict[str, int] = field(default_factory=dict)  # per property, cases per check instead
     tool: str = field(default_factory=tool_version)
     against: str | None = None  # the reference every check ran against, if any
+    seeds: tuple[int, ...] = ()  # a campaign's seeds (each cell holds the findings of all of them)
+    tasks: tuple[int, int] | None = None  # a campaign's tasks (done, planned)
 
     @builtins.property
     def capped(self) -> int:
@@ -128,15 +144,18 @@ class ReportCard:
                  "engine": c.deciding.engine if c.deciding else None, "cases": c.cases, "weak": c.weak,
                  "evidence": c.evidence(), "skipped_domains": c.skipped,
                  "findings": [f.to_json() for f in c.findings]}
+                | ({"seeds": c.per_seed()} if self.seeds else {})
                 for c in self.cells.values()
             ],
-        }
+        } | ({"seeds": list(self.seeds), "tasks": {"done": self.tasks[0], "planned": self.tasks[1]}}
+             if self.seeds and self.tasks else {})
 
 
-def _plan(registry: Registry, settings: MatrixSettings
-          ) -> tuple[list[str], list[str], list[tuple[str, str, str]], dict[str, str]]:
-    """The checks to run, and the estimators that could not be loaded (name -> why). A plugin's
-    capabilities are read in an isolation worker: planning the card runs none of its code here."""
+def plan_card(registry: Registry, settings: MatrixSettings
+              ) -> tuple[list[str], list[str], list[tuple[str, str, str]], dict[str, str]]:
+    """The card's rows, its columns, every (estimator, property, domain) check in order, and the estimators
+    that could not be loaded (name -> why). A plugin's capabilities are read in an isolation worker:
+    planning the card runs none of its code here."""
     estimators = list(settings.estimators or registry.names())
     properties = list(settings.properties or available())
     checks = []
@@ -155,6 +174,11 @@ def _plan(registry: Registry, settings: MatrixSettings
 
 
 _REGISTRY: Registry | None = None  # the card's registry, in each worker process (set by `_worker_started`)
+
+
+def _witness_size(f: Finding) -> float:
+    size = (f.observed or {}).get("size")
+    return float(size) if isinstance(size, (int, float)) else float("inf")
 
 
 def _worker_started(registry: Registry) -> None:
@@ -196,7 +220,7 @@ def run_matrix(settings: MatrixSettings = MatrixSettings(), registry: Registry |
     """Run the card; `progress(done, total, finding)` is called after each check. Ctrl-C (KeyboardInterrupt)
     returns a partial card holding every finding so far."""
     registry = registry or Registry.default()
-    estimators, properties, checks, broken = _plan(registry, settings)
+    estimators, properties, checks, broken = plan_card(registry, settings)
     cells = {(e, p): Cell(e, p) for e in estimators for p in properties}
     for e, why in broken.items():
         for p in properties:

@@ -69,19 +69,54 @@ def _evidence(c: Cell) -> str:
                      for f in c.findings if f.verdict is not Verdict.NOT_APPLICABLE)
 
 
+def _seed_tally(c: Cell, card: ReportCard) -> tuple[int, int] | None:
+    """On a card of several seeds: on how many seeds the cell's verdict was reached, of those that ran."""
+    per = c.seed_verdicts()
+    if len(card.seeds) < 2 or not per or c.verdict is Verdict.NOT_APPLICABLE:
+        return None
+    return sum(1 for v in per.values() if v is c.verdict), len(per)
+
+
+def _seeds(c: Cell, card: ReportCard) -> str:
+    """ "violated on 3 of 10 seeds", or nothing on a card of one seed."""
+    tally = _seed_tally(c, card)
+    return "" if tally is None else f"{c.verdict.value} on {tally[0]} of {tally[1]} seeds"
+
+
+def _seed_count(c: Cell, card: ReportCard) -> str:
+    """For the terminal's narrow cells: "3/10" after the glyph when the verdict was not reached on every seed."""
+    tally = _seed_tally(c, card)
+    return "" if tally is None or tally[0] == tally[1] else f"{tally[0]}/{tally[1]}"
+
+
+def _partial(card: ReportCard) -> str:
+    if not card.partial:
+        return ""
+    return f"{card.tasks[0]} of {card.tasks[1]} tasks" if card.tasks else "interrupted"
+
+
+def _budget(card: ReportCard) -> str:
+    """The card's time budget; a campaign has none (each task has its own time cap)."""
+    return "" if card.tasks else f" (budget {card.budget:.0f} s)"
+
+
 def _run_line(card: ReportCard) -> str:
     cases = f", {card.max_examples} cases per check" if card.max_examples else ""
     if card.cases_for:
         cases += " (" + ", ".join(f"{p}: {n}" for p, n in card.cases_for.items()) + ")"
     capped = f", {card.capped} check(s) stopped by the time cap" if card.capped else ", no check stopped by the time cap"
-    return f"seed {card.seed}{cases}{capped}, {card.seconds:.0f} s"
+    seeds = f"seeds {', '.join(map(str, card.seeds))}" if len(card.seeds) > 1 else f"seed {card.seed}"
+    took = f"{card.seconds:.0f} s of task time" if card.tasks else f"{card.seconds:.0f} s"  # a campaign's: summed
+    return f"{seeds}{cases}{capped}, {took}"
 
 
 def terminal(card: ReportCard) -> Any:
     title = "heurcheck report card" + (f" against {card.against}" if card.against else "") + \
-        (" (PARTIAL: interrupted)" if card.partial else "")
+        (f" (PARTIAL: {_partial(card)})" if card.partial else "")
     legend = GLYPH_LEGEND + ("\n" + AGAINST_LEGEND.format(card.against) if card.against else "")
-    caption = f"{legend}\n{_run_line(card)}; columns: " + ", ".join(
+    seeds = ("; k/n after a glyph: reached on k of the n seeds that ran (no count: on every seed)"
+             if len(card.seeds) > 1 else "")
+    caption = f"{legend}{seeds}\n{_run_line(card)}; columns: " + ", ".join(
         f"{_code(p)} {p}" for p in card.properties)
     table = Table(title=title, caption=caption, caption_justify="left", pad_edge=False, padding=(0, 1))
     table.add_column("estimator", no_wrap=True)
@@ -92,15 +127,16 @@ def terminal(card: ReportCard) -> Any:
         for p in card.properties:
             c = card.cells[(e, p)]
             v = c.verdict
-            row.append(f"[{STYLE[v]}]{_glyph(c)}[/{STYLE[v]}]")
+            row.append(f"[{STYLE[v]}]{_glyph(c)}{_seed_count(c, card)}[/{STYLE[v]}]")
         table.add_row(e, *row)
     return table
 
 
 def markdown(card: ReportCard) -> str:
     head = "| estimator | " + " | ".join(f"{_code(p)} {p}" for p in card.properties) + " |"
-    lines = ["# heurcheck report card" + (" (partial)" if card.partial else ""), "",
-             f"{_run_line(card).capitalize()} (budget {card.budget:.0f} s), heurcheck {card.tool}.", "",
+    partial = (f" (partial: {_partial(card)})" if card.tasks else " (partial)") if card.partial else ""
+    lines = ["# heurcheck report card" + partial, "",
+             f"{_run_line(card).capitalize()}{_budget(card)}, heurcheck {card.tool}.", "",
              head, "|" + "---|" * (len(card.properties) + 1)]
     for e in card.estimators:
         cells = []
@@ -108,7 +144,8 @@ def markdown(card: ReportCard) -> str:
             c = card.cells[(e, p)]
             engine = f" ({c.deciding.engine}, {c.cases} cases)" if c.deciding and c.verdict is not \
                 Verdict.NOT_APPLICABLE else ""
-            cells.append(SYMBOL[c.verdict] + engine + (" (weak)" if c.weak else ""))
+            seeds = f", {_seeds(c, card)}" if _seeds(c, card) else ""
+            cells.append(SYMBOL[c.verdict] + engine + (" (weak)" if c.weak else "") + seeds)
         lines.append(f"| {e} | " + " | ".join(cells) + " |")
     lines += ["", LEGEND + ".", ""]
     measured = _measurements(card)
@@ -201,6 +238,8 @@ def html_page(card: ReportCard) -> str:
                 label += f"<br><small>{html.escape(c.deciding.engine)}<br>{c.cases} cases</small>"
                 if c.weak:
                     label += "<br><small><b>weak</b></small>"
+                if _seeds(c, card):
+                    label += f"<br><small>{html.escape(_seeds(c, card))}</small>"
             if v.is_failure:
                 label = f"<a href='#{_anchor(e, p)}'>{label}</a>"
             tip = html.escape(((c.deciding.message + " | ") if c.deciding else "") + _evidence(c))
@@ -212,7 +251,7 @@ def html_page(card: ReportCard) -> str:
         if f is not None and f.verdict.is_failure:
             details.append(f"<section id='{_anchor(c.estimator, c.property)}'><h3>{html.escape(c.estimator)} / "
                            f"{html.escape(c.property)}</h3>{_witness_html(f)}</section>")
-    partial = " <span class='partial'>(partial: interrupted)</span>" if card.partial else ""
+    partial = f" <span class='partial'>(partial: {html.escape(_partial(card))})</span>" if card.partial else ""
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>heurcheck report card</title>
 <style>
@@ -229,7 +268,7 @@ section.ms table.detail td, section.ms table.detail th {{ padding: 0.1em 0.8em; 
 div.figure svg {{ max-width: 640px; height: auto; }}
 </style></head><body>
 <h1>heurcheck report card{partial}</h1>
-<p>{html.escape(_run_line(card).capitalize())} (budget {card.budget:.0f} s), heurcheck {html.escape(card.tool)}.</p>
+<p>{html.escape(_run_line(card).capitalize() + _budget(card))}, heurcheck {html.escape(card.tool)}.</p>
 <table class="card"><tr><th>estimator</th>{head}</tr>
 {''.join(rows)}
 </table>

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import click
 
+from .card import card_command
 from .check import check_command
 from .diff import diff_command
 from .estimate import estimate_command
@@ -28,7 +29,7 @@ def main() -> None:
 
 
 for _command in (list_command, estimate_command, check_command, matrix_command, diff_command, replay_command,
-                 generate_group, explain_command, plot_command):
+                 generate_group, explain_command, plot_command, card_command):
     main.add_command(_command)
 
 

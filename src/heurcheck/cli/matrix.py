@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -10,11 +11,12 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from ..errors import UnknownName
+from ..campaign import EXECUTORS, CampaignProgress, CampaignSettings, RunSettings, parse_seeds, run_campaign
+from ..errors import InvalidOption, UnknownName
 from ..estimators.registry import Registry, parse_reference
 from ..interrupt import INTERRUPTED, stop_on_signals
 from ..jsonio import write_json_atomic, write_text_atomic
-from ..matrix import MatrixSettings, default_jobs, run_matrix
+from ..matrix import MatrixSettings, ReportCard, default_jobs, run_matrix
 from ..properties.registry import property_class
 from ..report import html_page, markdown, terminal
 from .common import input_errors, isolation_options
@@ -41,28 +43,64 @@ from .common import input_errors, isolation_options
 @click.option("--against", default=None, metavar="REFERENCE",
               help="A reference estimator ('NAME KEY=VALUE ...'): cells show violations it does not share (new) "
                    "and those it shares (=).")
+@click.option("--seeds", default=None, metavar="N|A-B|A,B",
+              help="A campaign over seeds: N (0 to N-1), a range A-B or a list; each cell says on how many it failed.")
+@click.option("--journal", "journal", type=click.Path(dir_okay=False), default=None,
+              help="A campaign's JSON Lines journal: one line per finished task, written as it ends.")
+@click.option("--resume", is_flag=True, help="Continue the --journal: run only the tasks it does not hold.")
+@click.option("--executor", type=click.Choice(EXECUTORS), default=None,
+              help="Where a campaign's tasks run: local processes (default) or Ray (extra heurcheck[ray]).")
+@click.option("--ray-address", default=None, metavar="ADDRESS",
+              help="With --executor ray: the cluster to join (default: a local Ray instance for the run).")
+@click.option("--task-timeout", type=click.FloatRange(1, 86400), default=None,
+              help="A campaign task still running after this many seconds is killed and recorded "
+                   "[default: 300]; its check's own time cap is 80%% of it.")
 @isolation_options
 def matrix_command(budget: float, max_examples: int, estimators: tuple[str, ...], properties: tuple[str, ...], seed: int,
                    jobs: int | None, findings_dir: str, json_file: str | None, md_file: str | None,
-                   html_file: str | None, call_timeout: float, against: str | None, isolate: str,
-                   memory_limit: int) -> None:
+                   html_file: str | None, call_timeout: float, seeds: str | None, journal: str | None, resume: bool,
+                   executor: str | None, ray_address: str | None, task_timeout: float | None, against: str | None,
+                   isolate: str, memory_limit: int) -> None:
     """The report card: every estimator against every applicable property; exit 1 if anything is violated.
 
     Each -e is a built-in name, an installed plugin's name, module:attr, or path/to/file.py:Class.
+
+    Each -e is a built-in name, an installed plugin's name, module:attr, or path/to/file.py:Class.
+
+    With --seeds, --journal or --executor it runs as a campaign: every (estimator, property, domain, seed)
+    is a task of its own (no domain is skipped, --budget does not apply), journaled as it ends and resumable.
 
     \b
     Examples:
       heurcheck matrix --html report-card.html
       heurcheck matrix -e mean -e cumulant -p linearity -p respect-for-proofs --json card.json
       heurcheck matrix -e examples/plugins/clamped_mean.py:ClampedMean --seed 3
+      heurcheck matrix -e mean -e perm-row --seeds 3 --journal j.jsonl --executor ray
     """
-
+    if any(v is not None for v in (seeds, journal, executor, ray_address, task_timeout)) or resume:
+        with input_errors():
+            if resume and journal is None:
+                raise InvalidOption("--resume: continues a journal; give it with --journal PATH")
+            if against is not None:
+                raise InvalidOption("--against: not available in a campaign (--seeds, --journal, --executor); "
+                                    "run one card per seed with --seed instead")
+            registry = Registry.default()
+            _known(registry, estimators)
+            for p in properties:
+                property_class(p)
+            campaign = CampaignSettings(
+                seeds=parse_seeds(seeds) if seeds is not None else (seed,), max_examples=max_examples,
+                estimators=estimators, properties=properties, journal=Path(journal) if journal else None,
+                resume=resume, executor=executor or "local", ray_address=ray_address, jobs=jobs or default_jobs(),
+                task_timeout=task_timeout or CampaignSettings.task_timeout, findings_dir=Path(findings_dir),
+                run=RunSettings(call_timeout, isolate, memory_limit * 2**20))
+            with stop_on_signals():
+                card = run_campaign(campaign, registry, _progress_printer())
+        sys.exit(write_card(card, Console(), json_file, md_file, html_file, findings_dir))
 
     with input_errors():
         registry = Registry.default()
-        for e in estimators:  # a typo is an error here; a plugin is loaded (in its worker) by the card
-            if ":" not in e and e not in registry.names():
-                raise UnknownName("estimator", e, registry.names())
+        _known(registry, estimators)
         for p in properties:
             property_class(p)
         if against is not None:  # a typo is an error here; a plugin reference is loaded (in its worker) by the card
@@ -84,6 +122,20 @@ def matrix_command(budget: float, max_examples: int, estimators: tuple[str, ...]
                                    f"{finding.verdict.value}")
 
         card = run_matrix(settings, registry, progress)
+    sys.exit(write_card(card, console, json_file, md_file, html_file, findings_dir))
+
+
+def _known(registry: Registry, estimators: tuple[str, ...]) -> None:
+    """A typo is an error here; a plugin reference is loaded (in its worker) by the card, never here."""
+    for e in estimators:
+        if ":" not in e and e not in registry.names():
+            raise UnknownName("estimator", e, registry.names())
+
+
+def write_card(card: ReportCard, console: Console, json_file: str | None, md_file: str | None,
+               html_file: str | None, findings_dir: str | None) -> int:
+    """Print the card, write the files asked for, and return the exit status (1 if a cell fails,
+    INTERRUPTED for a partial card)."""
     console.print(terminal(card))
     if json_file:
         write_json_atomic(json_file, card.to_json())
@@ -92,5 +144,27 @@ def matrix_command(budget: float, max_examples: int, estimators: tuple[str, ...]
     if html_file:
         write_text_atomic(html_file, html_page(card))
     failures = sum(1 for c in card.cells.values() if c.verdict.is_failure)
-    console.print(f"{failures} violated or failing cell(s); counterexamples in {findings_dir}/", highlight=False)
-    sys.exit(INTERRUPTED if card.partial else (1 if failures else 0))
+    where = f"; counterexamples in {findings_dir}/" if findings_dir else ""
+    console.print(f"{failures} violated or failing cell(s){where}", highlight=False)
+    return INTERRUPTED if card.partial else (1 if failures else 0)
+
+
+PLAIN_EVERY = 10.0  # seconds between progress lines when stderr is not a terminal
+
+
+def _progress_printer() -> Callable[[CampaignProgress], None]:
+    """A campaign's progress on stderr: one line redrawn on a terminal, else a plain line every
+    PLAIN_EVERY seconds, on the first task and on the last."""
+    err = Console(stderr=True)
+    last = [float("-inf")]
+
+    def show(p: CampaignProgress) -> None:
+        if err.is_terminal:
+            err.print(p.line(), end="\r", highlight=False, soft_wrap=True)
+            if p.done == p.total:
+                err.print()
+        elif p.done == p.total or p.done == p.resumed + 1 or p.elapsed - last[0] >= PLAIN_EVERY:
+            last[0] = p.elapsed
+            click.echo(p.line(), err=True)
+
+    return show

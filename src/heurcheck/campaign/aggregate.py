@@ -1,0 +1,56 @@
+"""A report card from a journal: every seed of every cell, read one line at a time.
+
+A cell of a multi-seed card holds the findings of every seed; its verdict is the strongest over them,
+`Cell.seed_verdicts` says on how many seeds it was reached, its deciding finding is the smallest
+witness over the seeds, and its case count is summed. A task that did not finish (killed at its
+timeout, its worker died, an error of the check) is an inconclusive finding of its cell that says
+so: never a pass. A journal with tasks still missing gives a partial card.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from ..findings import Finding, Verdict
+from ..matrix import Cell, ReportCard
+from .journal import read_header, read_results
+from .tasks import TaskResult
+
+
+def unfinished(result: TaskResult) -> Finding:
+    """The finding standing for a task that left none: inconclusive, with what happened."""
+    t = result.task
+    return Finding(property=t.property, parameters=dict(t.parameters), estimator=t.estimator,
+                   options=dict(t.options), domain=t.domain, verdict=Verdict.INCONCLUSIVE, engine="none",
+                   seed=t.seed, cases=0, message=f"{result.status}: {result.message.strip()}",
+                   max_examples=t.max_examples)
+
+
+def card_from_journal(path: str | os.PathLike[str]) -> ReportCard:
+    header = read_header(path)
+    estimators, properties = list(header["estimators"]), list(header["properties"])
+    seeds = tuple(int(s) for s in header["seeds"])
+    cells = {(e, p): Cell(e, p) for e in estimators for p in properties}
+    card = ReportCard(estimators, properties, cells, seeds[0] if seeds else 0, budget=0.0,
+                      max_examples=int(header["max_examples"]), tool=str(header["tool"]), seeds=seeds,
+                      cases_for={str(p): int(n) for p, n in dict(header.get("cases_for") or {}).items()})
+    seen = set()
+    seconds = 0.0
+    for result in read_results(path):
+        t = result.task
+        if t.key in seen or (t.estimator, t.property) not in cells:
+            continue
+        seen.add(t.key)
+        seconds += result.seconds
+        cells[(t.estimator, t.property)].findings.extend(result.findings or (unfinished(result),))
+    for cell in cells.values():  # the order tasks finished in is the executor's: the card does not show it
+        cell.findings.sort(key=_order)
+    card.seconds = seconds
+    card.partial = len(seen) < int(header["tasks"])
+    card.tasks = (len(seen), int(header["tasks"]))
+    return card
+
+
+def _order(f: Finding) -> tuple[Any, ...]:
+    return f.seed, f.domain

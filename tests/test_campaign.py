@@ -1,0 +1,169 @@
+"""Campaigns: tasks and their keys, the journal (torn lines, resume, another campaign's journal), the
+executors' hard timeout and dead workers (with a stand-in runner), cards read from journals, the CLI's
+errors. The runs of real checks under both executors are in test_campaign_runs.py."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from campaign_faults import DIE, HANG, cheap, tasks
+from heurcheck.campaign import (LocalExecutor, RunSettings, Task, TaskResult, card_from_journal, make_plan,
+                                open_journal, parse_seeds, read_results)
+from heurcheck.cli import run
+from heurcheck.errors import InvalidJournal, InvalidOption
+from heurcheck.findings import Verdict
+
+
+def _plan(names: list[str], seeds: int = 1):  # type: ignore[no-untyped-def]
+    return make_plan(names, ["linearity"], [(n, "linearity", "circuit") for n in names], range(seeds), 3, 10.0)
+
+
+def test_a_tasks_key_names_what_decides_its_result_and_not_its_time_cap() -> None:
+    t = Task("mean", "linearity", "circuit", 0, 100, budget=10.0)
+    assert t.key == Task("mean", "linearity", "circuit", 0, 100, budget=99.0).key
+    others = [Task("mean", "linearity", "circuit", 1, 100), Task("mean", "linearity", "circuit", 0, 101),
+              Task("mean", "linearity", "permanent", 0, 100), Task("mean", "linearity", "circuit", 0, 100,
+                                                                  options=(("order", "2"),))]
+    assert len({t.key} | {o.key for o in others}) == 5
+
+
+def test_seeds_are_a_count_a_range_or_a_list_and_anything_else_is_refused() -> None:
+    assert parse_seeds("3") == (0, 1, 2)
+    assert parse_seeds("4-6") == (4, 5, 6)
+    assert parse_seeds("7,2,7") == (7, 2)
+    for bad in ("0", "x", "5-2", "-1", ""):
+        with pytest.raises(InvalidOption, match="--seeds"):
+            parse_seeds(bad)
+
+
+def _journal(tmp_path: Path, names: list[str], seeds: int = 1) -> Path:
+    plan = _plan(names, seeds)
+    path = tmp_path / "j.jsonl"
+    writer, done = open_journal(path, plan, resume=False)
+    assert done == set()
+    with writer:
+        for t in plan.tasks:
+            writer.append(cheap(t, RunSettings()))
+    return path
+
+
+def test_a_torn_last_line_is_ignored_and_cut_off_when_the_journal_is_resumed(tmp_path: Path) -> None:
+    path = _journal(tmp_path, ["a", "b"])
+    whole = path.read_bytes()
+    path.write_bytes(whole[: whole.rindex(b"\n", 0, len(whole) - 1) + 1] + b'{"kind":"task","key":"ab')  # b torn
+    assert [r.task.estimator for r in read_results(path)] == ["a"]
+    card = card_from_journal(path)
+    assert card.partial and card.tasks == (1, 2)
+    writer, done = open_journal(path, _plan(["a", "b"]), resume=True)
+    writer.close()
+    assert done == {_plan(["a"]).tasks[0].key}
+    assert path.read_bytes().endswith(b"\n") and b'"key":"ab' not in path.read_bytes()
+
+
+def test_a_journal_is_not_overwritten_and_not_resumed_for_another_campaign(tmp_path: Path) -> None:
+    path = _journal(tmp_path, ["a"])
+    with pytest.raises(InvalidJournal, match="--resume"):
+        open_journal(path, _plan(["a"]), resume=False)
+    with pytest.raises(InvalidJournal, match="another campaign.*seeds"):
+        open_journal(path, _plan(["a"], seeds=2), resume=True)
+
+
+def test_a_broken_line_inside_the_journal_is_an_error_naming_the_line(tmp_path: Path) -> None:
+    path = _journal(tmp_path, ["a", "b"])
+    lines = path.read_text().splitlines(keepends=True)
+    path.write_text(lines[0] + "{not json\n" + lines[2])
+    with pytest.raises(InvalidJournal, match="line 2"):
+        list(read_results(path))
+
+
+def test_a_card_from_a_journal_aggregates_seeds_and_sums_their_cases(tmp_path: Path) -> None:
+    path = _journal(tmp_path, ["a"], seeds=3)
+    card = card_from_journal(path)
+    cell = card.cells[("a", "linearity")]
+    assert not card.partial and card.seeds == (0, 1, 2) and card.tasks == (3, 3)
+    assert cell.verdict is Verdict.NOT_REFUTED and cell.cases == 9
+    assert [s["seed"] for s in card.to_json()["cells"][0]["seeds"]] == [0, 1, 2]
+
+
+@pytest.mark.slow  # it waits out a hard timeout
+def test_the_local_pool_kills_a_task_past_its_timeout_records_a_dead_worker_and_runs_the_rest() -> None:
+    results: list[TaskResult] = []
+    work = tasks(["a", HANG, "b", DIE, "c", "d"])
+    LocalExecutor(2, RunSettings(), timeout=3.0, runner=cheap).run(iter(work), results.append)
+    status = {r.task.estimator: r.status for r in results}
+    assert len(results) == len(work) and len({r.task.key for r in results}) == len(work)
+    assert status == {"a": "done", HANG: "timeout", "b": "done", DIE: "worker-died", "c": "done", "d": "done"}
+    died = next(r for r in results if r.status == "worker-died")
+    assert "exit status 3" in died.message
+
+
+def test_a_task_that_did_not_finish_is_an_inconclusive_finding_of_its_cell_never_a_pass(tmp_path: Path) -> None:
+    plan = _plan(["a"])
+    path = tmp_path / "j.jsonl"
+    writer, _ = open_journal(path, plan, resume=False)
+    with writer:
+        writer.append(TaskResult(plan.tasks[0], "timeout", (), 3.0, "killed: past its hard timeout of 3 s"))
+    cell = card_from_journal(path).cells[("a", "linearity")]
+    assert cell.verdict is Verdict.INCONCLUSIVE and "timeout" in cell.findings[0].message
+
+
+def test_the_card_command_renders_a_journal_and_names_a_bad_one(tmp_path: Path, capsys) -> None:
+    path = _journal(tmp_path, ["a"], seeds=2)
+    assert run(["card", str(path), "--json", str(tmp_path / "c.json")]) == 0
+    assert json.loads((tmp_path / "c.json").read_text())["seeds"] == [0, 1]
+    (tmp_path / "bad.jsonl").write_text("[1, 2]\n")
+    capsys.readouterr()
+    assert run(["card", str(tmp_path / "bad.jsonl")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "bad.jsonl" in err and "campaign header" in err
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--resume"], "--journal"),
+    (["--seeds", "x"], "--seeds 'x'"),
+    (["--executor", "local", "--ray-address", "127.0.0.1:6379"], "--ray-address"),
+])
+def test_the_matrix_command_refuses_bad_campaign_options_in_one_line(args: list[str], message: str, capsys) -> None:
+    assert run(["matrix", "-e", "perm-row", *args]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and message in err
+
+
+class _InProcess:
+    """An executor that runs the stand-in in this process, and can be interrupted after `stop_after` tasks."""
+
+    name = "in-process"
+
+    def __init__(self, stop_after: int | None = None) -> None:
+        self.stop_after, self.ran = stop_after, []  # type: ignore[var-annotated]
+
+    def run(self, work, on_result) -> None:  # type: ignore[no-untyped-def]
+        for task in work:
+            if self.stop_after is not None and len(self.ran) == self.stop_after:
+                raise KeyboardInterrupt
+            self.ran.append(task.key)
+            on_result(cheap(task, RunSettings()))
+
+
+def test_an_interrupted_campaign_resumed_runs_each_task_once_and_reports_its_progress(tmp_path: Path) -> None:
+    from heurcheck.campaign import CampaignSettings, run_campaign
+
+    settings = CampaignSettings(seeds=(0, 1, 2), max_examples=3, estimators=("perm-row",),
+                                journal=tmp_path / "j.jsonl", findings_dir=None)
+    seen = []
+    first = _InProcess(stop_after=7)
+    card = run_campaign(settings, executor=first, progress=seen.append)
+    total = seen[-1].total
+    assert card.partial and card.tasks == (7, total) and [p.done for p in seen] == list(range(1, 8))
+    second = _InProcess()
+    resumed = []
+    card = run_campaign(replace(settings, resume=True), executor=second,
+                        progress=resumed.append)
+    assert not card.partial and card.tasks == (total, total)
+    assert set(first.ran).isdisjoint(second.ran) and len(first.ran) + len(second.ran) == total
+    assert resumed[0].resumed == 7 and resumed[-1].done == total and resumed[-1].failures == 0
+    assert "tasks done (7 from the journal)" in resumed[-1].line()
