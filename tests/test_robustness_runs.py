@@ -127,7 +127,7 @@ def test_a_signal_during_check_leaves_a_partial_report_with_every_finding_so_far
     reader = threading.Thread(target=lambda: lines.extend(process.stdout or ()), daemon=True)
     reader.start()
     # restriction-linearity fails at once on both domains; linearity then searches for a minute
-    _wait_for(lambda: any(re.search(r"restriction-linearity\s+circuit", line) for line in lines), process, 120)
+    _wait_for(lambda: any(re.search(r"restriction-linearity\s+circuit", line) for line in lines), process, HANG_GUARD)
     time.sleep(1.0)
     process.send_signal(signum)
     code = process.wait(HANG_GUARD)  # a stop not honoured would run the linearity search to its budget or hang
@@ -151,7 +151,7 @@ def test_a_signal_during_matrix_leaves_a_partial_card_with_every_finding_so_far(
     process = heurcheck("matrix", "-e", "mean", "-e", "exact", "-p", "restriction-linearity", "-p", "linearity",
                         "--budget", "120", "--max-examples", "1000000", "--json", str(card), "--markdown", str(tmp_path / "card.md"),
                         "--findings", str(findings))
-    _wait_for(lambda: any(findings.glob("restriction-linearity--*.json")), process, 60)
+    _wait_for(lambda: any(findings.glob("restriction-linearity--*.json")), process, HANG_GUARD)
     time.sleep(1.0)
     process.send_signal(signum)
     code, _, err = finished(process, HANG_GUARD)
