@@ -272,3 +272,17 @@ def test_the_cards_check_of_a_property_given_checks_case_count_is_the_very_searc
                     CheckSettings(max_examples=60, budget=900, findings_dir=None))
     assert on_card == {f.domain: (f.verdict, f.cases, f.witness) for f in checked}
     assert all(f.max_examples == 60 for f in card.cells[("cumulant", "respect-for-proofs")].findings)
+
+
+def test_a_card_read_back_from_its_json_renders_its_exact_numbers_in_html() -> None:
+    # a card file is read with decimals as exact rationals: the renderer takes them as they come
+    from fractions import Fraction
+
+    violated = Finding(property="linearity", parameters={}, estimator="mean", options={}, domain="circuit",
+                       verdict=Verdict.VIOLATED, engine="random", seed=0, cases=3, message="1/3 = 1/2 fails",
+                       witness={"numbers": {"a": Fraction(1, 3)}},
+                       observed={"lhs": {"value": Fraction(1, 3), "exact": "1/3"}, "rhs": Fraction(1, 2),
+                                 "relation": "=", "violation": Fraction(1, 6), "tolerance": Fraction(1, 10**9)})
+    page = html_page(ReportCard(["mean"], ["linearity"], {("mean", "linearity"): Cell("mean", "linearity", [violated])},
+                                0, 60.0))
+    assert "1/3 (= 0.3333333333)" in page and "&quot;a&quot;: &quot;1/3&quot;" in page

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from .figure import has_curve, svg
 from .findings import Finding, Verdict
+from .jsonio import number_to_json
 from .matrix import Cell, ReportCard
 from .properties.registry import property_class
 
@@ -170,7 +171,7 @@ def _measurements(card: ReportCard) -> list[Finding]:
 
 
 def _bound(x: Any) -> str:
-    return "undefined" if x is None else f"{x:.3g}"
+    return "undefined" if x is None else f"{float(x):.3g}"
 
 
 def _level_text(lv: dict[str, Any]) -> str:
@@ -189,7 +190,7 @@ def _measurements_html(card: ReportCard) -> str:
     for f in _measurements(card):
         rows = "".join(f"<tr><td>{html.escape(str(lv['effort']))}</td><td>{_bound(lv['R'])}</td>"
                        f"<td>[{_bound(lv['lower'])}, {_bound(lv['upper'])}]</td><td>{html.escape(lv['verdict'])}</td>"
-                       f"<td>{lv['mse']:.3g}</td><td>{lv['mean_cost']:.3g}</td></tr>"
+                       f"<td>{_bound(lv['mse'])}</td><td>{_bound(lv['mean_cost'])}</td></tr>"
                        for lv in (f.observed or {})["levels"])
         try:
             figure = svg(f)
@@ -209,16 +210,26 @@ def _anchor(e: str, p: str) -> str:
     return "cx-" + "".join(ch if ch.isalnum() else "-" for ch in f"{e}-{p}")
 
 
+def _side(value: Any) -> str:
+    """A side of a relation as text: the exact rational, else the float, else its text (the one JSON
+    form {value, exact, text}; a bare number from an older finding as it is)."""
+    if isinstance(value, dict):
+        exact, number, text = value.get("exact"), value.get("value"), value.get("text")
+        shown = exact if exact is not None else number if number is not None else text
+        return "-" if shown is None else str(shown) if exact is None or number is None else f"{exact} (= {float(number):.10g})"
+    return "-" if value is None else str(value)
+
+
 def _witness_html(f: Finding) -> str:
     o = f.observed or {}
     rows = [("domain", f.domain), ("verdict", f.verdict.value), ("engine", f.engine), ("route", f.route or "-"),
             ("message", f.message)]
     if "lhs" in o:
-        rows += [("left side", json.dumps(o.get("lhs"))), ("relation", o.get("relation", "")),
-                 ("right side", json.dumps(o.get("rhs"))), ("violation", str(o.get("violation"))),
+        rows += [("left side", _side(o.get("lhs"))), ("relation", o.get("relation", "")),
+                 ("right side", _side(o.get("rhs"))), ("violation", str(o.get("violation"))),
                  ("tolerance", str(o.get("tolerance"))), ("witness size", str(o.get("size")))]
     body = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>" for k, v in rows)
-    witness = html.escape(json.dumps(f.witness, indent=1)) if f.witness else ""
+    witness = html.escape(json.dumps(f.witness, indent=1, default=number_to_json)) if f.witness else ""
     return (f"<table class='detail'>{body}</table><p>Re-run: <code>{html.escape(f.command)}</code></p>"
             f"<details><summary>instance and arguments (JSON)</summary><pre>{witness}</pre></details>")
 
@@ -256,8 +267,9 @@ def html_page(card: ReportCard) -> str:
 <html lang="en"><head><meta charset="utf-8"><title>heurcheck report card</title>
 <style>
 body {{ font-family: system-ui, sans-serif; margin: 2em; color: #222; }}
-table.card {{ border-collapse: collapse; font-size: 0.85em; }}
-table.card th, table.card td {{ border: 1px solid #ccc; padding: 0.3em 0.4em; text-align: center; }}
+table.card {{ border-collapse: collapse; font-size: 0.78em; width: 100%; max-width: 1360px; table-layout: fixed; }}
+table.card th, table.card td {{ border: 1px solid #ccc; padding: 0.25em 0.2em; text-align: center;
+  overflow-wrap: break-word; hyphens: auto; }}
 th.est {{ text-align: left; }}
 td.cell a {{ color: #fff; font-weight: bold; }}
 td.cell small {{ opacity: 0.7; }}
