@@ -396,6 +396,8 @@ class RandomEngine:
         except EstimatorFailure:
             raise
         except Flaky as exc:  # e.g. FlakyStrategyDefinition: "Inconsistent data generation!"
+            if _stopped_by_deadline(exc):  # the budget's alarm fired inside a draw: a budget stop, not a retry
+                raise _Deadline() from None
             raise _FlakyGeneration(f"{exc.__class__.__name__}: {str(exc).splitlines()[0] if str(exc) else ''}") \
                 from exc
         except Exception as exc:  # a bug in case generation must not crash a whole run
