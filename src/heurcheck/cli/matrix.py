@@ -12,7 +12,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ..campaign import EXECUTORS, CampaignProgress, CampaignSettings, RunSettings, parse_seeds, run_campaign
-from ..errors import InvalidOption, UnknownName
+from ..errors import InvalidOption
+from ..estimators.loading import require_known
 from ..estimators.registry import Registry, parse_reference
 from ..interrupt import INTERRUPTED, stop_on_signals
 from ..jsonio import write_json_atomic, write_text_atomic
@@ -85,7 +86,8 @@ def matrix_command(budget: float, max_examples: int, estimators: tuple[str, ...]
                 raise InvalidOption("--against: not available in a campaign (--seeds, --journal, --executor); "
                                     "run one card per seed with --seed instead")
             registry = Registry.default()
-            _known(registry, estimators)
+            for e in estimators:  # a typo is an error here; a plugin is loaded (in its worker) later
+                require_known(registry, e)
             for p in properties:
                 property_class(p)
             campaign = CampaignSettings(
@@ -100,13 +102,12 @@ def matrix_command(budget: float, max_examples: int, estimators: tuple[str, ...]
 
     with input_errors():
         registry = Registry.default()
-        _known(registry, estimators)
+        for e in estimators:  # a typo is an error here; a plugin is loaded (in its worker) by the card
+            require_known(registry, e)
         for p in properties:
             property_class(p)
         if against is not None:  # a typo is an error here; a plugin reference is loaded (in its worker) by the card
-            name, _ = parse_reference(against)
-            if ":" not in name and name not in registry.names():
-                raise UnknownName("estimator", name, registry.names())
+            require_known(registry, parse_reference(against)[0])
         settings = MatrixSettings(budget=budget, max_examples=max_examples, seed=seed, jobs=jobs or default_jobs(),
                                   findings_dir=Path(findings_dir), estimators=estimators, properties=properties,
                                   call_timeout=call_timeout, isolate=isolate, memory_limit=memory_limit * 2**20,
@@ -123,13 +124,6 @@ def matrix_command(budget: float, max_examples: int, estimators: tuple[str, ...]
 
         card = run_matrix(settings, registry, progress)
     sys.exit(write_card(card, console, json_file, md_file, html_file, findings_dir))
-
-
-def _known(registry: Registry, estimators: tuple[str, ...]) -> None:
-    """A typo is an error here; a plugin reference is loaded (in its worker) by the card, never here."""
-    for e in estimators:
-        if ":" not in e and e not in registry.names():
-            raise UnknownName("estimator", e, registry.names())
 
 
 def write_card(card: ReportCard, console: Console, json_file: str | None, md_file: str | None,

@@ -39,7 +39,7 @@ def load(registry: Registry, name: str, options: Mapping[str, Any], mode: str,
     if not wanted(mode, registry, name):
         yield Loaded(registry.create(name, **options), registry)
         return
-    _known(registry, name)
+    require_known(registry, name)
     try:
         estimator, source, isolation = isolate(registry, name, options, settings, portable_capabilities,
                                                portable_result)
@@ -58,7 +58,7 @@ def capabilities(registry: Registry, name: str, mode: str,
         return Capabilities.of(loaded.estimator)
 
 
-def _known(registry: Registry, name: str) -> None:
+def require_known(registry: Registry, name: str) -> None:
     """A name that is neither registered nor a reference is a typo: say so here, without a worker."""
     if ":" not in name and name not in registry.names():
         raise UnknownName("estimator", name, registry.names())
