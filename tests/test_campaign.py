@@ -167,3 +167,56 @@ def test_an_interrupted_campaign_resumed_runs_each_task_once_and_reports_its_pro
     assert set(first.ran).isdisjoint(second.ran) and len(first.ran) + len(second.ran) == total
     assert resumed[0].resumed == 7 and resumed[-1].done == total and resumed[-1].failures == 0
     assert "tasks done (7 from the journal)" in resumed[-1].line()
+
+
+def _resumable(tmp_path: Path, status: str):  # type: ignore[no-untyped-def]
+    """A finished three-seed campaign's settings whose journal records the task of seed 1 as `status`."""
+    from heurcheck.campaign import CampaignSettings, run_campaign
+
+    settings = CampaignSettings(seeds=(0, 1, 2), max_examples=3, estimators=("perm-row",), properties=("linearity",),
+                                journal=tmp_path / "j.jsonl", findings_dir=None)
+    run_campaign(settings, executor=_InProcess())
+    lines = settings.journal.read_text().splitlines(keepends=True)  # type: ignore[union-attr]
+    record = json.loads(lines[2])
+    assert record["task"]["seed"] == 1
+    record |= {"status": status, "findings": [], "message": "the worker process died"}
+    settings.journal.write_text("".join(lines[:2]) + json.dumps(record) + "\n" + "".join(lines[3:]))  # type: ignore[union-attr]
+    return settings, record["key"]
+
+
+def test_a_resumed_campaign_runs_a_task_whose_worker_died_again_and_the_card_counts_it_once(tmp_path: Path) -> None:
+    from heurcheck.campaign import run_campaign
+
+    settings, died = _resumable(tmp_path, "worker-died")
+    before = card_from_journal(settings.journal)  # type: ignore[arg-type]
+    assert before.cells[("perm-row", "linearity")].seed_verdicts()[1] is Verdict.INCONCLUSIVE
+    again = _InProcess()
+    card = run_campaign(replace(settings, resume=True), executor=again)
+    assert again.ran == [died]  # exactly that task
+    records = [r.task.key for r in read_results(settings.journal)]  # type: ignore[arg-type]
+    assert records.count(died) == 2 and len(records) == 4  # the journal is append-only: the newer record supersedes
+    cell = card.cells[("perm-row", "linearity")]
+    assert card.tasks == (3, 3) and not card.partial
+    assert [f.seed for f in cell.findings] == [0, 1, 2]
+    assert set(cell.seed_verdicts().values()) == {Verdict.NOT_REFUTED}
+    assert cell.cases == 9 and [s["seed"] for s in card.to_json()["cells"][0]["seeds"]] == [0, 1, 2]
+
+
+def test_a_timed_out_task_is_run_again_only_with_retry_timeouts(tmp_path: Path) -> None:
+    from heurcheck.campaign import run_campaign
+
+    settings, timed_out = _resumable(tmp_path, "timeout")
+    kept = _InProcess()
+    card = run_campaign(replace(settings, resume=True), executor=kept)
+    assert kept.ran == [] and card.cells[("perm-row", "linearity")].seed_verdicts()[1] is Verdict.INCONCLUSIVE
+    retried = _InProcess()
+    card = run_campaign(replace(settings, resume=True, retry_timeouts=True), executor=retried)
+    assert retried.ran == [timed_out]
+    assert set(card.cells[("perm-row", "linearity")].seed_verdicts().values()) == {Verdict.NOT_REFUTED}
+    assert card.tasks == (3, 3) and card.cells[("perm-row", "linearity")].cases == 9
+
+
+def test_retry_timeouts_without_resume_is_refused_in_one_line(capsys) -> None:  # type: ignore[no-untyped-def]
+    assert run(["matrix", "-e", "perm-row", "--retry-timeouts"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "--retry-timeouts" in err and "--resume" in err

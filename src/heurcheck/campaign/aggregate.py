@@ -4,7 +4,8 @@ A cell of a multi-seed card holds the findings of every seed; its verdict is the
 `Cell.seed_verdicts` says on how many seeds it was reached, its deciding finding is the smallest
 witness over the seeds, and its case count is summed. A task that did not finish (killed at its
 timeout, its worker died, an error of the check) is an inconclusive finding of its cell that says
-so: never a pass. A journal with tasks still missing gives a partial card.
+so: never a pass. A journal with tasks still missing gives a partial card. A task journaled more
+than once (re-run by a resumed campaign) counts once, by its latest record.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 from ..findings import Finding, Verdict
 from ..matrix import Cell, ReportCard
-from .journal import read_header, read_results
+from .journal import latest_results, read_header
 from .tasks import TaskResult
 
 
@@ -37,9 +38,9 @@ def card_from_journal(path: str | os.PathLike[str]) -> ReportCard:
                       cases_for={str(p): int(n) for p, n in dict(header.get("cases_for") or {}).items()})
     seen = set()
     seconds = 0.0
-    for result in read_results(path):
+    for result in latest_results(path).values():
         t = result.task
-        if t.key in seen or (t.estimator, t.property) not in cells:
+        if (t.estimator, t.property) not in cells:
             continue
         seen.add(t.key)
         seconds += result.seconds

@@ -3,19 +3,21 @@
 Only the driver writes it. Each task's line is appended with one `write` on a file opened with
 O_APPEND the moment the task ends, so a campaign killed at any point leaves every finished task in
 the journal and at most one torn last line, which readers ignore and a resumed run cuts off before
-appending. Resuming skips every task whose key is already journaled, so no task runs twice.
+appending. The journal is append-only: a task recorded again (a resumed run re-running a task whose
+worker died) has a newer line that supersedes the older one, and readers take each task's latest
+line. Resuming skips every task whose latest line is final, so no finished task runs twice.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import Any
 
 from ..errors import InvalidJournal
-from .tasks import Plan, TaskResult, result_from_json
+from .tasks import RERUN, Plan, TaskResult, result_from_json
 
 HEADER_FIELDS = ("estimators", "properties", "seeds", "max_examples", "tasks", "tool")
 
@@ -58,9 +60,16 @@ def read_results(path: str | os.PathLike[str]) -> Iterator[TaskResult]:
         yield result_from_json(_parse(p, number, raw), f"{p} line {number}")
 
 
-def journaled_keys(path: str | os.PathLike[str]) -> set[str]:
-    """The keys of the tasks in the journal (their lines are read one at a time)."""
-    return {r.task.key for r in read_results(path)}
+def latest_results(path: str | os.PathLike[str]) -> dict[str, TaskResult]:
+    """Each journaled task's latest record, by key: a newer line of a task supersedes an older one."""
+    return {r.task.key: r for r in read_results(path)}
+
+
+def final_keys(path: str | os.PathLike[str], rerun: Collection[str] = RERUN) -> set[str]:
+    """The keys of the tasks whose latest record is final: its status is not one to run again
+    (their lines are read one at a time)."""
+    latest = {r.task.key: r.status for r in read_results(path)}
+    return {key for key, status in latest.items() if status not in rerun}
 
 
 class JournalWriter:
@@ -93,9 +102,11 @@ def _same_campaign(header: dict[str, Any], plan: Plan) -> str | None:
     return None
 
 
-def open_journal(path: str | os.PathLike[str], plan: Plan, resume: bool) -> tuple[JournalWriter, set[str]]:
-    """A writer for `path` and the keys already done. A new journal gets the plan's header; `resume`
-    continues one written for the same plan (its torn last line, if any, is cut off first)."""
+def open_journal(path: str | os.PathLike[str], plan: Plan, resume: bool,
+                 rerun: Collection[str] = RERUN) -> tuple[JournalWriter, set[str]]:
+    """A writer for `path` and the keys of the tasks already done: those whose latest record's status is
+    not in `rerun`. A new journal gets the plan's header; `resume` continues one written for the same
+    plan (its torn last line, if any, is cut off first)."""
     p = Path(path)
     if p.exists() and not resume:
         raise InvalidJournal(f"{p}: the journal exists; pass --resume to continue it, or choose another path")
@@ -113,4 +124,4 @@ def open_journal(path: str | os.PathLike[str], plan: Plan, resume: bool) -> tupl
             complete += len(raw)
     if complete != p.stat().st_size:
         os.truncate(p, complete)  # a torn last line: the task it recorded had not been journaled
-    return JournalWriter(p), journaled_keys(p)
+    return JournalWriter(p), final_keys(p, rerun)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +20,7 @@ from ..matrix import MatrixSettings, ReportCard, plan_card
 from .aggregate import card_from_journal
 from .executors import Executor, RunSettings, make_executor, save_failures
 from .journal import open_journal
-from .tasks import Plan, TaskResult, make_plan
+from .tasks import RERUN, RETRY_TIMEOUTS, Plan, TaskResult, make_plan
 
 KILL_AFTER = 1.25  # a task is killed at its hard timeout; its check's own time cap is the timeout / KILL_AFTER
 
@@ -38,6 +38,7 @@ class CampaignSettings:
     ray_address: str | None = None  # None: a local Ray instance started for the run
     jobs: int = 2  # local workers (or the CPUs of a local Ray instance)
     task_timeout: float = 300.0  # seconds: a task still running is killed and recorded as timed out
+    retry_timeouts: bool = False  # resume: run the tasks journaled as timed out again (dead workers always are)
     findings_dir: Path | None = Path("heurcheck-findings")
     run: RunSettings = field(default_factory=RunSettings)  # per-call timeout, isolation, memory cap
 
@@ -94,8 +95,9 @@ def run_campaign(settings: CampaignSettings, registry: Registry | None = None,
     plan = plan_campaign(registry, settings)
     executor = executor or make_executor(settings.executor, settings.jobs, settings.run, settings.task_timeout,
                                          registry, settings.ray_address)
+    rerun = RETRY_TIMEOUTS if settings.retry_timeouts else RERUN
     if settings.journal is not None:
-        execute(plan, settings.journal, settings.resume, executor, settings.findings_dir, progress)
+        execute(plan, settings.journal, settings.resume, executor, settings.findings_dir, progress, rerun)
         return card_from_journal(settings.journal)
     with tempfile.TemporaryDirectory(prefix="heurcheck-campaign-") as folder:
         path = Path(folder) / "journal.jsonl"
@@ -104,11 +106,12 @@ def run_campaign(settings: CampaignSettings, registry: Registry | None = None,
 
 
 def execute(plan: Plan, journal: Path, resume: bool, executor: Executor, findings_dir: Path | None = None,
-            progress: Callable[[CampaignProgress], None] | None = None) -> None:
-    """Run the plan's tasks that `journal` does not hold yet, appending each result the moment it arrives
-    (and saving its counterexamples in `findings_dir`); a KeyboardInterrupt stops the run, the journal
-    holding every task finished before it."""
-    writer, done_keys = open_journal(journal, plan, resume)
+            progress: Callable[[CampaignProgress], None] | None = None, rerun: Collection[str] = RERUN) -> None:
+    """Run the plan's tasks that `journal` does not hold yet, or holds with a status in `rerun` (a newer
+    record then supersedes the older), appending each result the moment it arrives (and saving its
+    counterexamples in `findings_dir`); a KeyboardInterrupt stops the run, the journal holding every
+    task finished before it."""
+    writer, done_keys = open_journal(journal, plan, resume, rerun)
     resumed = sum(1 for t in plan.tasks if t.key in done_keys)
     todo = (t for t in plan.tasks if t.key not in done_keys)
     start = time.monotonic()

@@ -22,6 +22,11 @@ from ..jsonio import Node
 # what became of a task: it ran to its end, the executor killed it at its hard timeout, its worker
 # process died under it, or the check raised an error of heurcheck's own (not the estimator's)
 STATUSES = ("done", "timeout", "worker-died", "error")
+# what a resumed campaign runs again: a dead worker is the infrastructure's failure, not the task's
+# result. A timeout is usually the task's own (the same check overruns again): run again only on
+# request (--retry-timeouts, RETRY_TIMEOUTS). An error is a defect of the check: it would recur.
+RERUN = ("worker-died",)
+RETRY_TIMEOUTS = RERUN + ("timeout",)
 
 
 @dataclass(frozen=True)

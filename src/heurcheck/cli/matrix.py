@@ -48,7 +48,11 @@ from .common import input_errors, isolation_options
               help="A campaign over seeds: N (0 to N-1), a range A-B or a list; each cell says on how many it failed.")
 @click.option("--journal", "journal", type=click.Path(dir_okay=False), default=None,
               help="A campaign's JSON Lines journal: one line per finished task, written as it ends.")
-@click.option("--resume", is_flag=True, help="Continue the --journal: run only the tasks it does not hold.")
+@click.option("--resume", is_flag=True, help="Continue the --journal: run only the tasks it does not hold, and again "
+                                             "those whose worker died (an infrastructure failure, not a result).")
+@click.option("--retry-timeouts", is_flag=True,
+              help="With --resume: also run again the tasks journaled as timed out (off by default: a check that "
+                   "overran its --task-timeout usually overruns again; raise --task-timeout with this).")
 @click.option("--executor", type=click.Choice(EXECUTORS), default=None,
               help="Where a campaign's tasks run: local processes (default) or Ray (extra heurcheck[ray]).")
 @click.option("--ray-address", default=None, metavar="ADDRESS",
@@ -61,7 +65,7 @@ def matrix_command(budget: float, max_examples: int, estimators: tuple[str, ...]
                    jobs: int | None, findings_dir: str, json_file: str | None, md_file: str | None,
                    html_file: str | None, call_timeout: float, seeds: str | None, journal: str | None, resume: bool,
                    executor: str | None, ray_address: str | None, task_timeout: float | None, against: str | None,
-                   isolate: str, memory_limit: int) -> None:
+                   isolate: str, memory_limit: int, retry_timeouts: bool = False) -> None:
     """The report card: every estimator against every applicable property; exit 1 if anything is violated.
 
     Each -e is a built-in name, an installed plugin's name, module:attr, or path/to/file.py:Class.
@@ -78,10 +82,12 @@ def matrix_command(budget: float, max_examples: int, estimators: tuple[str, ...]
       heurcheck matrix -e examples/plugins/clamped_mean.py:ClampedMean --seed 3
       heurcheck matrix -e mean -e perm-row --seeds 3 --journal j.jsonl --executor ray
     """
-    if any(v is not None for v in (seeds, journal, executor, ray_address, task_timeout)) or resume:
+    if any(v is not None for v in (seeds, journal, executor, ray_address, task_timeout)) or resume or retry_timeouts:
         with input_errors():
             if resume and journal is None:
                 raise InvalidOption("--resume: continues a journal; give it with --journal PATH")
+            if retry_timeouts and not resume:
+                raise InvalidOption("--retry-timeouts: re-runs the timed-out tasks of a resumed journal; add --resume")
             if against is not None:
                 raise InvalidOption("--against: not available in a campaign (--seeds, --journal, --executor); "
                                     "run one card per seed with --seed instead")
@@ -94,7 +100,8 @@ def matrix_command(budget: float, max_examples: int, estimators: tuple[str, ...]
                 seeds=parse_seeds(seeds) if seeds is not None else (seed,), max_examples=max_examples,
                 estimators=estimators, properties=properties, journal=Path(journal) if journal else None,
                 resume=resume, executor=executor or "local", ray_address=ray_address, jobs=jobs or default_jobs(),
-                task_timeout=task_timeout or CampaignSettings.task_timeout, findings_dir=Path(findings_dir),
+                task_timeout=task_timeout or CampaignSettings.task_timeout, retry_timeouts=retry_timeouts,
+                findings_dir=Path(findings_dir),
                 run=RunSettings(call_timeout, isolate, memory_limit * 2**20))
             with stop_on_signals():
                 card = run_campaign(campaign, registry, _progress_printer())
