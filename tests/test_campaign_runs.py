@@ -1,7 +1,8 @@
 """Campaigns of real checks, end to end: the same campaign under the local pool and under a real local
 Ray instance gives the same journal verdicts and the same card; a campaign killed with SIGKILL midway
 and resumed gives the card of an uninterrupted run with no task twice; on Ray, a task past its hard
-timeout is killed and recorded, and a dead worker is recorded while the campaign goes on."""
+timeout is killed and recorded, and a dead worker is recorded while the campaign goes on; on a Ray
+cluster of two nodes on this machine, tasks run on both nodes and the card is the local one."""
 
 from __future__ import annotations
 
@@ -82,7 +83,7 @@ def uninterrupted(tmp_path_factory: pytest.TempPathFactory) -> Path:
     process = _heurcheck(*CAMPAIGN, "--journal", str(folder / "j.jsonl"), "--json", str(folder / "card.json"),
                          "--findings", str(folder / "findings"), "--executor", "local")
     _finish(process)
-    assert _session(process.pid) == []  # no worker outlives the command
+    _no_process_left(process.pid)  # no worker outlives the command (one may take a moment to exit after it)
     return folder
 
 
@@ -123,6 +124,58 @@ def test_the_same_campaign_on_a_local_ray_instance_gives_the_same_journal_verdic
                          "--findings", str(tmp_path / "findings"), "--executor", "ray")  # starts its own instance
     _finish(process)
     _no_process_left(process.pid)  # the Ray instance it started is gone with it
+    assert _journal(tmp_path / "j.jsonl") == _journal(uninterrupted / "j.jsonl")
+    assert _card(tmp_path / "card.json") == _card(uninterrupted / "card.json")
+
+
+def _descendants(pid: int) -> set[int]:
+    """The processes alive under `pid`, at any depth (Linux /proc)."""
+    parents: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[0] != "Z":
+            parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = set(), [pid]
+    while todo:
+        children = parents.get(todo.pop(), [])
+        found.update(children)
+        todo.extend(children)
+    return found
+
+
+def test_a_campaign_on_a_ray_cluster_of_two_nodes_runs_tasks_on_both_and_gives_the_local_card(
+        uninterrupted: Path, tmp_path: Path) -> None:
+    pytest.importorskip("ray", reason="the Ray executor's tests need the extra heurcheck[ray]")
+    from ray.cluster_utils import Cluster
+
+    before = _descendants(os.getpid())
+    cluster = Cluster(initialize_head=False, connect=False)  # starts nothing: the nodes start inside the try
+    process = None
+    try:
+        head = cluster.add_node(num_cpus=1, include_dashboard=False)  # one CPU per node: one worker on each
+        other = cluster.add_node(num_cpus=1)
+        cluster.wait_for_nodes()
+        process = _heurcheck(*CAMPAIGN, "--journal", str(tmp_path / "j.jsonl"), "--json", str(tmp_path / "card.json"),
+                             "--findings", str(tmp_path / "findings"), "--executor", "ray",
+                             "--ray-address", cluster.address)
+        _finish(process)
+    finally:
+        if process is not None and process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+        started = _descendants(os.getpid()) - before
+        cluster.shutdown()
+        for _ in range(600):  # the cluster's processes end with it
+            if not started & _descendants(os.getpid()):
+                break
+            time.sleep(0.1)
+        assert not started & _descendants(os.getpid()), "processes of the cluster outlived it"
+    _no_process_left(process.pid)
+    nodes = {r.node for r in read_results(tmp_path / "j.jsonl")}
+    assert nodes == {head.node_id, other.node_id}  # the journal says where each task ran: on both nodes
     assert _journal(tmp_path / "j.jsonl") == _journal(uninterrupted / "j.jsonl")
     assert _card(tmp_path / "card.json") == _card(uninterrupted / "card.json")
 

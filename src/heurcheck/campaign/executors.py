@@ -6,7 +6,8 @@ holds no more than the tasks in flight. Both add a hard per-task timeout on top 
 time cap: a task still running `timeout` seconds after it was handed to a free slot is killed (its
 worker process with it) and recorded as `timeout`; a worker that dies under a task is recorded as
 `worker-died`; the campaign goes on with a fresh worker. Workers run with one BLAS thread each.
-The task itself runs `run_task` in both, so results do not depend on the executor.
+The task itself runs `run_task` in both, so results do not depend on the executor; each result
+records the node that ran it (the Ray node's id, or the local machine's host name).
 """
 
 from __future__ import annotations
@@ -16,11 +17,12 @@ import itertools
 import multiprocessing
 import os
 import signal
+import socket
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from pathlib import Path
@@ -37,6 +39,7 @@ ONE_THREAD = {name: "1" for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", 
                                      "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")}
 EXECUTORS = ("local", "ray")
 POLL = 1.0  # seconds between looks at the deadlines when nothing arrives
+STARTUP = 120.0  # seconds the Ray executor waits for its first workers to start before it hands out tasks
 READY = "ready"  # a local worker's first message: it has started and takes tasks
 
 
@@ -61,7 +64,7 @@ def run_task(task: Task, settings: RunSettings, registry: Registry | None = None
                                    findings_dir=None, call_timeout=settings.call_timeout, isolate=settings.isolate,
                                    memory_limit=settings.memory_limit)
     request = CheckRequest(task.estimator, dict(task.options), (task.property,),
-                           {task.property: dict(task.parameters)}, task.domain)
+                           {task.property: dict(task.parameters)}, task.domain, task.against)
     try:
         findings = check(request, check_settings, registry)
     except HeurcheckError as exc:  # e.g. an estimator that cannot be created: its cell's error, not the campaign's
@@ -120,7 +123,7 @@ def _serve(conn: Connection, settings: RunSettings, registry: Registry | None, r
             return
         if task is None:
             return
-        conn.send(runner(task, settings, registry))
+        conn.send(replace(runner(task, settings, registry), node=socket.gethostname()))
 
 
 class _Slot:
@@ -257,13 +260,16 @@ class _RayWorker:
     """The body of a Ray actor that runs tasks one at a time (as `_serve` does for the local pool)."""
 
     def __init__(self, runner: Runner, settings: RunSettings, registry: Registry | None) -> None:
+        import ray
+
         self.runner, self.settings, self.registry = runner, settings, registry
+        self.node = ray.get_runtime_context().get_node_id()  # the Ray node this actor lives on
 
     def ready(self) -> bool:
         return True
 
     def run(self, task: Task) -> TaskResult:
-        return self.runner(task, self.settings, self.registry)
+        return replace(self.runner(task, self.settings, self.registry), node=self.node)
 
 
 class RayExecutor:
@@ -312,16 +318,20 @@ class RayExecutor:
             actor = actor_class.remote(self.runner, settings_ref, registry_ref)
             starting[actor.ready.remote()] = actor
 
-        def replace(actor: Any) -> None:
+        def renew(actor: Any) -> None:
             ray.kill(actor, no_restart=True)
             start_actor()
 
         for _ in range(slots):
             start_actor()
         exhausted = False
+        # the first task waits until every first worker has started (at most STARTUP seconds), so that
+        # every node of the cluster takes part from the start, not only the one whose worker came up first
+        opens, gate_open = time.monotonic() + STARTUP, False
         try:
             while True:
-                while idle and not exhausted:
+                gate_open = gate_open or not starting or time.monotonic() >= opens
+                while idle and not exhausted and gate_open:
                     task = next(pending, None)
                     if task is None:
                         exhausted = True
@@ -344,7 +354,7 @@ class RayExecutor:
                             failed_starts += 1
                             if failed_starts > 3 * slots:
                                 raise InvalidOption(f"--executor ray: Ray workers fail to start ({exc})") from None
-                            replace(actor)
+                            renew(actor)
                         continue
                     actor, task, started = running.pop(ref)
                     elapsed = time.monotonic() - started
@@ -354,7 +364,7 @@ class RayExecutor:
                     except (RayActorError, WorkerCrashedError) as exc:
                         on_result(lost(task, "worker-died", elapsed, f"the worker process died running this task "
                                                                      f"({type(exc).__name__})"))
-                        replace(actor)
+                        renew(actor)
                     except RayError as exc:  # the task raised in Ray's machinery: recorded; the worker goes on
                         on_result(lost(task, "error", elapsed, f"{type(exc).__name__}: {str(exc)[:500]}"))
                         idle.append(actor)
@@ -362,7 +372,7 @@ class RayExecutor:
                 for ref, (actor, task, started) in list(running.items()):
                     if now - started > self.timeout:
                         del running[ref]
-                        replace(actor)  # kills the worker process running it
+                        renew(actor)  # kills the worker process running it
                         on_result(lost(task, "timeout", now - started,
                                        f"killed: the task ran past its hard timeout of {self.timeout:g} s"))
         finally:
