@@ -220,3 +220,37 @@ def test_retry_timeouts_without_resume_is_refused_in_one_line(capsys) -> None:  
     assert run(["matrix", "-e", "perm-row", "--retry-timeouts"]) == 2
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "--retry-timeouts" in err and "--resume" in err
+
+
+def test_a_reference_is_part_of_a_tasks_key_and_of_its_journal_record() -> None:
+    from heurcheck.campaign.tasks import task_from_json
+    from heurcheck.jsonio import Node
+
+    plain = Task("mean", "linearity", "circuit", 0, 100)
+    against = replace(plain, against="cumulant order=2")
+    assert len({plain.key, against.key, replace(plain, against="mean").key}) == 3
+    assert "against" not in plain.to_json()
+    for t in (plain, against):
+        assert task_from_json(Node(json.loads(json.dumps(t.to_json())), "$", InvalidJournal)) == t
+
+
+def test_a_campaign_against_a_reference_checks_every_task_against_it_and_its_card_says_so(tmp_path: Path) -> None:
+    from rich.console import Console
+
+    from heurcheck.campaign import CampaignSettings, run_campaign
+    from heurcheck.report import terminal
+
+    settings = CampaignSettings(seeds=(0, 1), max_examples=30, estimators=("mean",), properties=("restriction-linearity",),
+                                against="mean", journal=tmp_path / "j.jsonl", jobs=1, findings_dir=None)
+    card = run_campaign(settings)  # the local executor
+    records = list(read_results(tmp_path / "j.jsonl"))
+    assert records and {r.task.against for r in records} == {"mean"} and {r.status for r in records} == {"done"}
+    assert all(f.against is not None and f.against["reference"] == "mean" for r in records for f in r.findings)
+    cell = card.cells[("mean", "restriction-linearity")]
+    assert card.against == "mean" and card.to_json()["against"] == "mean"
+    assert cell.verdict is Verdict.SHARED and set(cell.seed_verdicts()) == {0, 1}  # mean shares its own violations
+    console = Console(width=200, record=True)
+    console.print(terminal(card_from_journal(tmp_path / "j.jsonl")))
+    assert "against mean" in console.export_text()
+    with pytest.raises(InvalidJournal, match="another campaign.*against 'mean' in the journal, None"):
+        run_campaign(replace(settings, against=None, resume=True))

@@ -35,7 +35,8 @@ def card_from_journal(path: str | os.PathLike[str]) -> ReportCard:
     cells = {(e, p): Cell(e, p) for e in estimators for p in properties}
     card = ReportCard(estimators, properties, cells, seeds[0] if seeds else 0, budget=0.0,
                       max_examples=int(header["max_examples"]), tool=str(header["tool"]), seeds=seeds,
-                      cases_for={str(p): int(n) for p, n in dict(header.get("cases_for") or {}).items()})
+                      cases_for={str(p): int(n) for p, n in dict(header.get("cases_for") or {}).items()},
+                      against=str(header["against"]) if header.get("against") is not None else None)
     seen = set()
     seconds = 0.0
     for result in latest_results(path).values():

@@ -99,6 +99,8 @@ def _same_campaign(header: dict[str, Any], plan: Plan) -> str | None:
     for key in HEADER_FIELDS + ("cases_for",):
         if header.get(key, {}) != wanted[key]:
             return f"{key} {header.get(key)!r} in the journal, {wanted[key]!r} in this run"
+    if header.get("against") != wanted.get("against"):
+        return f"against {header.get('against')!r} in the journal, {wanted.get('against')!r} in this run"
     return None
 
 

@@ -32,6 +32,7 @@ class CampaignSettings:
     cases: tuple[tuple[str, int], ...] = MatrixSettings.cases  # per property, cases per check instead (matrix.CASES)
     estimators: tuple[str, ...] = ()  # empty: every registered estimator
     properties: tuple[str, ...] = ()  # empty: every property
+    against: str | None = None  # a reference estimator ("NAME KEY=VALUE ..."): cells show the violations it lacks
     journal: Path | None = None  # None: a temporary journal, removed after the card is read
     resume: bool = False
     executor: str = "local"  # local | ray
@@ -79,7 +80,7 @@ def plan_campaign(registry: Registry, settings: CampaignSettings) -> Plan:
     if broken:  # a campaign's journal is keyed by checks: an estimator that cannot even load has none
         raise PluginError("; ".join(f"{e}: {why}" for e, why in broken.items()))
     return make_plan(estimators, properties, checks, settings.seeds, settings.max_examples,
-                     settings.task_timeout / KILL_AFTER, dict(settings.cases))
+                     settings.task_timeout / KILL_AFTER, dict(settings.cases), settings.against)
 
 
 def _failed(result: TaskResult) -> bool:

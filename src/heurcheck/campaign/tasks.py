@@ -40,18 +40,21 @@ class Task:
     options: tuple[tuple[str, str], ...] = ()  # estimator options, sorted by name
     parameters: tuple[tuple[str, str], ...] = ()  # property parameters, sorted by name
     tool: str = field(default_factory=tool_version)
+    against: str | None = None  # a reference estimator ("NAME KEY=VALUE ..."): only violations it does not share
 
     @builtins.property  # in this class body the name `property` is the field above
     def key(self) -> str:
         """A stable id of what decides the result: the same task in any run has the same key."""
+        reference = [self.against] if self.against is not None else []  # a task without one keeps its key
         blob = json.dumps([self.estimator, list(self.options), self.property, list(self.parameters), self.domain,
-                           self.seed, self.max_examples, self.tool], separators=(",", ":"))
+                           self.seed, self.max_examples, self.tool, *reference], separators=(",", ":"))
         return hashlib.sha256(blob.encode()).hexdigest()[:20]
 
     def to_json(self) -> dict[str, Any]:
         return {"estimator": self.estimator, "options": dict(self.options), "property": self.property,
                 "parameters": dict(self.parameters), "domain": self.domain, "seed": self.seed,
-                "max_examples": self.max_examples, "budget": self.budget, "tool": self.tool}
+                "max_examples": self.max_examples, "budget": self.budget, "tool": self.tool} | \
+            ({"against": self.against} if self.against is not None else {})
 
 
 def seconds(node: Node) -> float:
@@ -63,7 +66,8 @@ def seconds(node: Node) -> float:
 
 def task_from_json(node: Node) -> Task:
     node.object(("estimator", "property", "domain", "seed", "max_examples", "tool"),
-                ("estimator", "options", "property", "parameters", "domain", "seed", "max_examples", "budget", "tool"))
+                ("estimator", "options", "property", "parameters", "domain", "seed", "max_examples", "budget", "tool",
+                 "against"))
 
     def pairs(key: str) -> tuple[tuple[str, str], ...]:
         child = node.get(key, {})
@@ -74,7 +78,8 @@ def task_from_json(node: Node) -> Task:
     return Task(estimator=node["estimator"].string(), property=node["property"].string(),
                 domain=node["domain"].string(), seed=node["seed"].integer(0),
                 max_examples=node["max_examples"].integer(1), budget=seconds(node.get("budget", 60)),
-                options=pairs("options"), parameters=pairs("parameters"), tool=node["tool"].string())
+                options=pairs("options"), parameters=pairs("parameters"), tool=node["tool"].string(),
+                against=node["against"].string() if "against" in node.value else None)
 
 
 @dataclass(frozen=True)
@@ -86,23 +91,25 @@ class TaskResult:
     findings: tuple[Finding, ...] = ()
     seconds: float = 0.0  # wall time in the worker (or until the executor gave up on it)
     message: str = ""  # for a task that did not finish: what happened
+    node: str = ""  # where it ran: the Ray node's id, or the host of a local worker ("": not known)
 
     def to_json(self) -> dict[str, Any]:
         return {"kind": "task", "key": self.task.key, "task": self.task.to_json(), "status": self.status,
                 "seconds": round(self.seconds, 3), "message": self.message,
-                "findings": [f.to_json() for f in self.findings]}
+                "findings": [f.to_json() for f in self.findings]} | ({"node": self.node} if self.node else {})
 
 
 def result_from_json(document: Any, where: str) -> TaskResult:
     node = Node(document, "$", InvalidJournal)
-    node.object(("kind", "key", "task", "status"), ("kind", "key", "task", "status", "seconds", "message", "findings"))
+    node.object(("kind", "key", "task", "status"),
+                ("kind", "key", "task", "status", "seconds", "message", "findings", "node"))
     task = task_from_json(node["task"])
     if node["key"].string() != task.key:
         raise InvalidJournal(f"{where}: key {node['key'].value!r} does not match its task (expected {task.key!r})")
     findings = tuple(finding_from_json(child.value, f"{where} finding {i}")
                      for i, child in enumerate(node.get("findings", []).items()))
     return TaskResult(task, node["status"].string(STATUSES), findings, seconds(node.get("seconds", 0)),
-                      node.get("message", "").string())
+                      node.get("message", "").string(), node.get("node", "").string())
 
 
 @dataclass(frozen=True)
@@ -115,23 +122,28 @@ class Plan:
     max_examples: int
     tasks: tuple[Task, ...]
     cases_for: dict[str, int] = field(default_factory=dict)  # per property, cases per check instead
+    against: str | None = None  # the reference every task is checked against, if any
 
     def header(self) -> dict[str, Any]:
         """The journal's first line: what the campaign is, so a partial journal still renders its whole grid."""
         return {"kind": "campaign", "schema": 1, "tool": tool_version(), "estimators": list(self.estimators),
                 "properties": list(self.properties), "seeds": list(self.seeds), "max_examples": self.max_examples,
-                "cases_for": self.cases_for, "tasks": len(self.tasks)}
+                "cases_for": self.cases_for, "tasks": len(self.tasks)} | \
+            ({"against": self.against} if self.against is not None else {})
 
 
 def make_plan(estimators: Iterable[str], properties: Iterable[str], checks: Iterable[tuple[str, str, str]],
-              seeds: Iterable[int], max_examples: int, budget: float, cases: Mapping[str, int] | None = None) -> Plan:
+              seeds: Iterable[int], max_examples: int, budget: float, cases: Mapping[str, int] | None = None,
+              against: str | None = None) -> Plan:
     """Every check under every seed, seed-major (a stopped campaign has whole seeds done first); a check
-    runs `max_examples` cases, or `cases[p]` for a property p given there (as on the card: matrix.CASES)."""
+    runs `max_examples` cases, or `cases[p]` for a property p given there (as on the card: matrix.CASES),
+    against the reference estimator `against` when one is given."""
     checks, seeds, cases = list(checks), tuple(seeds), dict(cases or {})
-    tasks = tuple(Task(e, p, d, s, cases.get(p, max_examples), budget) for s in seeds for e, p, d in checks)
+    tasks = tuple(Task(e, p, d, s, cases.get(p, max_examples), budget, against=against)
+                  for s in seeds for e, p, d in checks)
     properties = tuple(properties)
     return Plan(tuple(estimators), properties, seeds, max_examples, tasks,
-                {p: n for p, n in cases.items() if p in properties})
+                {p: n for p, n in cases.items() if p in properties}, against)
 
 
 def parse_seeds(text: str) -> tuple[int, ...]:

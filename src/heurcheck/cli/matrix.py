@@ -88,17 +88,17 @@ def matrix_command(budget: float, max_examples: int, estimators: tuple[str, ...]
                 raise InvalidOption("--resume: continues a journal; give it with --journal PATH")
             if retry_timeouts and not resume:
                 raise InvalidOption("--retry-timeouts: re-runs the timed-out tasks of a resumed journal; add --resume")
-            if against is not None:
-                raise InvalidOption("--against: not available in a campaign (--seeds, --journal, --executor); "
-                                    "run one card per seed with --seed instead")
             registry = Registry.default()
             for e in estimators:  # a typo is an error here; a plugin is loaded (in its worker) later
                 require_known(registry, e)
+            if against is not None:
+                require_known(registry, parse_reference(against)[0])
             for p in properties:
                 property_class(p)
             campaign = CampaignSettings(
                 seeds=parse_seeds(seeds) if seeds is not None else (seed,), max_examples=max_examples,
-                estimators=estimators, properties=properties, journal=Path(journal) if journal else None,
+                estimators=estimators, properties=properties, against=against,
+                journal=Path(journal) if journal else None,
                 resume=resume, executor=executor or "local", ray_address=ray_address, jobs=jobs or default_jobs(),
                 task_timeout=task_timeout or CampaignSettings.task_timeout, retry_timeouts=retry_timeouts,
                 findings_dir=Path(findings_dir),
