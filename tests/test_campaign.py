@@ -254,3 +254,63 @@ def test_a_campaign_against_a_reference_checks_every_task_against_it_and_its_car
     assert "against mean" in console.export_text()
     with pytest.raises(InvalidJournal, match="another campaign.*against 'mean' in the journal, None"):
         run_campaign(replace(settings, against=None, resume=True))
+
+
+@pytest.fixture(scope="module")
+def mean_breaks_restriction_linearity():  # type: ignore[no-untyped-def]
+    """A real finding: mean propagation breaking restriction linearity on a boolean circuit."""
+    from heurcheck.checker import CheckRequest, CheckSettings, check
+
+    [found] = check(CheckRequest("mean", {}, ("restriction-linearity",), {}, "boolean"),
+                    CheckSettings(max_examples=100, findings_dir=None))
+    assert found.verdict is Verdict.VIOLATED and found.witness is not None
+    return found
+
+
+def _seeded_card(tmp_path: Path, name: str, violated_on: set[int], violation) -> str:  # type: ignore[no-untyped-def]
+    """The JSON card of a three-seed campaign of mean / restriction-linearity on boolean circuits, violated
+    (by the real finding `violation`) on the seeds `violated_on` and not refuted on the others."""
+    plan = make_plan(["mean"], ["restriction-linearity"], [("mean", "restriction-linearity", "boolean")], range(3), 3,
+                     10.0)
+    journal = tmp_path / f"{name}.jsonl"
+    writer, _ = open_journal(journal, plan, resume=False)
+    with writer:
+        for t in plan.tasks:
+            found = replace(violation, seed=t.seed) if t.seed in violated_on else \
+                replace(violation, seed=t.seed, verdict=Verdict.NOT_REFUTED, witness=None, observed=None)
+            writer.append(TaskResult(t, "done", (found,), 1.0))
+    path = tmp_path / f"{name}.json"
+    assert run(["card", str(journal), "--json", str(path)]) == 1
+    return str(path)
+
+
+def test_diff_of_multi_seed_cards_reports_a_violation_lost_on_one_seed_that_the_aggregate_hides(
+        tmp_path: Path, mean_breaks_restriction_linearity, capsys) -> None:  # type: ignore[no-untyped-def]
+    old = _seeded_card(tmp_path, "old", {0, 1}, mean_breaks_restriction_linearity)
+    new = _seeded_card(tmp_path, "new", {0, 2}, mean_breaks_restriction_linearity)
+    for card in (old, new):  # the aggregate is the same: violated
+        assert json.loads(Path(card).read_text())["cells"][0]["verdict"] == "violated"
+    capsys.readouterr()
+    assert run(["diff", old, new, "--json"]) == 1  # a regression: seed 1 lost its violation
+    doc = json.loads(capsys.readouterr().out)
+    [lost] = doc["lost_evidence"]
+    assert lost.startswith("mean / restriction-linearity seed 1: violated -> not-refuted; lost evidence: "
+                           "the old witness still fails")
+    assert doc["new_violations"] == ["mean / restriction-linearity seed 2: not-refuted -> violated"]
+    assert doc["fixed"] == doc["weaker"] == doc["only_in_one"] == []
+    assert run(["diff", old, old]) == 0 and "no differences" in capsys.readouterr().out
+
+
+def test_diff_of_cards_over_other_seeds_names_the_seeds_only_one_card_ran(
+        tmp_path: Path, mean_breaks_restriction_linearity, capsys) -> None:  # type: ignore[no-untyped-def]
+    old = _seeded_card(tmp_path, "old", {0}, mean_breaks_restriction_linearity)
+    doc = json.loads(Path(old).read_text())
+    cell = doc["cells"][0]
+    cell["seeds"] = [s for s in cell["seeds"] if s["seed"] != 2]
+    cell["findings"] = [f for f in cell["findings"] if f["seed"] != 2]
+    fewer = tmp_path / "fewer.json"
+    fewer.write_text(json.dumps(doc))
+    capsys.readouterr()
+    assert run(["diff", old, str(fewer), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["only_in_one"] == [
+        "mean / restriction-linearity seed 2: only in the old card"]

@@ -4,6 +4,10 @@ A cell that was violated (or an estimator error) and is no longer is "fixed" onl
 witness, replayed against the current code, now holds; otherwise the card merely lost the evidence
 (a shorter search, another seed), which is a regression. A cell that was inconclusive in the old
 card is no regression target: it had no evidence to lose.
+
+Two cards of several seeds (campaigns, `matrix --seeds`) are compared seed by seed on the seeds both
+ran: a violation found on one seed and lost on it is reported for that seed (and its own witness is
+replayed), even when the cell stays violated on others; a seed only one card ran is reported as such.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ class CellState:
     cases: int | None = None  # the cases behind the verdict, over its domains (None: not recorded)
     weak: bool = False  # some domain never evaluated or stopped by the time cap
     witness: Finding | None = None  # the finding of a failure, to replay
+    seeds: tuple[tuple[int, CellState], ...] = ()  # a card of several seeds: each seed's own state
 
     def evidence(self) -> str:
         cases = f" on {self.cases} cases" if self.cases is not None else ""
@@ -83,22 +88,45 @@ def _cells(doc: Any) -> dict[tuple[str, str], CellState]:
     cells = {}
     for c in node["cells"].items():
         c.object(("estimator", "property", "verdict"),
-                 ("engine", "skipped_domains", "findings", "cases", "weak", "evidence"))
+                 ("engine", "skipped_domains", "findings", "cases", "weak", "evidence", "seeds"))
         verdict = c["verdict"].string(verdicts)
-        violation = None
-        witness = None
-        for f in c.get("findings", []).items():
-            observed = f.value.get("observed") if isinstance(f.value, dict) else None
-            if isinstance(f.value, dict) and f.value.get("verdict") == verdict and isinstance(observed, dict):
-                violation = _size(observed.get("violation"))
-                if verdict in FAILURES and witness is None and f.value.get("witness") is not None:
-                    witness = finding_from_json(f.value, f.path)
+        findings = list(c.get("findings", []).items())
+        violation, witness = _evidence(verdict, findings)
         engine = None if c.get("engine").value is None else c["engine"].string()
         cases = None if c.get("cases").value is None else c["cases"].integer(0)
         weak = c.get("weak", False).boolean()
+        seeds = tuple(_seed_state(s, findings, verdicts) for s in c.get("seeds", []).items())
         cells[(c["estimator"].string(), c["property"].string())] = CellState(verdict, engine, violation, cases, weak,
-                                                                            witness)
+                                                                            witness, seeds)
     return cells
+
+
+def _evidence(verdict: str, findings: list[Node]) -> tuple[float | None, Finding | None]:
+    """The violation size of the findings that reach `verdict` (the last one's), and the first witness
+    to replay when it is a failure."""
+    violation = None
+    witness = None
+    for f in findings:
+        observed = f.value.get("observed") if isinstance(f.value, dict) else None
+        if isinstance(f.value, dict) and f.value.get("verdict") == verdict and isinstance(observed, dict):
+            violation = _size(observed.get("violation"))
+            if verdict in FAILURES and witness is None and f.value.get("witness") is not None:
+                witness = finding_from_json(f.value, f.path)
+    return violation, witness
+
+
+def _seed_state(node: Node, findings: list[Node], verdicts: tuple[str, ...]) -> tuple[int, CellState]:
+    """One seed of a cell (its entry in `cells[].seeds`), with the evidence of that seed's findings."""
+    node.object(("seed", "verdict"), ("seed", "verdict", "cases"))
+    seed, verdict = node["seed"].integer(0), node["verdict"].string(verdicts)
+    own = [f for f in findings if isinstance(f.value, dict) and f.value.get("seed") == seed]
+    violation, witness = _evidence(verdict, own)
+    deciding: dict[str, Any] = next((f.value for f in own if f.value.get("verdict") == verdict), {})
+    engine = deciding.get("engine") if isinstance(deciding.get("engine"), str) else None
+    cases = None if node.get("cases").value is None else node["cases"].integer(0)
+    weak = verdict not in FAILURES and any(f.value.get("capped") is True or f.value.get("verdict") == "inconclusive"
+                                           for f in own)
+    return seed, CellState(verdict, engine, violation, cases, weak, witness)
 
 
 def _replayed(witness: Finding | None, replay: Replayer | None) -> tuple[bool, str]:
@@ -138,23 +166,40 @@ def diff_cards(old: dict[tuple[str, str], CellState], new: dict[tuple[str, str],
             out.only_in_one.append(f"{name}: only in the {'new' if key in new else 'old'} card")
             continue
         a, b = old[key], new[key]
-        if a.verdict not in FAILURES and b.verdict in FAILURES:
-            out.new_violations.append(f"{name}: {a.verdict} -> {b.verdict}")
-        elif a.verdict in FAILURES and b.verdict not in FAILURES:
-            holds, said = _replayed(a.witness, replay)
-            (out.fixed if holds else out.lost_evidence).append(f"{name}: {a.verdict} -> {b.verdict}; {said}")
-        elif a.verdict != b.verdict and a.verdict in EVIDENCE and b.verdict in EVIDENCE:
-            worse = EVIDENCE.index(b.verdict) > EVIDENCE.index(a.verdict)
-            if worse and a.verdict != Verdict.INCONCLUSIVE.value:  # an inconclusive cell had nothing to lose
-                out.weaker.append(f"{name}: {a.evidence()} -> {b.evidence()}")
-            elif not worse:
-                out.stronger.append(f"{name}: {a.evidence()} -> {b.evidence()}")
-        elif a.verdict == b.verdict and a.verdict not in FAILURES and _fewer(a, b):
-            out.weaker.append(f"{name}: {a.evidence()} -> {b.evidence()}")
-        elif a.verdict == b.verdict and a.engine != b.engine:
-            out.engine_changed.append(f"{name}: {a.verdict} by {a.engine} -> by {b.engine}")
-        if a.verdict in FAILURES and b.verdict in FAILURES and a.violation and b.violation is not None:
-            change = (b.violation - a.violation) / abs(a.violation)
-            if abs(change) > DRIFT:
-                out.drift.append(f"{name}: violation {a.violation:.6g} -> {b.violation:.6g} ({change:+.0%})")
+        if a.seeds and b.seeds:  # seed by seed: the aggregate would hide a violation lost on one seed
+            _diff_seeds(name, dict(a.seeds), dict(b.seeds), replay, out)
+        else:
+            _diff_cell(name, a, b, replay, out)
     return out
+
+
+def _diff_seeds(name: str, old: dict[int, CellState], new: dict[int, CellState], replay: Replayer | None,
+                out: CardDiff) -> None:
+    for seed in sorted(set(old) | set(new)):
+        if seed not in old or seed not in new:
+            out.only_in_one.append(f"{name} seed {seed}: only in the {'new' if seed in new else 'old'} card")
+        else:
+            _diff_cell(f"{name} seed {seed}", old[seed], new[seed], replay, out)
+
+
+def _diff_cell(name: str, a: CellState, b: CellState, replay: Replayer | None, out: CardDiff) -> None:
+    """The differences of one cell (or one seed of a cell), added to `out`."""
+    if a.verdict not in FAILURES and b.verdict in FAILURES:
+        out.new_violations.append(f"{name}: {a.verdict} -> {b.verdict}")
+    elif a.verdict in FAILURES and b.verdict not in FAILURES:
+        holds, said = _replayed(a.witness, replay)
+        (out.fixed if holds else out.lost_evidence).append(f"{name}: {a.verdict} -> {b.verdict}; {said}")
+    elif a.verdict != b.verdict and a.verdict in EVIDENCE and b.verdict in EVIDENCE:
+        worse = EVIDENCE.index(b.verdict) > EVIDENCE.index(a.verdict)
+        if worse and a.verdict != Verdict.INCONCLUSIVE.value:  # an inconclusive cell had nothing to lose
+            out.weaker.append(f"{name}: {a.evidence()} -> {b.evidence()}")
+        elif not worse:
+            out.stronger.append(f"{name}: {a.evidence()} -> {b.evidence()}")
+    elif a.verdict == b.verdict and a.verdict not in FAILURES and _fewer(a, b):
+        out.weaker.append(f"{name}: {a.evidence()} -> {b.evidence()}")
+    elif a.verdict == b.verdict and a.engine != b.engine:
+        out.engine_changed.append(f"{name}: {a.verdict} by {a.engine} -> by {b.engine}")
+    if a.verdict in FAILURES and b.verdict in FAILURES and a.violation and b.violation is not None:
+        change = (b.violation - a.violation) / abs(a.violation)
+        if abs(change) > DRIFT:
+            out.drift.append(f"{name}: violation {a.violation:.6g} -> {b.violation:.6g} ({change:+.0%})")

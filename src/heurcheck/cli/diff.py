@@ -31,7 +31,8 @@ def diff_command(old: str, new: str, as_json: bool) -> None:
     """Compare two saved report cards (matrix --json); exit 1 if something regressed.
 
     A violation that disappeared is "fixed" only when its old witness now holds; otherwise it is
-    "lost evidence", a regression, as are new violations and weaker evidence.
+    "lost evidence", a regression, as are new violations and weaker evidence. Cards of several seeds
+    (campaigns) are compared seed by seed.
 
     \b
     Example:
