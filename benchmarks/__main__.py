@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ("propagation", "hafnian", "truth", "floats", "checker")  # benchmarks/bench_<name>.py, in this order
+BENCHMARKS = ("propagation", "hafnian", "truth", "floats", "checker", "campaign")  # benchmarks/bench_<name>.py, in this order
 
 
 def main() -> int:

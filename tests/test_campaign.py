@@ -180,7 +180,8 @@ def _resumable(tmp_path: Path, status: str):  # type: ignore[no-untyped-def]
     record = json.loads(lines[2])
     assert record["task"]["seed"] == 1
     record |= {"status": status, "findings": [], "message": "the worker process died"}
-    settings.journal.write_text("".join(lines[:2]) + json.dumps(record) + "\n" + "".join(lines[3:]))  # type: ignore[union-attr]
+    rewritten = "".join(lines[:2]) + json.dumps(record) + "\n" + "".join(lines[3:])
+    settings.journal.write_text(rewritten)  # type: ignore[union-attr]
     return settings, record["key"]
 
 
@@ -240,8 +241,9 @@ def test_a_campaign_against_a_reference_checks_every_task_against_it_and_its_car
     from heurcheck.campaign import CampaignSettings, run_campaign
     from heurcheck.report import terminal
 
-    settings = CampaignSettings(seeds=(0, 1), max_examples=30, estimators=("mean",), properties=("restriction-linearity",),
-                                against="mean", journal=tmp_path / "j.jsonl", jobs=1, findings_dir=None)
+    settings = CampaignSettings(seeds=(0, 1), max_examples=30, estimators=("mean",),
+                                properties=("restriction-linearity",), against="mean", journal=tmp_path / "j.jsonl",
+                                jobs=1, findings_dir=None)
     card = run_campaign(settings)  # the local executor
     records = list(read_results(tmp_path / "j.jsonl"))
     assert records and {r.task.against for r in records} == {"mean"} and {r.status for r in records} == {"done"}

@@ -278,7 +278,8 @@ class RayExecutor:
 
     One actor per CPU of the cluster runs one task at a time, so a task's hard timeout counts from the
     moment a running worker took it (not from its wait for a worker to start); an actor that overruns
-    is killed and replaced, one that dies is recorded and replaced."""
+    is killed and replaced, one that dies is recorded and replaced. The first tasks are handed out once
+    every first actor has started (or after STARTUP seconds), so every node of the cluster takes part."""
 
     name = "ray"
 
