@@ -319,23 +319,45 @@ def _valid_cut(circuit: Circuit, need: bytearray, kept: int, output: str) -> Cir
     at 10^3 gates, 2.5 at 10^5, against 0.1-0.8 for the pass itself). Its wiring is carried over and
     its index of wire ids is built only when asked for: the mean pass never asks but for the output."""
     base = len(circuit.inputs)
-    wiring = circuit.wiring
-    # vectorised: a Python loop building these tuples cost more than the backward walk itself
-    marked = np.frombuffer(need, dtype=np.uint8)[base:].nonzero()[0]  # positions among the gates
-    position = np.arange(len(need), dtype=np.int32)  # old position -> new position (inputs keep theirs)
-    position[base + marked] = base + np.arange(len(marked), dtype=np.int32)
-    picked = marked.tolist()
+    picked, codes, left, right = (_cut_wiring_numpy if len(need) >= _NUMPY_FROM else _cut_wiring_loop)(
+        circuit.wiring, need, base)
     pick = _picker(picked)
-    cut_wiring = Wiring(np.frombuffer(wiring.codes, dtype=np.uint8)[marked].tobytes(),
-                        _positions_array(position[np.frombuffer(wiring.left, dtype=np.int32)[marked]]),
-                        _positions_array(position[np.frombuffer(wiring.right, dtype=np.int32)[marked]]),
-                        pick(wiring.values))
+    cut_wiring = Wiring(codes, left, right, pick(circuit.wiring.values))
     gates = pick(circuit.gates)
     cut = object.__new__(Circuit)
     for name, value in (("inputs", circuit.inputs), ("gates", gates), ("output", output), ("joint", circuit.joint),
                         ("_index", None), ("_wiring", cut_wiring)):
         object.__setattr__(cut, name, value)
     return cut
+
+
+_NUMPY_FROM = 256  # wires: below, numpy's fixed cost per call exceeds a loop's (7 us against 40 at 7 wires)
+
+
+_CutWiring = tuple[list[int], bytes, "array[int]", "array[int]"]
+
+
+def _cut_wiring_loop(wiring: Wiring, need: bytearray, base: int) -> _CutWiring:
+    """The gates marked in `need` (their positions among the gates), and their op codes and argument
+    positions, renumbered: a loop, for small circuits."""
+    position = list(range(len(need)))
+    picked: list[int] = []
+    for w in range(base, len(need)):
+        if need[w]:
+            position[w] = base + len(picked)
+            picked.append(w - base)
+    return (picked, bytes(wiring.codes[k] for k in picked), array("i", [position[wiring.left[k]] for k in picked]),
+            array("i", [position[wiring.right[k]] for k in picked]))
+
+
+def _cut_wiring_numpy(wiring: Wiring, need: bytearray, base: int) -> _CutWiring:
+    """`_cut_wiring_loop` vectorised, for large circuits (a loop cost more than the backward walk)."""
+    marked = np.frombuffer(need, dtype=np.uint8)[base:].nonzero()[0]  # positions among the gates
+    position = np.arange(len(need), dtype=np.int32)  # old position -> new position (inputs keep theirs)
+    position[base + marked] = base + np.arange(len(marked), dtype=np.int32)
+    return (marked.tolist(), np.frombuffer(wiring.codes, dtype=np.uint8)[marked].tobytes(),
+            _positions_array(position[np.frombuffer(wiring.left, dtype=np.int32)[marked]]),
+            _positions_array(position[np.frombuffer(wiring.right, dtype=np.int32)[marked]]))
 
 
 def with_output(circuit: Circuit, wire: str) -> Circuit:
