@@ -35,7 +35,8 @@ Target: overhead at most 30% for estimators that take over a millisecond per cal
 Part 3 (`--generation`, run alone). Case generation on its own for the same two properties: plain
 Hypothesis drawing 300 cases (generate phase), with the argument strategies cached as they now are
 and built for every case as before (the cache bypassed), alternately in one process, 5 rounds;
-it first checks that both draw the same cases.
+it first checks that both draw the same cases. `--draw` only draws (ms per case, and a digest of
+the cases' keys): run alternately on two versions to compare their whole generation path.
 
 The script re-executes itself with PYTHONHASHSEED=0, so that every run iterates sets alike.
 """
@@ -43,6 +44,7 @@ The script re-executes itself with PYTHONHASHSEED=0, so that every run iterates 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import platform
 import statistics
@@ -498,6 +500,9 @@ def main() -> None:
     parser.add_argument("--no-baseline", action="store_true", help="skip the plain Hypothesis baseline")
     parser.add_argument("--no-overhead", action="store_true", help="skip part 2")
     parser.add_argument("--no-faults", action="store_true", help="skip part 1")
+    parser.add_argument("--draw", action="store_true",
+                        help="only draw 300 cases of each overhead property (ms per case, and a digest of the first 50 "
+                             "cases' keys): to compare versions, run it alternately with PYTHONPATH on each one's src")
     parser.add_argument("--generation", action="store_true",
                         help="run only part 3: case generation with and without the cached argument strategies")
     args = parser.parse_args()
@@ -506,6 +511,15 @@ def main() -> None:
     only = args.only or (list(QUICK_FAULTS) if args.quick else [])
     print(f"machine: {platform.machine()}, {platform.python_implementation()} {platform.python_version()}, "
           f"PYTHONHASHSEED={os.environ.get('PYTHONHASHSEED')}")
+    if args.draw:
+        for name, params in OVERHEAD_PROPERTIES:
+            keys: list[str] = []
+            draw_cases(create(name, **params), 50, 0, keys)
+            digest = hashlib.sha256("\n".join(keys).encode()).hexdigest()[:12]
+            seconds = draw_cases(create(name, **params), 300, 1)
+            print(f"{name:<14}{1e3 * seconds / 300:8.2f} ms/case   first 50 cases {digest}   "
+                  f"({Path(heurcheck.__file__).parent})", flush=True)
+        return
     if args.generation:
         bench_generation(60 if args.quick else 300, 1 if args.quick else 5, OVERHEAD_PROPERTIES)
         return
