@@ -471,14 +471,14 @@ def bench_generation(count: int, rounds: int, properties: tuple[tuple[str, dict[
         for name, params in properties:
             drawn: list[list[str]] = []
             for _, impl in modes:
-                strategies._cached = impl  # type: ignore[assignment]
+                strategies._cached = impl
                 drawn.append([])
                 draw_cases(create(name, **params), 100, 0, drawn[-1])
             same = "same 100 cases: yes" if drawn[0] == drawn[1] else "same 100 cases: NO"
             times: dict[str, list[float]] = {label: [] for label, _ in modes}
             for r in range(rounds):
                 for label, impl in (modes if r % 2 == 0 else modes[::-1]):
-                    strategies._cached = impl  # type: ignore[assignment]
+                    strategies._cached = impl
                     times[label].append(draw_cases(create(name, **params), count, r))
             shown = name + " " + ",".join(f"{k}={v}" for k, v in params.items())
             cells = [f"{label} {1e3 * statistics.median(t) / count:.2f} ({1e3 * min(t) / count:.2f}-"
