@@ -5,7 +5,7 @@ from __future__ import annotations
 from array import array
 from dataclasses import dataclass, field
 from operator import itemgetter
-from typing import Any, Callable, ClassVar
+from typing import Any, Callable, ClassVar, NoReturn
 
 import numpy as np
 
@@ -119,7 +119,7 @@ class Circuit:
                     or not isinstance(gid, str) or not gid or gid in index:
                 _gate_error(i - base, g, index)
             index[gid] = i
-            codes.append(code)  # type: ignore[arg-type]
+            codes.append(code)
             left.append(a)
             right.append(b)
         if self.output not in index:
@@ -141,7 +141,7 @@ class Circuit:
 
     @property
     def wiring(self) -> Wiring:
-        """The gates as flat tuples of op codes and argument positions (see `Wiring`)."""
+        """The gates as flat arrays of op codes and argument positions (see `Wiring`)."""
         return self._wiring
 
     @property
@@ -190,7 +190,7 @@ class Circuit:
         return out
 
 
-def _gate_error(i: int, g: Gate, index: dict[str, int]) -> None:
+def _gate_error(i: int, g: Gate, index: dict[str, int]) -> NoReturn:
     """Raise the error for gate `i`, which failed a check (checked in this order)."""
     where = f"gates[{i}]"
     if not isinstance(g.op, str) or g.op not in OPS:
