@@ -191,11 +191,26 @@ def test_arguments_are_a_set() -> None:
 def test_a_cone_is_the_circuit_that_validation_would_build_and_the_whole_circuit_when_nothing_is_cut() -> None:
     from heurcheck.domains.circuit import Circuit, cone, layered_circuit
 
-    c = layered_circuit(300, width=8, seed=3)
-    for wire in (c.output, c.gates[len(c.gates) // 2].id, c.gates[0].id, c.inputs[0].id):
-        cut = cone(c, wire)
-        rebuilt = Circuit(cut.inputs, cut.gates, cut.output, cut.joint)
-        assert cut == rebuilt
-        assert [cut.wire_index(w) for w in cut.wires] == [rebuilt.wire_index(w) for w in rebuilt.wires]
+    for c in (layered_circuit(300, width=8, seed=3), layered_circuit(40, width=4, seed=3)):  # numpy / loop
+        for wire in (c.output, c.gates[len(c.gates) // 2].id, c.gates[0].id, c.inputs[0].id):
+            cut = cone(c, wire)
+            rebuilt = Circuit(cut.inputs, cut.gates, cut.output, cut.joint)
+            assert cut == rebuilt
+            assert cut.wiring == rebuilt.wiring  # the carried-over op codes and argument positions
+            assert [cut.wire_index(w) for w in cut.wires] == [rebuilt.wire_index(w) for w in rebuilt.wires]
     whole = cone(c, c.output)
     assert cone(whole, whole.output) is whole
+
+
+def test_the_wiring_lists_each_gates_op_code_argument_positions_and_value() -> None:
+    from heurcheck.domains.circuit import ADD, MUL, NEG, SCALE, Circuit, Gate, Input, Rademacher
+    from heurcheck.domains.circuit.model import CONST
+
+    x, y = Input("x", Rademacher()), Input("y", Rademacher())
+    gates = (Gate("s", "add", ("x", "y")), Gate("n", "neg", ("s",)), Gate("k", "const", (), F(2)),
+             Gate("t", "scale", ("n",), F(1, 2)), Gate("p", "mul", ("t", "x")))
+    w = Circuit((x, y), gates, "p").wiring
+    assert bytes(w.codes) == bytes([ADD, NEG, CONST, SCALE, MUL])
+    assert list(w.left) == [0, 2, 4, 3, 5]  # a const gate points at itself, so walks need no arity test
+    assert list(w.right) == [1, 2, 4, 3, 0]  # a one-argument gate repeats its argument
+    assert w.values == (None, None, F(2), F(1, 2), None)

@@ -48,6 +48,28 @@ def degree(c: Circuit) -> int:
 any_circuit = circuits(max_inputs=3, max_gates=8) | circuits(max_inputs=3, max_gates=6, joint=True)
 
 
+def mean_by_wire_id(c: Circuit) -> object:
+    """Mean propagation as it was written before the circuit's wiring: a dict of means by wire id."""
+    c = cone(c, c.output)
+    mean = {i.id: (i.dist.mean if isinstance(i.dist, Gaussian) else 0) for i in c.inputs}
+    for g in c.gates:
+        a = [mean[w] for w in g.args]
+        mean[g.id] = {"add": lambda: a[0] + a[1], "mul": lambda: a[0] * a[1], "neg": lambda: -a[0],
+                      "scale": lambda: g.value * a[0], "const": lambda: g.value}[g.op]()
+    return mean[c.output]
+
+
+@pytest.mark.parametrize("numbers", [float, F])
+def test_mean_propagation_on_the_wiring_equals_the_pass_by_wire_id_to_the_last_bit(numbers: type) -> None:
+    gates = 2_000 if numbers is float else 200  # exact products of products grow fast with the depth
+    for seed in range(3):
+        c = layered_circuit(gates, width=16, seed=seed).map_numbers(numbers)
+        middle = c.gates[len(c.gates) // 2].id  # a cone whose output was not the circuit's last wire
+        for wired in (c, Circuit(c.inputs, c.gates, middle)):
+            got, want = propagate(wired, NONE, 1), mean_by_wire_id(wired)
+            assert type(got) is type(want) and got == want
+
+
 @settings(max_examples=200, deadline=None)
 @given(any_circuit)
 def test_forward_mean_and_covariance_passes_equal_the_cumulant_engine_at_orders_one_and_two(c: Circuit) -> None:

@@ -47,7 +47,12 @@ from .atoms import (
 from .domain import DOMAIN, CircuitDomain
 from .jsonform import circuit_from_json, circuit_to_json, dist_from_json, dist_to_json
 from .model import (
+    ADD,
+    MUL,
+    NEG,
     OPS,
+    SCALE,
+    Wiring,
     Bernoulli,
     Circuit,
     Distribution,
@@ -61,6 +66,7 @@ from .model import (
     condition,
     cone,
     liveness,
+    with_output,
 )
 from .moments import (
     MAX_ENUMERATION,
@@ -87,6 +93,6 @@ __all__ = [
     "ProvedNonNegative", "Rademacher", "RevealInput", "Uniform", "certified_nonnegative", "circuit_from_json",
     "circuit_of_polynomial", "circuit_to_json", "circuits", "condition", "cone", "cumulants", "degree",
     "dist_from_json", "dist_to_json", "expectation", "layered_circuit", "liveness", "moment_expectation", "polynomial",
-    "raw_moments", "revealed_values",
+    "raw_moments", "revealed_values", "with_output", "Wiring", "ADD", "MUL", "NEG", "SCALE",
     "sample_inputs", "support", "truth", "truth_by_enumeration",
 ]

@@ -116,10 +116,14 @@ def layered_circuit(gates: int, width: int = 32, seed: int = 0, mul_share: float
 
 def reveal_values(c: Circuit, input_id: str) -> Any:
     """Values an input can be revealed to have: its support, or small rationals for a Gaussian."""
+    dist = c.inputs[c.wire_index(input_id)].dist
+    return _cached(_reveal_values, dist)
+
+
+def _reveal_values(dist: Any) -> Any:
     from hypothesis import strategies as st  # lazy: hypothesis takes a noticeable time to import
 
-    inp = c.inputs[c.wire_index(input_id)]
-    s = support(inp.dist) if inp.dist is not None else None
+    s = support(dist) if dist is not None else None
     if s is not None:
         return st.sampled_from(list(dict.fromkeys(s[0])))  # in the law's order (symbols do not sort)
     return st.builds(Fraction, st.integers(-3, 3), st.sampled_from([1, 2]))
@@ -127,26 +131,66 @@ def reveal_values(c: Circuit, input_id: str) -> Any:
 
 def circuit_atoms(c: Circuit, kinds: tuple[str, ...] = ("keep", "order", "reveal")) -> Any:
     """One argument atom that fits circuit `c`."""
+    return _cached(_circuit_atoms, c.wires, _laws(c), kinds)
+
+
+def _circuit_atoms(wires: tuple[str, ...], laws: tuple[tuple[str, Any], ...] | None, kinds: tuple[str, ...]) -> Any:
+    """`circuit_atoms` of a circuit with these wires and these input laws (None: a joint Gaussian law)."""
     from hypothesis import strategies as st  # lazy: hypothesis takes a noticeable time to import
 
-    wires = list(c.wires)
     options: list[Any] = []  # strategies of KeepCumulant, CumulantOrder or RevealInput atoms
     if "keep" in kinds and wires:
         options.append(st.lists(st.sampled_from(wires), min_size=2, max_size=3).map(lambda w: KeepCumulant(tuple(w))))
     if "order" in kinds:
         options.append(st.integers(1, 4).map(CumulantOrder))
-    if "reveal" in kinds and c.joint is None:
-        ids = [i.id for i in c.inputs]
-        options.append(st.sampled_from(ids).flatmap(lambda i: reveal_values(c, i).map(lambda v: RevealInput(i, v))))
+    if "reveal" in kinds and laws is not None:
+        dists = dict(laws)
+        options.append(st.sampled_from(list(dists)).flatmap(
+            lambda i: _cached(_reveal_values, dists[i]).map(lambda v: RevealInput(i, v))))
     return st.one_of(*options)
 
 
 def circuit_arguments(c: Circuit, max_atoms: int = 3, kinds: tuple[str, ...] = ("keep", "order", "reveal"),
                       min_atoms: int = 0) -> Any:
     """An argument set for `c` (at most one reveal per input, so the set is consistent)."""
+    return _cached(_circuit_arguments, c.wires, _laws(c), kinds, min_atoms, max(max_atoms, min_atoms))
+
+
+def _circuit_arguments(wires: tuple[str, ...], laws: tuple[tuple[str, Any], ...] | None, kinds: tuple[str, ...],
+                       min_atoms: int, max_atoms: int) -> Any:
     from hypothesis import strategies as st  # lazy: hypothesis takes a noticeable time to import
 
-    return st.lists(circuit_atoms(c, kinds), min_size=min_atoms, max_size=max(max_atoms, min_atoms)).map(consistent)
+    atoms = _cached(_circuit_atoms, wires, laws, kinds)
+    return st.lists(atoms, min_size=min_atoms, max_size=max_atoms).map(consistent)
+
+
+def _laws(c: Circuit) -> tuple[tuple[str, Any], ...] | None:
+    """What the argument strategies of `c` depend on besides its wires: each input's law (None for a
+    joint Gaussian law, under which nothing is revealed)."""
+    return None if c.joint is not None else tuple((i.id, i.dist) for i in c.inputs)
+
+
+_STRATEGIES: dict[tuple[Any, ...], Any] = {}  # (maker, arguments, their repr) -> strategy; a bounded cache
+_STRATEGIES_HELD = 4096  # emptied when it reaches this many strategies
+
+
+def _cached(make: Any, *args: Any) -> Any:
+    """`make(*args)`, the same strategy object for the same arguments. A search draws these for every
+    case, and the circuits that `circuits` draws repeat their wire ids and laws: Hypothesis validates
+    each new strategy object on its first draw (about a third of a case's generation time when they
+    were built per case), one it has seen before it does not. The key holds the arguments' repr as
+    well, so that equal numbers of different types (Fraction(1, 2) and 0.5) are not confused;
+    arguments that do not hash are built each time."""
+    key = (make, args, repr(args))
+    try:
+        hit = _STRATEGIES.get(key)
+    except TypeError:
+        return make(*args)
+    if hit is None:
+        if len(_STRATEGIES) >= _STRATEGIES_HELD:
+            _STRATEGIES.clear()
+        hit = _STRATEGIES[key] = make(*args)
+    return hit
 
 
 def consistent(atoms: list[Any]) -> Arguments:

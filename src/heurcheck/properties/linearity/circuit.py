@@ -9,7 +9,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from ...domains.circuit import Circuit, Gate, circuit_arguments, circuits, cone, polynomial
+from ...domains.circuit import Circuit, Gate, circuit_arguments, circuits, cone, polynomial, with_output
 from ...domains.circuit.enumerate import ARGUMENT_FAMILY, argument_family, circuit_structures
 from ...symbols import symbol
 from ..base import Case
@@ -98,7 +98,7 @@ def _combination(c: Circuit, u: str, v: str, a: Any, b: Any) -> tuple[Circuit, C
     """X = wire u, Y = wire v and Z = aX + bY, all three on the gates of `c` plus the combination."""
     top = (Gate("aX", "scale", (u,), a), Gate("bY", "scale", (v,), b), Gate("Z", "add", ("aX", "bY")))
     z = Circuit(c.inputs, c.gates + top, "Z", c.joint)
-    x, y = (Circuit(z.inputs, z.gates, w, z.joint) for w in (u, v))
+    x, y = (with_output(z, w) for w in (u, v))
     return x, y, z
 
 
