@@ -1,7 +1,7 @@
 """The checker finds planted faults: each deliberately wrong estimator in `faulty.py` is caught.
 
 What this suite proves: for every planted fault, a plain search (no seeded example, no hard-coded
-instance, one fixed run seed, a budget of at most 30 s) returns a VIOLATED (or, for an estimator
+instance, each of two fixed run seeds, a budget of at most 30 s) returns a VIOLATED (or, for an estimator
 that crashes or returns NaN, an ESTIMATOR_ERROR) finding whose witness is small, whose violation
 is clearly above the tolerance (ratio >= 1, which the shrink margin guarantees), within 1.5 times
 the budget, and, for deterministic estimators, which still fails when read back from its JSON form
@@ -25,6 +25,9 @@ from heurcheck.properties.registry import available, create
 from harness import reference
 
 BUDGET = 30.0  # seconds per check, the brief's ceiling; every fault below is found in a fraction of it
+# two run seeds per fault here; five (0..4) in the benchmark (BENCHMARKS.md, section 4d), which the suite's
+# time cannot hold
+SEEDS = (0, 1)
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,9 @@ PLANTED = {
         "UnderstatedSampling", "calibration", "circuit", 5,
         "one case is one quantity estimated 64 times: at most the strategy's largest circuit (2 inputs + 3 "
         "gates)", max_examples=300),
+    "a standard error 25% too small is miscalibrated on permanents": Planted(
+        "UnderstatedSampling", "calibration", "permanent", 3,
+        "one case is one matrix of order at most 3 estimated 64 times", max_examples=300),
     "a standard error 20% too small is miscalibrated on probabilities": Planted(
         "SlightlyUnderstatedSampling", "calibration", "boolean", 6,
         "one boolean circuit of at most 3 inputs + 3 gates", max_examples=300),
@@ -151,12 +157,14 @@ def replay(finding: Finding, planted: Planted) -> Any:
         return failure
 
 
+@pytest.mark.parametrize("seed", SEEDS)
 @pytest.mark.parametrize("planted", PLANTED.values(), ids=PLANTED.keys())
-def test_each_planted_fault_is_caught_with_a_small_witness_clearly_above_tolerance(planted: Planted, checked) -> None:
+def test_each_planted_fault_is_caught_with_a_small_witness_clearly_above_tolerance(planted: Planted, seed: int,
+                                                                                   checked) -> None:
     if planted.property not in available():
         pytest.skip(f"property {planted.property} is not importable right now (its module is being edited)")
     finding, _ = checked(planted.estimator, planted.property, planted.domain, planted.parameters,
-                           max_examples=planted.max_examples, budget=BUDGET)
+                         max_examples=planted.max_examples, budget=BUDGET, seed=seed)
     shown = f"{finding.verdict.value}: {finding.message}"
     assert finding.verdict is planted.verdict, shown
     assert finding.witness is not None and finding.observed is not None, shown

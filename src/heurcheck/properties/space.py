@@ -7,7 +7,10 @@ and each engine interprets the forms it can:
   parameters proposed);
 - `finite`: the whole of a finite domain, smallest first (the exhaustive engine decides it);
 - `structures`: every structure up to a number of nodes, its parameters symbols (the formal engines
-  decide each one for every value of its parameters; a finished size is the scope of a proof).
+  decide each one for every value of its parameters; a finished size is the scope of a proof);
+- `first`: the same cases drawn over small structures only (circuits of at most two gates), which
+  the random engine searches first with a tenth of its cases and time: most faults show on a small
+  structure, and a witness found there needs little shrinking.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ class CaseSpace:
     draw: Callable[[], SearchStrategy[Case]] | None = None
     finite: Enumeration | None = None
     structures: Callable[[int], Enumeration] | None = None
+    first: Callable[[], SearchStrategy[Case]] | None = None
 
     @property
     def only_finite(self) -> bool:

@@ -22,6 +22,14 @@ class CircuitExactness:
         return deep | circuits(max_inputs=3, max_gates=max_gates) | circuits(max_inputs=3, max_gates=max_gates,
                                                                              joint=True)
 
+    def first_instances(self, max_gates: int) -> Any:
+        # deep narrow circuits: one input, every gate reading one of the two newest
+        # wires, so k gates reach depth about k and degree up to 2^k (a slip at depth 4 or a truncation at
+        # an even order shows in a few gates)
+        return circuits(max_inputs=1, max_gates=max_gates, recent=True, reach=2,
+                        dists=("rademacher", "bernoulli", "uniform", "gaussian"),
+                        ops=("mul", "square", "add", "mul", "scale", "neg", "const"))
+
     def arguments(self, y: Circuit) -> Any:
         return circuit_arguments(y, kinds=("keep", "reveal"))
 
