@@ -189,7 +189,7 @@ class RandomEngine:
         """One seeded search; retried with a derived seed (the same for every run, so the verdict stays
         reproducible) when Hypothesis reports inconsistent data generation, and said so in the verdict."""
         deadline = time.monotonic() + budget
-        head = self._small_first(prop, space, call, budget, on_violation, shared)
+        head = self._search_first(prop, space, call, budget, on_violation, shared)
         if head is not None and (head.witness is not None or head.failure is not None):
             return head
         notes: list[str] = []
@@ -211,26 +211,31 @@ class RandomEngine:
         raise CaseGenerationError(f"Hypothesis reported inconsistent data generation in each of "
                                   f"{FLAKY_RETRIES + 1} searches (seeds {seeds}); the last: {notes[-1]}")
 
-    def _small_first(self, prop: Property, space: CaseSpace, call: Call, budget: float, on_violation: OnFinding,
+    def _search_first(self, prop: Property, space: CaseSpace, call: Call, budget: float, on_violation: OnFinding,
                      shared: SharedViolations | None) -> SearchResult | None:
-        """The search over the space's small structures (`CaseSpace.first`), with FIRST_SHARE of the cases
-        and of the time; None when there is none to search. Deterministic estimators only: the
-        statistical tests of randomised ones count their looks over one search."""
+        """The search over the cases the space names first (`CaseSpace.first`), with FIRST_SHARE of the
+        cases and of the time to look (shrinking a violation found there may take the whole budget); None
+        when there is none to search. Deterministic estimators only: the statistical tests of randomised
+        ones count their looks over one search."""
         if space.first is None or call.randomised:
             return None
         cases = max(1, int(self.options.max_examples * FIRST_SHARE))
         try:
-            return self._search(prop, replace(space, draw=space.first, first=None), call, budget * FIRST_SHARE,
-                                on_violation, self.options.seed, shared, cases)
+            return self._search(prop, replace(space, draw=space.first, first=None), call, budget, on_violation,
+                                self.options.seed, shared, cases, explore=budget * FIRST_SHARE)
         except _FlakyGeneration:
             return None  # the whole search follows, with its own retries
 
     def _search(self, prop: Property, space: CaseSpace, call: Call, budget: float, on_violation: OnFinding,
-                seed: int, shared: SharedViolations | None = None, max_examples: int | None = None) -> SearchResult:
+                seed: int, shared: SharedViolations | None = None, max_examples: int | None = None,
+                explore: float | None = None) -> SearchResult:
+        """One Hypothesis run: `budget` seconds in all; with `explore`, the search for a first violation
+        stops after that many seconds, while shrinking one found may take the whole budget."""
         assert space.draw is not None, "fits() refuses a space with nothing to draw"
         margin, alpha = self.options.margin, self.options.alpha
         max_examples = self.options.max_examples if max_examples is None else max(1, max_examples)
         deadline = time.monotonic() + budget
+        explore_until = deadline if explore is None else time.monotonic() + explore
         strategy = space.draw()
         result = SearchResult()
         statistical = call.randomised
@@ -258,10 +263,14 @@ class RandomEngine:
                 fail(case, key, failing[key])
             if key in passed:
                 return
-            if key in stopped or time.monotonic() > deadline:
+            now = time.monotonic()
+            if key in stopped or now > deadline:
                 result.budget_spent = True
                 if failing:
                     return  # shrinking ends: unknown cases pass
+                stopped.add(key)
+                raise _Stop()
+            if not failing and now > explore_until:  # the phase's share of time for looking is spent
                 stopped.add(key)
                 raise _Stop()
             passed.add(key)  # provisional: a case found failing below moves to `failing`
