@@ -8,9 +8,9 @@ and each engine interprets the forms it can:
 - `finite`: the whole of a finite domain, smallest first (the exhaustive engine decides it);
 - `structures`: every structure up to a number of nodes, its parameters symbols (the formal engines
   decide each one for every value of its parameters; a finished size is the scope of a proof);
-- `first`: the same cases drawn over small structures only (circuits of at most two gates), which
-  the random engine searches first with a tenth of its cases and time: most faults show on a small
-  structure, and a witness found there needs little shrinking.
+- `first`: a strategy of the cases where the property's faults show soonest (exactness on circuits:
+  deep narrow circuits), which the random engine searches first with a tenth of its cases and of its
+  time to look, for deterministic estimators; a violation found there is shrunk with the whole budget.
 """
 
 from __future__ import annotations
