@@ -1,6 +1,6 @@
 """What a property offers every engine: its case space for one domain and estimator.
 
-A property does not know the engines. It describes where its cases live, in up to three forms,
+A property does not know the engines. It describes where its cases live, in up to four forms,
 and each engine interprets the forms it can:
 - `draw`: a Hypothesis strategy of cases that shrinks structurally (the random engine searches it;
   the formal engines build it inside `domains.lifting.lifted()` to get structures with symbolic
