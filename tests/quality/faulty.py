@@ -383,10 +383,11 @@ __all__ = [
 class UnderstatedSampling:
     """Monte Carlo whose reported standard error is 25% too small (the variance divided by n / 0.5625,
     a slip in a variance formula): unbiased, so every relation between expectations still holds on
-    average; only `calibration` looks at whether the error bar is honest."""
+    average; only `calibration` looks at whether the error bar is honest. Monte Carlo runs on every
+    domain, and so does the slip."""
 
     name: ClassVar[str] = "faulty-understated-stderr"
-    domains: ClassVar[frozenset[str]] = frozenset({"circuit", "boolean"})
+    domains: ClassVar[frozenset[str]] = frozenset({"circuit", "boolean", "permanent", "hafnian", "mlp"})
     randomised: ClassVar[bool] = True
     traceable: ClassVar[bool] = False
     options: ClassVar[dict[str, Option]] = dict(Sampling.options)

@@ -1,7 +1,7 @@
 """The checker finds planted faults: each deliberately wrong estimator in `faulty.py` is caught.
 
 What this suite proves: for every planted fault, a plain search (no seeded example, no hard-coded
-instance, one fixed run seed, a budget of at most 30 s) returns a VIOLATED (or, for an estimator
+instance, each of two fixed run seeds, a budget of at most 30 s) returns a VIOLATED (or, for an estimator
 that crashes or returns NaN, an ESTIMATOR_ERROR) finding whose witness is small, whose violation
 is clearly above the tolerance (ratio >= 1, which the shrink margin guarantees), within 1.5 times
 the budget, and, for deterministic estimators, which still fails when read back from its JSON form
@@ -25,6 +25,12 @@ from heurcheck.properties.registry import available, create
 from harness import reference
 
 BUDGET = 30.0  # seconds per check, the brief's ceiling; every fault below is found in a fraction of it
+# two run seeds per fault here; five (0..4) in the benchmark (BENCHMARKS.md, section 4d), which the suite's
+# time cannot hold
+SEEDS = (0, 1)
+# the mlp checks take 15-30 s each on a loaded machine, where a second seed could end its shrinking by the
+# budget (a larger witness by machine speed, not by the search): one seed here, five in the benchmark
+MLP_SEEDS = (0,)
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,7 @@ class Planted:
     parameters: dict[str, Any] = field(default_factory=dict)
     verdict: Verdict = Verdict.VIOLATED
     max_examples: int = 500
+    seeds: tuple[int, ...] = SEEDS
 
 
 PLANTED = {
@@ -65,18 +72,19 @@ PLANTED = {
         "unshrunk, so the bound is the strategy's largest circuit (3 inputs + 6 gates)",
         max_examples=300),
     "p_or = p_a + p_b pushes a probability above 1": Planted(
-        "UnionBoundMean", "boundedness", "boolean", 4,
+        "UnionBoundMean", "boundedness", "boolean", 5,
         "one OR gate whose arguments are revealed or likely to be 1 suffices (the gate and at most two "
-        "inputs, 3 wires); one spare wire is allowed"),
+        "inputs, 3 wires); two spare wires are allowed (seed 1 shrinks to 5: an OR over a gate that is "
+        "itself likely 1)"),
     "an mlp whose next layer gets its units' variances sorted breaks symmetry": Planted(
         "SortedVariancesMean", "symmetry", "mlp", 20,
         "the least is 4 per network (1 input, two units whose variances differ, one unit that reads them), "
         "8 for the pair; measured 16 at seed 0 (the shrinker keeps a layer of 4 units whose extra rows are "
-        "zero), and two spare units are allowed"),
+        "zero), and two spare units are allowed", seeds=MLP_SEEDS),
     "a relu variance that forgets its m s phi(m/s) term breaks exactness on mlp": Planted(
         "ReluVarianceMissingTerm", "exactness", "mlp", 6,
         "one input, a one-unit relu layer with a bias and a one-unit square layer (3 units) is the least; "
-        "three spare units are allowed"),
+        "three spare units are allowed", seeds=MLP_SEEDS),
     "dropping revealed inputs breaks exactness": Planted(
         "ForgetsReveals", "exactness", "circuit", 2,
         "a lone revealed input (1 wire) already shows it; one spare wire is allowed"),
@@ -93,6 +101,9 @@ PLANTED = {
         "UnderstatedSampling", "calibration", "circuit", 5,
         "one case is one quantity estimated 64 times: at most the strategy's largest circuit (2 inputs + 3 "
         "gates)", max_examples=300),
+    "a standard error 25% too small is miscalibrated on permanents": Planted(
+        "UnderstatedSampling", "calibration", "permanent", 3,
+        "one case is one matrix of order at most 3 estimated 64 times", max_examples=300),
     "a standard error 20% too small is miscalibrated on probabilities": Planted(
         "SlightlyUnderstatedSampling", "calibration", "boolean", 6,
         "one boolean circuit of at most 3 inputs + 3 gates", max_examples=300),
@@ -151,12 +162,17 @@ def replay(finding: Finding, planted: Planted) -> Any:
         return failure
 
 
-@pytest.mark.parametrize("planted", PLANTED.values(), ids=PLANTED.keys())
-def test_each_planted_fault_is_caught_with_a_small_witness_clearly_above_tolerance(planted: Planted, checked) -> None:
+RUNS = [pytest.param(planted, seed, id=f"{name}-{seed}")
+        for name, planted in PLANTED.items() for seed in planted.seeds]
+
+
+@pytest.mark.parametrize(("planted", "seed"), RUNS)
+def test_each_planted_fault_is_caught_with_a_small_witness_clearly_above_tolerance(planted: Planted, seed: int,
+                                                                                   checked) -> None:
     if planted.property not in available():
         pytest.skip(f"property {planted.property} is not importable right now (its module is being edited)")
     finding, _ = checked(planted.estimator, planted.property, planted.domain, planted.parameters,
-                           max_examples=planted.max_examples, budget=BUDGET)
+                         max_examples=planted.max_examples, budget=BUDGET, seed=seed)
     shown = f"{finding.verdict.value}: {finding.message}"
     assert finding.verdict is planted.verdict, shown
     assert finding.witness is not None and finding.observed is not None, shown

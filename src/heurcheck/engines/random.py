@@ -33,7 +33,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from statistics import NormalDist
 from typing import Any, ClassVar
@@ -48,6 +48,7 @@ from .base import CaseGenerationError, Decision, OnFinding, SearchOptions, Share
 _NORMAL = NormalDist()
 RESAMPLE_ROUNDS = 8
 SCREEN_Z = 3.0
+FIRST_SHARE = 0.1  # of the cases and of the time, for the small structures searched first (CaseSpace.first)
 FLAKY_RETRIES = 3  # searches retried, each with a derived seed, after Hypothesis reports inconsistent generation
 
 
@@ -188,26 +189,53 @@ class RandomEngine:
         """One seeded search; retried with a derived seed (the same for every run, so the verdict stays
         reproducible) when Hypothesis reports inconsistent data generation, and said so in the verdict."""
         deadline = time.monotonic() + budget
+        head = self._search_first(prop, space, call, budget, on_violation, shared)
+        if head is not None and (head.witness is not None or head.failure is not None):
+            return head
         notes: list[str] = []
         for attempt in range(FLAKY_RETRIES + 1):
             seed = derived_seed(self.options.seed, attempt)
             try:
                 result = self._search(prop, space, call, max(0.0, deadline - time.monotonic()), on_violation, seed,
-                                      shared)
+                                      shared, self.options.max_examples - (head.cases if head else 0))
             except _FlakyGeneration as exc:
                 notes.append(f"the search with seed {seed} was retried: Hypothesis reported {exc}")
                 continue
             result.notes[:0] = notes
+            if head is not None:
+                result.cases += head.cases
+                result.applicable += head.applicable
+                result.routes |= head.routes
             return result
         seeds = ", ".join(str(derived_seed(self.options.seed, a)) for a in range(FLAKY_RETRIES + 1))
         raise CaseGenerationError(f"Hypothesis reported inconsistent data generation in each of "
                                   f"{FLAKY_RETRIES + 1} searches (seeds {seeds}); the last: {notes[-1]}")
 
+    def _search_first(self, prop: Property, space: CaseSpace, call: Call, budget: float, on_violation: OnFinding,
+                     shared: SharedViolations | None) -> SearchResult | None:
+        """The search over the cases the space names first (`CaseSpace.first`), with FIRST_SHARE of the
+        cases and of the time to look (shrinking a violation found there may take the whole budget); None
+        when there is none to search. Deterministic estimators only: the statistical tests of randomised
+        ones count their looks over one search."""
+        if space.first is None or call.randomised:
+            return None
+        cases = max(1, int(self.options.max_examples * FIRST_SHARE))
+        try:
+            return self._search(prop, replace(space, draw=space.first, first=None), call, budget, on_violation,
+                                self.options.seed, shared, cases, explore=budget * FIRST_SHARE)
+        except _FlakyGeneration:
+            return None  # the whole search follows, with its own retries
+
     def _search(self, prop: Property, space: CaseSpace, call: Call, budget: float, on_violation: OnFinding,
-                seed: int, shared: SharedViolations | None = None) -> SearchResult:
+                seed: int, shared: SharedViolations | None = None, max_examples: int | None = None,
+                explore: float | None = None) -> SearchResult:
+        """One Hypothesis run: `budget` seconds in all; with `explore`, the search for a first violation
+        stops after that many seconds, while shrinking one found may take the whole budget."""
         assert space.draw is not None, "fits() refuses a space with nothing to draw"
-        max_examples, margin, alpha = self.options.max_examples, self.options.margin, self.options.alpha
+        margin, alpha = self.options.margin, self.options.alpha
+        max_examples = self.options.max_examples if max_examples is None else max(1, max_examples)
         deadline = time.monotonic() + budget
+        explore_until = deadline if explore is None else time.monotonic() + explore
         strategy = space.draw()
         result = SearchResult()
         statistical = call.randomised
@@ -235,10 +263,14 @@ class RandomEngine:
                 fail(case, key, failing[key])
             if key in passed:
                 return
-            if key in stopped or time.monotonic() > deadline:
+            now = time.monotonic()
+            if key in stopped or now > deadline:
                 result.budget_spent = True
                 if failing:
                     return  # shrinking ends: unknown cases pass
+                stopped.add(key)
+                raise _Stop()
+            if not failing and now > explore_until:  # the phase's share of time for looking is spent
                 stopped.add(key)
                 raise _Stop()
             passed.add(key)  # provisional: a case found failing below moves to `failing`
@@ -290,7 +322,7 @@ class RandomEngine:
         try:
             with _hard_stop(budget + 1.0):  # Hypothesis can optimise targets without calling `body`
                 try:
-                    self._hypothesis(strategy, body, ("generate", "target", "shrink"), seed)
+                    self._hypothesis(strategy, body, ("generate", "target", "shrink"), seed, max_examples)
                 except _FlakyGeneration:
                     if not last and result.failure is None and result.worst is None:
                         raise
@@ -377,14 +409,15 @@ class RandomEngine:
         single = 2 * (1 - _NORMAL.cdf(largest)) * len(result.zs) * RESAMPLE_ROUNDS
         return min(1.0, 2 * min(bias_test.adjusted_p, single))
 
-    def _hypothesis(self, strategy: Any, body: Callable[[Case], None], phases: tuple[str, ...], seed: int) -> None:
+    def _hypothesis(self, strategy: Any, body: Callable[[Case], None], phases: tuple[str, ...], seed: int,
+                    max_examples: int) -> None:
         # hypothesis is imported when a search runs: it takes a noticeable time to import
         from hypothesis import HealthCheck, Phase, Verbosity, given, settings
         from hypothesis import seed as hseed
         from hypothesis.errors import Flaky
 
         test = settings(
-            max_examples=self.options.max_examples, deadline=None, database=None, derandomize=False,
+            max_examples=max_examples, deadline=None, database=None, derandomize=False,
             phases=[getattr(Phase, p) for p in ("explicit",) + phases], suppress_health_check=list(HealthCheck),
             report_multiple_bugs=False, print_blob=False, verbosity=Verbosity.quiet,
         )(hseed(seed)(given(strategy)(body)))

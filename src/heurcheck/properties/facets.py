@@ -93,6 +93,9 @@ BUILTIN: dict[str, dict[str, str]] = {
     "calibration": {
         "circuit": "heurcheck.properties.calibration.circuit:FACET",
         "boolean": "heurcheck.properties.calibration.boolean:FACET",
+        "permanent": "heurcheck.properties.calibration.permanent:FACET",
+        "hafnian": "heurcheck.properties.calibration.hafnian:FACET",
+        "mlp": "heurcheck.properties.calibration.mlp:FACET",
     },
     "matching-sampling": {
         "mlp": "heurcheck.properties.matching_sampling.mlp:FACET",

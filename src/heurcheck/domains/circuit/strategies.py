@@ -21,12 +21,14 @@ def circuits(
     joint: bool = False,
     ops: tuple[str, ...] = ("add", "mul", "scale", "neg", "const"),
     recent: bool = False,
+    reach: int = 64,
 ) -> Any:
     """Hypothesis strategy of circuits with exact rational parameters.
 
     Shrinks structurally: fewer gates and inputs (lists), the first op and distribution in the
     given orders, arguments towards the first wires (with `recent`, towards the newest wires, which
-    makes deep chains likely), parameters towards 0 and 1. Repeating an op in `ops` weights it;
+    makes deep chains likely; with `reach` 2 as well, every gate reads one of the two newest wires, so a
+    circuit of k gates is about k deep), parameters towards 0 and 1. Repeating an op in `ops` weights it;
     the pseudo-op "square" draws a product of one wire with itself.
     Gates the output does not depend on are dropped, so every gate of a shrunk circuit matters.
     """
@@ -43,7 +45,7 @@ def circuits(
         "uniform": st.lists(small, min_size=1, max_size=3).map(lambda v: Uniform(tuple(v))),
     }
     dist = st.one_of(*[by_kind[k] for k in dists])
-    gate = st.tuples(st.sampled_from(ops), st.integers(0, 63), st.integers(0, 63), small)
+    gate = st.tuples(st.sampled_from(ops), st.integers(0, reach - 1), st.integers(0, reach - 1), small)
 
     # every strategy is built once here, not inside each draw (Hypothesis validates a new one each time)
     sizes, factor_entry = st.integers(1, max_inputs), st.integers(-2, 2)

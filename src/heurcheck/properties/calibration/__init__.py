@@ -27,9 +27,11 @@ itself (an error bar of zero on a wrong value).
 The facets draw quantities where a Monte Carlo mean of 10,000 draws is close to normal (the
 hypothesis being tested): on circuits, outputs of degree at most `max_degree` (default 2) of at
 most two inputs; on boolean circuits, probabilities of circuits on at most three fair bits (every
-non-constant one in [1/8, 7/8]).
+non-constant one in [1/8, 7/8]); on permanents, perm(A) of +-1 matrices of order at most 3; on hafnians,
+haf(Sigma) of covariances of order 2 or 4 and rank at most 2 with no zero variance; on mlps, one relu, erf
+or identity layer of at most three units (a closed-form or polynomial truth).
 Parameters: `test`, `level` (c), `instances`, `repeats`, `max_gates`, `max_degree`, tolerances.
-Domains: circuit, boolean. Applies to randomised estimators that take a `seed` option (independent
+Domains: circuit, boolean, permanent, hafnian, mlp. Applies to randomised estimators that take a `seed` option (independent
 draws per call); deterministic estimators state no error bar. Tolerance: only for the zero-stderr
 case (abs_tol + rel_tol * |truth|).
 """

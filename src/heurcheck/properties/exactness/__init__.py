@@ -5,7 +5,9 @@ Form [R for cumulant propagation]: "complete" means every joint cumulant kept, g
 argument `order:K`. Parameter `effort`: `degree` (K = the degree of Y as a polynomial in the
 inputs, the least order theory says is exact, which catches a truncation that is off by one) or
 `max` (K = 64). On boolean circuits the degree is that of the arithmetisation. Other parameters:
-`max_gates`, tolerances. Domains: circuit, boolean. Every estimator of those domains (one that
+`max_gates`, tolerances. On circuits the random engine searches deep narrow circuits first (one input,
+each gate reading one of the two newest wires: high degree and depth in few gates). Domains: circuit,
+boolean. Every estimator of those domains (one that
 ignores `order:` arguments must then be exact anyway). Tolerance: absolute + relative;
 stderr-scaled for randomised estimators. Source: Christiano, Neyman, Xu (2022).
 """
@@ -19,6 +21,7 @@ from ...domains import get_domain
 from ...errors import TruthTooExpensive
 from ...estimators.base import Estimate
 from ..base import TOLERANCE_PARAMETERS, Call, Case, Outcome, Parameter, PropertyBase, equality, one_instance_cases
+from ..space import CaseSpace
 
 
 class ExactnessFacet(Protocol):
@@ -34,6 +37,11 @@ class ExactnessFacet(Protocol):
 
     def arguments(self, y: Any) -> Any:
         """A strategy of argument sets about `y` (Pi)."""
+        ...
+
+    def first_instances(self, max_gates: int) -> Any:
+        """Instances to search first (`CaseSpace.first`): those where a truncation or a slip at depth
+        shows soonest, or None."""
         ...
 
     def degree(self, y: Any) -> int:
@@ -66,6 +74,12 @@ class Exactness(PropertyBase):
             facet: ExactnessFacet = self.facet(domain)
             return facet.applies(estimator)
         return reason
+
+    def space(self, domain: str, estimator: Any) -> CaseSpace:
+        facet: ExactnessFacet = self.facet(domain)
+        first = facet.first_instances(self.params["max_gates"])
+        return CaseSpace(domain, draw=lambda: self.cases(domain, estimator),
+                         first=None if first is None else lambda: one_instance_cases(first, facet.arguments))
 
     def cases(self, domain: str, estimator: Any) -> Any:
         facet: ExactnessFacet = self.facet(domain)

@@ -26,6 +26,9 @@ class BooleanExactness:
     def arguments(self, y: BooleanCircuit) -> Any:
         return boolean_arguments(y)
 
+    def first_instances(self, max_gates: int) -> Any:
+        return None
+
     def degree(self, y: BooleanCircuit) -> int:
         return degree(to_circuit(y))
 

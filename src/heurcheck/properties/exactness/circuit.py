@@ -9,6 +9,9 @@ from ...domains.circuit import CumulantOrder, circuit_arguments, circuits, degre
 from ...domains.circuit.model import Circuit
 
 
+FIRST_GATES = 4
+
+
 class CircuitExactness:
     def applies(self, estimator: Any) -> str | None:
         return None
@@ -21,6 +24,14 @@ class CircuitExactness:
                         ops=("mul", "square", "add", "mul", "scale", "neg", "const"))
         return deep | circuits(max_inputs=3, max_gates=max_gates) | circuits(max_inputs=3, max_gates=max_gates,
                                                                              joint=True)
+
+    def first_instances(self, max_gates: int) -> Any:
+        # deep narrow circuits: one input, every gate reading one of the two newest wires, so k gates reach
+        # depth about k and degree up to 2^k (a slip at depth 4 or a truncation at an even order shows in a
+        # few gates); at most 4 gates, so the degree stays at most 16 and a case stays cheap to decide
+        return circuits(max_inputs=1, max_gates=min(max_gates, FIRST_GATES), recent=True, reach=2,
+                        dists=("rademacher", "bernoulli", "uniform", "gaussian"),
+                        ops=("mul", "square", "add", "mul", "scale", "neg", "const"))
 
     def arguments(self, y: Circuit) -> Any:
         return circuit_arguments(y, kinds=("keep", "reveal"))

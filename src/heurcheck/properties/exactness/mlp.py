@@ -59,6 +59,9 @@ class MLPExactness:
     def arguments(self, y: MLP) -> Any:
         return st.just(Arguments())
 
+    def first_instances(self, max_gates: int) -> Any:
+        return None
+
     def degree(self, y: MLP) -> int:
         d = 1
         for layer in y.layers[1:]:
