@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .engines.base import CaseGenerationError, Decision, SearchOptions, violation_text
+from .engines.fixed import fixed_violation, with_fixed
 from .engines.registry import create_engine, engine_names
 from .errors import InvalidOption, NothingToCheck
 from .estimators.base import Capabilities, Estimator
@@ -106,6 +107,8 @@ class References:
 
 
 AGAINST_REFUSES = ("symbolic", "smt", "auto")  # engines that decide structures, not cases one by one
+# verdicts of a check against a reference after which the swapped search looks for a repaired violation
+FIXABLE = (Verdict.NOT_REFUTED, Verdict.PROVED, Verdict.SHARED)
 
 
 @dataclass(frozen=True)
@@ -261,8 +264,13 @@ def check_one(prop: Property, estimator: Estimator, request: CheckRequest, domai
         if settings.findings_dir is not None:
             saved.append(finding_of(base, Decision.of_witness(engine.name, 0, case, found)).save(settings.findings_dir))
 
+    started = time.monotonic()
     try:
         decision = engine.decide(prop, space, call, settings.budget, on_finding)
+        if against is not None and decision.verdict in FIXABLE:  # no new violation: did the change repair one?
+            repaired = fixed_violation(engine, prop, domain, call, settings.budget - (time.monotonic() - started))
+            if repaired is not None:
+                decision = with_fixed(decision, *repaired)
     except CaseGenerationError as exc:
         return replace(base, verdict=Verdict.INCONCLUSIVE, engine=engine.name,
                        message=f"the property could not generate or evaluate its cases: {exc}")
