@@ -92,7 +92,7 @@ def _rerun_line(f: Any) -> str:
 @click.option("--against", default=None, metavar="REFERENCE",
               help="A reference estimator ('NAME KEY=VALUE ...'): search for violations it does not share; "
                    "shared ones are counted, not reported as new; with no new one, a violation of the reference "
-                   "the estimator holds on is reported as fixed (each search gets at least half of --budget).")
+                   "the estimator holds on is reported as fixed (a random search gets at least half of --budget each).")
 @isolation_options
 def check_command(estimator: str, properties: tuple[str, ...], domain: str | None, options: tuple[str, ...],
                   parameters: tuple[str, ...], max_examples: int, budget: float, total_budget: float | None,
