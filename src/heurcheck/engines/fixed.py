@@ -54,12 +54,9 @@ def with_fixed(decision: Decision, fixed: Decision, estimator_outcome: Outcome) 
     reference violates and the estimator holds on; the reference's outcome there goes in `against`."""
     assert fixed.witness is not None and isinstance(fixed.found, Outcome), "a fixed violation has its witness"
     case, reference_out = fixed.witness, fixed.found
-    shared = decision.against.get("shared", 0)
-    evidence = decision.message if decision.verdict is not Verdict.SHARED else \
-        f"{shared} violation(s) found, all shared with the reference"
     message = (f"fixed: the reference is violated on a witness where the estimator holds (found in {fixed.cases} "
-               f"cases), the reference's {violation_text(reference_out)}; {evidence}")
-    against = {**decision.against, "shared": shared,
+               f"cases), the reference's {violation_text(reference_out)}; {decision.message}")
+    against = {**decision.against,
                "fixed": {"case": case.to_json(), "cases": fixed.cases,
                          "reference_observed": {**reference_out.to_json(), "size": case.size()}}}
     return replace(decision, verdict=Verdict.FIXED, message=message, witness=case,
