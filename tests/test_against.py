@@ -180,3 +180,64 @@ def test_findings_of_agreement_and_against_a_reference_replay(tmp_path: Path) ->
     # a reference named by the finding is code too: refused unless allowed, like the estimator
     with pytest.raises(UntrustedCode, match="--allow"):
         replay(replace(saved["restriction-linearity"], estimator="mean", against={"reference": SLIP}))
+
+
+SUM = str(Path(__file__).resolve().parent / "quality" / "faulty_against.py") + ":XorSumMean"
+
+
+def test_mean_against_a_copy_with_a_slip_it_repairs_is_fixed_on_a_witness_the_copy_violates() -> None:
+    from heurcheck.estimators.registry import Registry
+
+    f = _one("mean", "boundedness", "boolean", against=SUM, settings=replace(QUICK, max_examples=150))
+    assert f.verdict is Verdict.FIXED and not f.verdict.is_failure, f.message
+    assert f.message.startswith("fixed: the reference is violated") and f.against["fixed"]["cases"] >= 1
+    case, prop = Case.from_json(Node(f.witness)), create("boundedness")
+    assert f.against["fixed"]["case"] == f.witness
+    assert not evaluate_case(prop, case, Call(MeanPropagation())).violates  # mean holds on the witness
+    assert evaluate_case(prop, case, Call(Registry.default().create(SUM))).violates  # and the copy does not
+    assert f.against["fixed"]["reference_observed"]["violation"] > 0 and f.observed["violation"] == 0
+
+
+def test_a_reference_with_no_violation_fixes_nothing_and_a_new_violation_stays_new() -> None:
+    quick = replace(QUICK, max_examples=150)
+    assert _one("mean", "boundedness", "boolean", against="mean", settings=quick).verdict is Verdict.NOT_REFUTED
+    # the copy is violated on boundedness where mean holds: against mean, that is new, not fixed
+    assert _one(SUM, "boundedness", "boolean", against="mean", settings=quick).verdict is Verdict.VIOLATED
+
+
+@pytest.mark.slow
+def test_the_card_against_a_copy_shows_fixed_cells_in_every_renderer_and_diffs(tmp_path: Path) -> None:
+    import json
+
+    from rich.console import Console
+
+    from heurcheck.diff import diff_cards, load_card
+    from heurcheck.matrix import MatrixSettings, run_matrix
+    from heurcheck.report import html_page, markdown, terminal
+
+    settings = MatrixSettings(budget=120, jobs=1, max_examples=150, findings_dir=None, estimators=("mean", SUM),
+                              properties=("boundedness",), against=SUM)
+    card = run_matrix(settings)
+    assert card.cells[("mean", "boundedness")].verdict is Verdict.FIXED
+    assert card.cells[(SUM, "boundedness")].verdict is Verdict.SHARED  # the copy against itself
+    console = Console(width=300, record=True)
+    console.print(terminal(card))
+    text = console.export_text()
+    row = next(line for line in text.splitlines() if line.lstrip("│ ").startswith("mean"))
+    assert "+" in row and "+ fixed: no new violation" in text
+    md = markdown(card)
+    assert f"report card against {SUM}" in md and "| mean | fixed (random" in md
+    assert "## Fixed: violations of" in md and "### mean / boundedness (boolean)" in md
+    page = html_page(card)
+    assert "<a href='#cx-mean-boundedness'>fixed" in page and "<section id='cx-mean-boundedness'>" in page
+    assert "The reference on the same witness (violated)" in page
+    doc = card.to_json()
+    [cell] = [c for c in doc["cells"] if c["estimator"] == "mean"]
+    assert cell["verdict"] == "fixed" and cell["findings"][0]["against"]["fixed"]["case"]
+    (tmp_path / "card.json").write_text(json.dumps(doc))
+    assert not any(diff_cards(load_card(tmp_path / "card.json"), load_card(tmp_path / "card.json")).to_json()[k]
+                   for k in ("new_violations", "relative", "weaker", "lost_evidence"))
+    cell["verdict"] = "not-refuted"  # an older card, before the repair was seen
+    (tmp_path / "old.json").write_text(json.dumps(doc))
+    moved = diff_cards(load_card(tmp_path / "old.json"), load_card(tmp_path / "card.json"))
+    assert moved.relative and moved.relative[0].startswith("mean / boundedness: not-refuted") and not moved.regressed

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+import pytest
+
 from heurcheck.domains.circuit import polynomial
 from heurcheck.engines.base import SearchOptions
 from heurcheck.engines.random import RandomEngine
@@ -33,3 +35,22 @@ def test_an_error_found_on_a_chain_ending_in_a_scale_by_zero_is_reported_on_the_
     case, failure = result.failure
     assert failure.kind == "raised" and "ZeroDivisionError" in str(failure)
     assert case.size() == 2
+
+
+@pytest.mark.slow
+def test_a_division_by_zero_on_constant_outputs_is_shrunk_to_a_few_nodes_on_every_seed() -> None:
+    # through the whole check, the plugin loaded from its file in a worker process as a user would run it;
+    # the issue saw 18 and 21 nodes (unused inputs, scale-by-0 gates) on some seeds against 4 on others
+    from pathlib import Path
+
+    from heurcheck.checker import CheckRequest, CheckSettings, check
+    from heurcheck.findings import Verdict
+
+    plugin = f"{Path(__file__).resolve()}:ConstantDivides"
+    sizes = []
+    for seed in range(5):
+        [f] = check(CheckRequest(plugin, {}, ("exactness",), {}, "circuit"),
+                    CheckSettings(max_examples=300, budget=120, seed=seed, findings_dir=None))
+        assert f.verdict is Verdict.ESTIMATOR_ERROR and "ZeroDivisionError" in f.message, f.message
+        sizes.append(f.observed["size"])
+    assert max(sizes) <= 4, sizes

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .engines.base import CaseGenerationError, Decision, SearchOptions, violation_text
+from .engines.fixed import fixed_violation, with_fixed
 from .engines.registry import create_engine, engine_names
 from .errors import InvalidOption, NothingToCheck
 from .estimators.base import Capabilities, Estimator
@@ -106,6 +107,9 @@ class References:
 
 
 AGAINST_REFUSES = ("symbolic", "smt", "auto")  # engines that decide structures, not cases one by one
+# verdicts of a check against a reference after which the swapped search looks for a repaired violation
+FIXABLE = (Verdict.NOT_REFUTED, Verdict.PROVED, Verdict.SHARED)
+FIXED_SHARE = 0.5  # of a check's time cap kept for that search (case counts decide both; the cap stops a runaway)
 
 
 @dataclass(frozen=True)
@@ -261,8 +265,17 @@ def check_one(prop: Property, estimator: Estimator, request: CheckRequest, domai
         if settings.findings_dir is not None:
             saved.append(finding_of(base, Decision.of_witness(engine.name, 0, case, found)).save(settings.findings_dir))
 
+    started = time.monotonic()
+    # against a reference, the swapped search (see engines.fixed) may need a share of the check's time cap; not
+    # taken from an enumeration, which proves nothing unless it ends
+    reserve = FIXED_SHARE * settings.budget if against is not None and not call.randomised and \
+        engine.name == "random" else 0.0
     try:
-        decision = engine.decide(prop, space, call, settings.budget, on_finding)
+        decision = engine.decide(prop, space, call, settings.budget - reserve, on_finding)
+        if against is not None and decision.verdict in FIXABLE:  # no new violation: did the change repair one?
+            repaired = fixed_violation(engine, prop, domain, call, settings.budget - (time.monotonic() - started))
+            if repaired is not None:
+                decision = with_fixed(decision, *repaired)
     except CaseGenerationError as exc:
         return replace(base, verdict=Verdict.INCONCLUSIVE, engine=engine.name,
                        message=f"the property could not generate or evaluate its cases: {exc}")

@@ -26,6 +26,7 @@ from .jsonio import Node, load_document
 # stronger evidence first; a cell that moves down this list without becoming a failure got weaker
 EVIDENCE = ["proved", "statistically-consistent", "not-refuted", "vacuous", "inconclusive", "not-applicable"]
 FAILURES = ("violated", "estimator-error")
+RELATIVE = ("shared", "fixed")  # verdicts of a card against a reference: no failure, and no rank among the others
 DRIFT = 0.10  # a violation whose size changes by more than 10% is reported as drift
 
 
@@ -58,6 +59,7 @@ class CardDiff:
     engine_changed: list[str] = field(default_factory=list)
     drift: list[str] = field(default_factory=list)
     only_in_one: list[str] = field(default_factory=list)
+    relative: list[str] = field(default_factory=list)  # a cell moved to or from shared or fixed (against a reference)
 
     @property
     def regressed(self) -> bool:
@@ -197,6 +199,8 @@ def _diff_cell(name: str, a: CellState, b: CellState, replay: Replayer | None, o
             out.stronger.append(f"{name}: {a.evidence()} -> {b.evidence()}")
     elif a.verdict == b.verdict and a.verdict not in FAILURES and _fewer(a, b):
         out.weaker.append(f"{name}: {a.evidence()} -> {b.evidence()}")
+    elif a.verdict != b.verdict and (a.verdict in RELATIVE or b.verdict in RELATIVE):
+        out.relative.append(f"{name}: {a.evidence()} -> {b.evidence()}")
     elif a.verdict == b.verdict and a.engine != b.engine:
         out.engine_changed.append(f"{name}: {a.verdict} by {a.engine} -> by {b.engine}")
     if a.verdict in FAILURES and b.verdict in FAILURES and a.violation and b.violation is not None:

@@ -32,6 +32,9 @@ class Verdict(str, enum.Enum):
     NOT_APPLICABLE = "not-applicable"  # the property does not apply to this estimator or domain
     ESTIMATOR_ERROR = "estimator-error"  # the estimator raised, returned NaN/inf or a wrong type
     SHARED = "shared"  # checked against a reference: every violation found is one the reference shares
+    # checked against a reference: no new violation, and a witness where the reference is violated and the
+    # estimator holds (the change repaired a known failure)
+    FIXED = "fixed"
 
     @property
     def is_failure(self) -> bool:
@@ -67,7 +70,8 @@ class Finding:
     command: str = ""  # a command line that re-runs the check
     partial: bool = False
     # checked against a reference: {"reference": "NAME ...", "shared": violations the reference shares, "example":
-    # one of them}; a witness reported is one where the reference holds
+    # one of them, "fixed": the reference's violation the estimator holds on}; a witness reported is one where the
+    # reference holds (violated) or where the reference is violated and the estimator holds (fixed)
     against: dict[str, Any] | None = None
     capped: bool = False  # the time cap, not the case count, ended the check (its evidence is weaker)
     max_examples: int | None = None  # the case count that decides the check (None: not recorded)

@@ -36,7 +36,7 @@ from .isolation import DEFAULT_MEMORY_LIMIT, IsolationSettings, stop_all_workers
 from .properties.registry import available, property_class
 
 # the order in which a cell shows the verdicts of its domains: the most informative first
-STRENGTH = [Verdict.VIOLATED, Verdict.ESTIMATOR_ERROR, Verdict.PROVED, Verdict.STATISTICALLY_CONSISTENT,
+STRENGTH = [Verdict.VIOLATED, Verdict.ESTIMATOR_ERROR, Verdict.FIXED, Verdict.PROVED, Verdict.STATISTICALLY_CONSISTENT,
             Verdict.SHARED, Verdict.NOT_REFUTED, Verdict.INCONCLUSIVE, Verdict.VACUOUS, Verdict.NOT_APPLICABLE]
 INTERRUPT_GRACE = 3.0  # seconds an interrupted card waits for its running checks' partial findings
 MIN_SHARE = 2.0  # seconds of the card's budget kept for each check still waiting to start

@@ -21,24 +21,24 @@ SYMBOL = {
     Verdict.PROVED: "proved", Verdict.VIOLATED: "VIOLATED", Verdict.NOT_REFUTED: "not refuted",
     Verdict.STATISTICALLY_CONSISTENT: "consistent", Verdict.INCONCLUSIVE: "inconclusive",
     Verdict.VACUOUS: "vacuous", Verdict.NOT_APPLICABLE: "-", Verdict.ESTIMATOR_ERROR: "ERROR",
-    Verdict.SHARED: "shared",
+    Verdict.SHARED: "shared", Verdict.FIXED: "fixed",
 }
 STYLE = {
     Verdict.PROVED: "bold green", Verdict.VIOLATED: "bold red", Verdict.NOT_REFUTED: "yellow",
     Verdict.STATISTICALLY_CONSISTENT: "yellow", Verdict.INCONCLUSIVE: "dim", Verdict.VACUOUS: "dim",
     Verdict.NOT_APPLICABLE: "dim", Verdict.ESTIMATOR_ERROR: "bold magenta",
-    Verdict.SHARED: "cyan",
+    Verdict.SHARED: "cyan", Verdict.FIXED: "bold blue",
 }
 COLOUR = {
     Verdict.PROVED: "#2e9d47", Verdict.VIOLATED: "#d43c3c", Verdict.NOT_REFUTED: "#f3e6a3",
     Verdict.STATISTICALLY_CONSISTENT: "#d9ecb0", Verdict.INCONCLUSIVE: "#bbbbbb", Verdict.VACUOUS: "#bbbbbb",
     Verdict.NOT_APPLICABLE: "#f2f2f2", Verdict.ESTIMATOR_ERROR: "#9b3fb5",
-    Verdict.SHARED: "#a9cde8",
+    Verdict.SHARED: "#a9cde8", Verdict.FIXED: "#5b8fd6",
 }
 GLYPH = {
     Verdict.PROVED: "✓", Verdict.VIOLATED: "✗", Verdict.NOT_REFUTED: "·", Verdict.STATISTICALLY_CONSISTENT: "≈",
     Verdict.INCONCLUSIVE: "?", Verdict.VACUOUS: "∅", Verdict.NOT_APPLICABLE: " ", Verdict.ESTIMATOR_ERROR: "!",
-    Verdict.SHARED: "=",
+    Verdict.SHARED: "=", Verdict.FIXED: "+",
 }
 WEAK = "?"  # after a glyph: some domain of the cell was never evaluated or was stopped by the time cap
 GLYPH_LEGEND = ("✗ violated  ! estimator error  ✓ proved (finite domain)  · not refuted (not a proof)  "
@@ -55,7 +55,14 @@ def _code(prop: str) -> str:
     return property_class(prop).code
 
 
-AGAINST_LEGEND = "against {}: ✗ a new violation (the reference holds on its witness)  = every violation shared with it"
+AGAINST_LEGEND = ("against {}: ✗ a new violation (the reference holds on its witness)  = every violation shared "
+                  "with it  + fixed: no new violation, and the reference is violated on a witness where the "
+                  "estimator holds  other glyphs: as without a reference")
+
+
+AGAINST_WORDS = ("Against {}: VIOLATED: a new violation (the reference holds on its witness); shared: every "
+                 "violation found is shared with the reference; fixed: no new violation, and the reference is "
+                 "violated on a witness where the estimator holds (the change repaired a known failure).")
 
 
 def _glyph(c: Cell) -> str:
@@ -136,7 +143,7 @@ def terminal(card: ReportCard) -> Any:
 def markdown(card: ReportCard) -> str:
     head = "| estimator | " + " | ".join(f"{_code(p)} {p}" for p in card.properties) + " |"
     partial = (f" (partial: {_partial(card)})" if card.tasks else " (partial)") if card.partial else ""
-    lines = ["# heurcheck report card" + partial, "",
+    lines = ["# heurcheck report card" + _against_title(card) + partial, "",
              f"{_run_line(card).capitalize()}{_budget(card)}, heurcheck {card.tool}.", "",
              head, "|" + "---|" * (len(card.properties) + 1)]
     for e in card.estimators:
@@ -148,7 +155,7 @@ def markdown(card: ReportCard) -> str:
             seeds = f", {_seeds(c, card)}" if _seeds(c, card) else ""
             cells.append(SYMBOL[c.verdict] + engine + (" (weak)" if c.weak else "") + seeds)
         lines.append(f"| {e} | " + " | ".join(cells) + " |")
-    lines += ["", LEGEND + ".", ""]
+    lines += ["", LEGEND + ".", ""] + ([AGAINST_WORDS.format(card.against), ""] if card.against else [])
     measured = _measurements(card)
     if measured:
         lines += ["## Matching sampling (D12): R per effort level", ""]
@@ -162,7 +169,35 @@ def markdown(card: ReportCard) -> str:
         if f is not None and f.verdict.is_failure:
             lines += [f"### {c.estimator} / {c.property} ({f.domain})", "", f.message, "",
                       f"Re-run: `{f.command}`", ""]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + _fixed_markdown(card)) + "\n"
+
+
+def _against_title(card: ReportCard) -> str:
+    return f" against {card.against}" if card.against else ""
+
+
+def _fixed(card: ReportCard) -> list[Finding]:
+    """The findings of the fixed cells (against a reference), in card order."""
+    return [f for c in card.cells.values() for f in [c.deciding] if f is not None and f.verdict is Verdict.FIXED]
+
+
+def _fixed_markdown(card: ReportCard) -> list[str]:
+    """Each fixed cell: what it says, the reference's violated relation and the witness where the estimator holds."""
+    lines = [f"## Fixed: violations of {card.against} the estimator holds on", ""] if _fixed(card) else []
+    for f in _fixed(card):
+        lines += [f"### {f.estimator} / {f.property} ({f.domain})", "", f.message, "",
+                  f"Witness: `{json.dumps(f.witness, default=number_to_json)}`", "", f"Re-run: `{f.command}`", ""]
+    return lines
+
+
+def _fixed_html(f: Finding) -> str:
+    """A fixed cell's section: the estimator's outcome on the witness, then the reference's (violated) one."""
+    o = ((f.against or {}).get("fixed") or {}).get("reference_observed") or {}
+    rows = [("reference", str((f.against or {}).get("reference"))), ("its left side", _side(o.get("lhs"))),
+            ("relation", o.get("relation", "")), ("its right side", _side(o.get("rhs"))),
+            ("its violation", str(o.get("violation"))), ("tolerance", str(o.get("tolerance")))]
+    body = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>" for k, v in rows)
+    return f"{_witness_html(f)}<p>The reference on the same witness (violated):</p><table class='detail'>{body}</table>"
 
 
 def _measurements(card: ReportCard) -> list[Finding]:
@@ -251,7 +286,7 @@ def html_page(card: ReportCard) -> str:
                     label += "<br><small><b>weak</b></small>"
                 if _seeds(c, card):
                     label += f"<br><small>{html.escape(_seeds(c, card))}</small>"
-            if v.is_failure:
+            if v.is_failure or v is Verdict.FIXED:
                 label = f"<a href='#{_anchor(e, p)}'>{label}</a>"
             tip = html.escape(((c.deciding.message + " | ") if c.deciding else "") + _evidence(c))
             tds.append(f"<td class='cell' style='background:{COLOUR[v]}' title='{tip}'>{label}</td>")
@@ -262,6 +297,11 @@ def html_page(card: ReportCard) -> str:
         if f is not None and f.verdict.is_failure:
             details.append(f"<section id='{_anchor(c.estimator, c.property)}'><h3>{html.escape(c.estimator)} / "
                            f"{html.escape(c.property)}</h3>{_witness_html(f)}</section>")
+    fixed = "".join(f"<section id='{_anchor(f.estimator, f.property)}'><h3>{html.escape(f.estimator)} / "
+                    f"{html.escape(f.property)}</h3>{_fixed_html(f)}</section>" for f in _fixed(card))
+    if fixed:
+        fixed = f"<h2>Fixed: violations of {html.escape(str(card.against))} the estimator holds on</h2>{fixed}"
+    against = f"<p><small>{html.escape(AGAINST_WORDS.format(card.against))}</small></p>" if card.against else ""
     partial = f" <span class='partial'>(partial: {html.escape(_partial(card))})</span>" if card.partial else ""
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>heurcheck report card</title>
@@ -279,14 +319,16 @@ pre {{ background: #f6f6f6; padding: 0.5em; max-height: 20em; overflow: auto; }}
 section.ms table.detail td, section.ms table.detail th {{ padding: 0.1em 0.8em; }}
 div.figure svg {{ max-width: 640px; height: auto; }}
 </style></head><body>
-<h1>heurcheck report card{partial}</h1>
+<h1>heurcheck report card{html.escape(_against_title(card))}{partial}</h1>
 <p>{html.escape(_run_line(card).capitalize() + _budget(card))}, heurcheck {html.escape(card.tool)}.</p>
 <table class="card"><tr><th>estimator</th>{head}</tr>
 {''.join(rows)}
 </table>
 <p><small>{html.escape(LEGEND)}.</small></p>
+{against}
 {_measurements_html(card)}
 <h2>Counterexamples</h2>
 {''.join(details) or '<p>None found.</p>'}
+{fixed}
 </body></html>
 """

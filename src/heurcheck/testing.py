@@ -32,7 +32,8 @@ WITNESS_CHARS = 1200  # enough to read a small shrunk witness; the saved finding
 
 # Verdicts that let `assert_satisfies` pass with no opt-in; PROVED is the only one that claims the
 # property holds, the other two are evidence the test author asked for by choosing a budget.
-_PASSING = frozenset({Verdict.PROVED, Verdict.NOT_REFUTED, Verdict.STATISTICALLY_CONSISTENT, Verdict.SHARED})
+_PASSING = frozenset({Verdict.PROVED, Verdict.NOT_REFUTED, Verdict.STATISTICALLY_CONSISTENT, Verdict.SHARED,
+                       Verdict.FIXED})
 _ACCEPTABLE = frozenset({Verdict.INCONCLUSIVE, Verdict.VACUOUS, Verdict.NOT_APPLICABLE})
 
 

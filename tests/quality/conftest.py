@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,9 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     for m in MEASURED:
         size = "-" if m.size is None else str(m.size)
         terminalreporter.write_line(f"{m.estimator:22} {m.property:22} {m.domain:9} {m.verdict:24} "
-                                    f"{m.seconds:6.1f}s  cases {m.cases:5}  witness size {size}")
+                                    f"{m.seconds:6.1f}s  cases {m.cases:5}  witness size {size}  seed {m.seed}")
+    verdicts = Counter(m.verdict for m in MEASURED)
+    terminalreporter.write_line(f"{len(MEASURED)} checks: " + ", ".join(f"{n} {v}" for v, n in sorted(verdicts.items())))
     terminalreporter.write_line(f"total time in checks: {sum(m.seconds for m in MEASURED):.1f}s")
 
 

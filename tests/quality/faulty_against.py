@@ -14,7 +14,7 @@ from heurcheck.arguments import Arguments
 from heurcheck.domains.boolean import BooleanCircuit
 from heurcheck.estimators.base import Option
 from heurcheck.estimators.propagation import boolean_mean_propagation
-from heurcheck.estimators.rules import BOOLEAN_RULES, probability_or, probability_xor
+from heurcheck.estimators.rules import BOOLEAN_RULES, BooleanRules, probability_or, probability_xor
 
 HALF = Fraction(1, 2)
 
@@ -24,6 +24,7 @@ def _slipped_xor(pa: Any, pb: Any) -> Any:
 
 
 XOR_SLIP = replace(BOOLEAN_RULES, exclusive_or=_slipped_xor)
+XOR_SUM = replace(BOOLEAN_RULES, exclusive_or=lambda pa, pb: pa + pb)
 
 
 class XorSlipMean:
@@ -40,6 +41,16 @@ class XorSlipMean:
     randomised: ClassVar[bool] = False
     traceable: ClassVar[bool] = False
     options: ClassVar[dict[str, Option]] = {}
+    rules: ClassVar[BooleanRules] = XOR_SLIP
 
     def estimate(self, instance: BooleanCircuit, arguments: Arguments) -> Any:
-        return boolean_mean_propagation(instance, arguments, XOR_SLIP)
+        return boolean_mean_propagation(instance, arguments, self.rules)
+
+
+class XorSumMean(XorSlipMean):
+    """Mean propagation on boolean circuits with XOR computed as p + q (the -2pq term dropped): above 1
+    once both inputs are likely. `mean` is the repair: it keeps every estimate in [0, 1], so checked
+    against this copy its boundedness cell is fixed (the copy is violated where `mean` holds)."""
+
+    name: ClassVar[str] = "faulty-xor-sum"
+    rules: ClassVar[BooleanRules] = XOR_SUM

@@ -27,6 +27,7 @@ class Measured:
     seconds: float
     cases: int
     size: int | None
+    seed: int = 0
 
 
 MEASURED: list[Measured] = []
@@ -41,5 +42,5 @@ def run_check(estimator: str, prop: str, domain: str, parameters: dict[str, Any]
     (finding,) = check(request, settings)
     seconds = time.perf_counter() - start
     size = (finding.observed or {}).get("size")
-    MEASURED.append(Measured(estimator, prop, domain, finding.verdict.value, seconds, finding.cases, size))
+    MEASURED.append(Measured(estimator, prop, domain, finding.verdict.value, seconds, finding.cases, size, seed))
     return finding, seconds

@@ -30,6 +30,7 @@ their case counts: at this suite's time cap they could end by the budget on a lo
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
@@ -66,18 +67,32 @@ HOLDS: list[tuple[str, str, str, dict[str, Any]]] = [
 ]
 
 
+def _seeds(text: str) -> list[int]:
+    """HEURCHECK_QUIET_SEEDS: seeds as "0-19" or "0,3,7" (default: seed 0 only)."""
+    seeds: list[int] = []
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        first, _, last = part.partition("-")
+        seeds += range(int(first), int(last or first) + 1)
+    return seeds
+
+
+QUIET_SEEDS = _seeds(os.environ.get("HEURCHECK_QUIET_SEEDS", "0"))
+
+
 def _id(row: tuple[str, str, str, dict[str, Any]]) -> str:
     estimator, prop, domain, params = row
     extra = "".join(f", {k}={v}" for k, v in params.items())
     return f"{estimator} keeps {prop} on {domain}{extra}"
 
 
+@pytest.mark.parametrize("seed", QUIET_SEEDS, ids=[f"seed {s}" for s in QUIET_SEEDS])
 @pytest.mark.parametrize("row", HOLDS, ids=[_id(r) for r in HOLDS])
-def test_a_correct_estimator_is_never_flagged_where_theory_says_the_property_holds(row, checked) -> None:
+def test_a_correct_estimator_is_never_flagged_where_theory_says_the_property_holds(row, seed: int, checked) -> None:
+    # over more seeds: HEURCHECK_QUIET_SEEDS=0-19 (the issue's 20-seed sweep; about 20 times this suite's time)
     estimator, prop, domain, params = row
     if prop not in available():
         pytest.skip(f"property {prop} is not importable right now (its module is being edited)")
-    finding, _ = checked(estimator, prop, domain, params, max_examples=MAX_EXAMPLES, budget=BUDGET)
+    finding, _ = checked(estimator, prop, domain, params, max_examples=MAX_EXAMPLES, budget=BUDGET, seed=seed)
     assert finding.verdict in QUIET, (
         f"{finding.verdict.value}: {finding.message}\nwitness: {finding.witness}\nrerun: {finding.command}")
     assert finding.cases > 0, f"{finding.verdict.value} after no case: {finding.message}"

@@ -24,7 +24,8 @@ TOTAL_BUDGET = 120.0  # seconds for every check of `heurcheck check ESTIMATOR` r
 
 _STYLE = {
     "proved": "bold green", "violated": "bold red", "estimator-error": "bold magenta", "not-refuted": "yellow",
-    "statistically-consistent": "yellow", "shared": "cyan", "inconclusive": "dim", "vacuous": "dim", "not-applicable": "dim",
+    "statistically-consistent": "yellow", "shared": "cyan", "fixed": "bold blue",
+    "inconclusive": "dim", "vacuous": "dim", "not-applicable": "dim",
 }
 
 
@@ -90,7 +91,8 @@ def _rerun_line(f: Any) -> str:
               help="Seconds per estimator call; a slower call is an estimator-error finding.")
 @click.option("--against", default=None, metavar="REFERENCE",
               help="A reference estimator ('NAME KEY=VALUE ...'): search for violations it does not share; "
-                   "shared ones are counted, not reported as new.")
+                   "shared ones are counted, not reported as new; with no new one, a violation of the reference "
+                   "the estimator holds on is reported as fixed (a random search gets at least half of --budget each).")
 @isolation_options
 def check_command(estimator: str, properties: tuple[str, ...], domain: str | None, options: tuple[str, ...],
                   parameters: tuple[str, ...], max_examples: int, budget: float, total_budget: float | None,

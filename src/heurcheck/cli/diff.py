@@ -48,6 +48,7 @@ def diff_command(old: str, new: str, as_json: bool) -> None:
                     ("fixed", result.fixed),
                     ("weaker evidence", result.weaker), ("stronger evidence", result.stronger),
                     ("decided by another engine", result.engine_changed), ("violation size drift", result.drift),
+                    ("relative to the reference (shared, fixed)", result.relative),
                     ("in one card only", result.only_in_one)]
         for title, lines in sections:
             if lines:

@@ -16,10 +16,14 @@ from ..numbers import plain
 
 @dataclass(frozen=True)
 class Estimate:
-    """An estimate with, for randomised estimators, its standard error."""
+    """An estimate with, for randomised estimators, its standard error; and, for an estimator that cannot
+    run in exact arithmetic, a bound it states on the floating-point rounding error of `value` (for
+    example n * eps * the sum of the absolute values of the terms it added): the tolerance of every
+    relation the estimate enters grows by that bound, and findings say so."""
 
     value: Any
     stderr: float | None = None
+    rounding: float | None = None
 
 
 MAX_SAMPLES = 10**8  # Monte Carlo draws an option may ask for (chunked: time, not memory, is the bound)
@@ -191,7 +195,12 @@ def checked_estimate(result: Any) -> Estimate:
         stderr = float(plain_number(stderr, "returned a standard error of"))
         if stderr < 0:
             raise BadResult("nan", f"returned a negative standard error {stderr}")
-    return Estimate(value, stderr)
+    rounding = estimate.rounding
+    if rounding is not None:
+        rounding = float(plain_number(rounding, "returned a rounding bound of"))
+        if rounding < 0:
+            raise BadResult("nan", f"returned a negative rounding bound {rounding}")
+    return Estimate(value, stderr, rounding)
 
 
 @dataclass(frozen=True)

@@ -383,8 +383,25 @@ def equality(params: Mapping[str, Any], lhs: Estimate, rhs: Estimate, *scale: An
     stderr = _combined(lhs.stderr, rhs_stderr if rhs_stderr is not None else rhs.stderr)
     gap = abs(to_float(lhs.value - rhs.value)) if _both_exact(lhs.value, rhs.value) else \
         abs(to_float(lhs.value) - to_float(rhs.value))
-    return Outcome(lhs.value, rhs.value, gap, tolerance(params, lhs.value, rhs.value, *scale), "=", stderr,
+    stated, detail = _stated_rounding(detail, lhs, rhs)
+    return Outcome(lhs.value, rhs.value, gap, tolerance(params, lhs.value, rhs.value, *scale) + stated, "=", stderr,
                    route=route, detail=detail)
+
+
+def rounding_of(*terms: tuple[Any, Estimate]) -> float | None:
+    """The rounding bound of a sum of coefficient * estimate terms: the sum of |coefficient| * each stated
+    bound (None when no estimate states one). Properties that combine estimates pass it on."""
+    bounds = [abs(to_float(c)) * e.rounding for c, e in terms if e.rounding is not None and not is_symbolic(c)]
+    return sum(bounds) if bounds else None
+
+
+def _stated_rounding(detail: str, *sides: Estimate) -> tuple[float, str]:
+    """The rounding bounds the estimator stated on the sides (see `Estimate.rounding`), and the detail saying so."""
+    stated = sum(side.rounding or 0.0 for side in sides)
+    if not stated:
+        return 0.0, detail
+    note = f"the tolerance includes the rounding bound {stated:.3g} the estimator states"
+    return stated, f"{detail}; {note}" if detail else note
 
 
 def at_least(params: Mapping[str, Any], value: Estimate, bound: Any, relation: str = ">=",
@@ -399,7 +416,8 @@ def at_least(params: Mapping[str, Any], value: Estimate, bound: Any, relation: s
         gap = max(0.0, to_float(exact_gap))
     scale = max(1.0, abs(v), abs(b))
     score = (b - v) / scale if relation == ">=" else (v - b) / scale  # > 0 exactly when violated
-    return Outcome(value.value, bound, gap, tolerance(params, value.value, bound), relation, value.stderr,
+    stated, detail = _stated_rounding(detail, value)
+    return Outcome(value.value, bound, gap, tolerance(params, value.value, bound) + stated, relation, value.stderr,
                    route=route, detail=detail, score=score)
 
 

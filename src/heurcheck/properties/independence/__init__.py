@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from ...arguments import Arguments
 from ...estimators.base import Estimate
-from ..base import TOLERANCE_PARAMETERS, Call, Case, Outcome, Parameter, PropertyBase, equality
+from ..base import TOLERANCE_PARAMETERS, Call, Case, Outcome, Parameter, PropertyBase, equality, rounding_of
 
 
 class IndependenceFacet(Protocol):
@@ -71,6 +71,7 @@ class Independence(PropertyBase):
         stderr = None
         if gx.stderr is not None or gy.stderr is not None:
             stderr = ((float(gx.value) * (gy.stderr or 0)) ** 2 + (float(gy.value) * (gx.stderr or 0)) ** 2) ** 0.5
-        return equality(self.params, call(xy, pi), Estimate(gx.value * gy.value, stderr),
+        return equality(self.params, call(xy, pi), Estimate(gx.value * gy.value, stderr,
+                                                            rounding_of((gy.value, gx), (gx.value, gy))),
                         detail="G(XY | Pi) = G(X | Pi) G(Y | Pi)")
 

@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 from ...errors import TruthTooExpensive
 from ...estimators.base import Estimate
-from ..base import TOLERANCE_PARAMETERS, Call, Case, Outcome, Parameter, PropertyBase, equality
+from ..base import TOLERANCE_PARAMETERS, Call, Case, Outcome, Parameter, PropertyBase, equality, rounding_of
 from ..space import CaseSpace, Enumeration
 
 FORMS = ("combination", "semantic", "all")
@@ -96,7 +96,7 @@ class Linearity(PropertyBase):
         for name in ("X", "Y", "Z"):
             pi.check(names[name])
         gx, gy, gz = call(names["X"], pi), call(names["Y"], pi), call(names["Z"], pi)
-        rhs = Estimate(a * gx.value + b * gy.value, _combine(a, gx.stderr, b, gy.stderr))
+        rhs = Estimate(a * gx.value + b * gy.value, _combine(a, gx.stderr, b, gy.stderr), rounding_of((a, gx), (b, gy)))
         return equality(self.params, gz, rhs, a * gx.value, b * gy.value, detail="G(aX + bY | Pi) = a G(X | Pi) + b G(Y | Pi)")
 
 

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from ...arguments import Arguments
 from ...estimators.base import Estimate
-from ..base import TOLERANCE_PARAMETERS, Call, Case, Outcome, Parameter, PropertyBase, equality
+from ..base import TOLERANCE_PARAMETERS, Call, Case, Outcome, Parameter, PropertyBase, equality, rounding_of
 from ..space import CaseSpace, Enumeration
 
 FORMS = ("restrict", "reveal")
@@ -99,11 +99,13 @@ class RestrictionLinearity(PropertyBase):
         total: Any = 0
         variance = 0.0
         terms = []
+        weighted = []
         for value, weight in facet.law(inp):
             g = call(*fixed(y, pi, inp.id, value))
             total = total + weight * g.value
             terms.append(weight * g.value)
+            weighted.append((weight, g))
             variance += (float(weight) * (g.stderr or 0.0)) ** 2
         stderr = variance**0.5 if call.randomised else None
-        return equality(self.params, call(y, pi), Estimate(total, stderr), *terms,
+        return equality(self.params, call(y, pi), Estimate(total, stderr, rounding_of(*weighted)), *terms,
                         detail=f"G(Y | Pi) = E over {inp.id} of G(Y with {inp.id} fixed | Pi)")
