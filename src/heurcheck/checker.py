@@ -261,12 +261,13 @@ def check_one(prop: Property, estimator: Estimator, request: CheckRequest, domai
         if settings.findings_dir is not None:
             saved.append(finding_of(base, Decision.of_witness(engine.name, 0, case, found)).save(settings.findings_dir))
 
+    start = time.monotonic()
     try:
         decision = engine.decide(prop, space, call, settings.budget, on_finding)
     except CaseGenerationError as exc:
         return replace(base, verdict=Verdict.INCONCLUSIVE, engine=engine.name,
                        message=f"the property could not generate or evaluate its cases: {exc}")
-    finding = finding_of(base, decision)
+    finding = replace(finding_of(base, decision), seconds=round(time.monotonic() - start, 3))
     if request.against:
         finding = replace(finding, against={"reference": request.against, **decision.against})
     if settings.findings_dir is not None and finding.verdict.is_failure:

@@ -49,7 +49,10 @@ CASES: tuple[tuple[str, int], ...] = (("respect-for-proofs", CheckSettings.max_e
 
 @dataclass(frozen=True)
 class MatrixSettings:
-    budget: float = 600.0  # seconds for the whole card: a safety cap (about 2 min are used on 2 idle cores)
+    # seconds for the whole card, and for any one check: safety caps only, generous enough that a machine
+    # several times slower (or loaded) gives the same card; the case counts decide the checks
+    budget: float = 1800.0
+    check_cap: float = 300.0
     seed: int = 0
     jobs: int = 2
     max_examples: int = 150  # cases per check: what decides it
@@ -107,9 +110,10 @@ class Cell:
         return sum(f.cases for f in self.findings)
 
     def evidence(self) -> list[dict[str, Any]]:
-        """Per domain: the verdict, the engine, the number of cases and whether the time cap stopped it."""
+        """Per domain: the verdict, the engine, the number of cases, whether the time cap stopped it and the
+        seconds it took (a record of cost, never part of a verdict)."""
         return [{"domain": f.domain, "verdict": f.verdict.value, "engine": f.engine, "cases": f.cases,
-                 "capped": f.capped} for f in self.findings]
+                 "capped": f.capped, "seconds": f.seconds} for f in self.findings]
 
 
 @dataclass
@@ -263,7 +267,7 @@ def run_matrix(settings: MatrixSettings = MatrixSettings(), registry: Registry |
                     cells[(e, p)].skipped.append(d)
                     done += 1
                     continue
-                running[pool.submit(_run_one, e, p, d, settings_for(p, cap(deadline, len(pending), jobs)),
+                running[pool.submit(_run_one, e, p, d, settings_for(p, cap(deadline, len(pending), jobs, settings.check_cap)),
                                     settings.against)] = (e, p, d)
             if running:  # woken each second to notice a stop whose KeyboardInterrupt Python swallowed
                 for fut in wait(list(running), timeout=1.0, return_when=FIRST_COMPLETED)[0]:
@@ -288,11 +292,12 @@ def run_matrix(settings: MatrixSettings = MatrixSettings(), registry: Registry |
     return card
 
 
-def cap(deadline: float, waiting: int, jobs: int) -> float:
-    """The time cap of a check starting now: what is left of the card's budget, less `MIN_SHARE` for
-    each check still waiting (over the workers). Case counts decide checks; this only stops a runaway."""
+def cap(deadline: float, waiting: int, jobs: int, check_cap: float = MatrixSettings.check_cap) -> float:
+    """The time cap of a check starting now: at most `check_cap`, and what is left of the card's budget, less
+    `MIN_SHARE` for each check still waiting (over the workers). Case counts decide checks; this only stops
+    a runaway."""
     left = deadline - time.monotonic()
-    return max(0.0, min(left, max(MIN_SHARE, left - MIN_SHARE * waiting / jobs)))
+    return max(0.0, min(left, check_cap, max(MIN_SHARE, left - MIN_SHARE * waiting / jobs)))
 
 
 def _workers(pool: ProcessPoolExecutor) -> list[Any]:
