@@ -29,7 +29,7 @@ from .common import input_errors, isolation_options
                    "stops says so on the card); the case counts decide the checks.")
 @click.option("--max-examples", type=click.IntRange(1, 10**7), default=MatrixSettings.max_examples,
               show_default=True, help="Cases per check: what decides it (the same seed gives the same card); "
-                                         "respect-for-proofs gets as many as `heurcheck check` gives it.")
+                                         "respect-for-proofs gets 1000, since its counterexamples are rare.")
 @click.option("-e", "--estimator", "estimators", multiple=True, help="Only these estimators (repeatable).")
 @click.option("-p", "--property", "properties", multiple=True, help="Only these properties (repeatable).")
 @click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=0, show_default=True)
