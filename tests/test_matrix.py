@@ -242,8 +242,8 @@ def test_a_cell_with_a_domain_never_evaluated_is_never_a_plain_dot() -> None:
 def test_no_check_of_the_card_may_run_past_its_own_cap_however_much_budget_is_left() -> None:
     import time
     from heurcheck.matrix import cap
-    assert cap(time.monotonic() + 10**6, waiting=0, jobs=2, check_cap=300.0) == 300.0
-    assert MatrixSettings().check_cap == 300.0 and MatrixSettings().budget >= 6 * 300.0  # safety caps, not deciders
+    assert cap(time.monotonic() + 10**6, waiting=0, jobs=2, check_cap=600.0) == 600.0
+    assert MatrixSettings().check_cap == 600.0 and MatrixSettings().budget >= 6 * 600.0  # safety caps, not deciders
 
 
 def test_a_check_stopped_by_the_time_cap_makes_its_cell_weak_and_the_card_counts_it() -> None:

@@ -25,7 +25,7 @@ from .common import input_errors, isolation_options
 
 @click.command("matrix")
 @click.option("--budget", type=click.FloatRange(1, 86400), default=MatrixSettings.budget, show_default=True,
-              help="Seconds for the whole card: a safety cap, as is the 300 s of any one check (a check a cap "
+              help="Seconds for the whole card: a safety cap, as are the 600 s of any one check (a check a cap "
                    "stops says so on the card); the case counts decide the checks.")
 @click.option("--max-examples", type=click.IntRange(1, 10**7), default=MatrixSettings.max_examples,
               show_default=True, help="Cases per check: what decides it (the same seed gives the same card); "
