@@ -49,6 +49,11 @@ _NORMAL = NormalDist()
 RESAMPLE_ROUNDS = 8
 SCREEN_Z = 3.0
 FLAKY_RETRIES = 3  # searches retried, each with a derived seed, after Hypothesis reports inconsistent generation
+# Hypothesis plans every search as one of at least this many cases, and the engine stops it at the count asked
+# for: its choices depend on the number of cases it plans for (how many small cases first, when to start
+# targeting), so this makes a search of N cases the first N cases of any longer one with the same seed (the
+# report card's 150 cases are the start of `heurcheck check`'s 5,000, and find what it finds there)
+SEARCH_PLAN = 5000
 
 
 class _Stop(Exception):
@@ -67,6 +72,11 @@ class _Deadline(BaseException):
 class _FlakyGeneration(BaseException):
     """Hypothesis reported that the strategy drew differently on replay (its `Flaky` errors): the
     search is retried with a derived seed rather than turned into an inconclusive verdict."""
+
+
+class _Enough(BaseException):
+    """Ends a Hypothesis run once the search has evaluated the number of cases asked for and found no
+    failure (a BaseException, so Hypothesis lets it through at once)."""
 
 
 class _Decided(BaseException):
@@ -235,6 +245,8 @@ class RandomEngine:
                 fail(case, key, failing[key])
             if key in passed:
                 return
+            if not failing and result.cases >= max_examples:
+                raise _Enough()
             if key in stopped or time.monotonic() > deadline:
                 result.budget_spent = True
                 if failing:
@@ -299,6 +311,8 @@ class RandomEngine:
                     result.budget_spent = True
                 except _Decided:
                     decided = True
+                except _Enough:
+                    pass
         except _Deadline:  # the alarm fired as the block was being left, before it was disarmed
             result.budget_spent = True
         if decided:
@@ -384,7 +398,7 @@ class RandomEngine:
         from hypothesis.errors import Flaky
 
         test = settings(
-            max_examples=self.options.max_examples, deadline=None, database=None, derandomize=False,
+            max_examples=max(self.options.max_examples, SEARCH_PLAN), deadline=None, database=None, derandomize=False,
             phases=[getattr(Phase, p) for p in ("explicit",) + phases], suppress_health_check=list(HealthCheck),
             report_multiple_bugs=False, print_blob=False, verbosity=Verbosity.quiet,
         )(hseed(seed)(given(strategy)(body)))
