@@ -176,7 +176,7 @@ def test_mean_linearity_is_proved_for_every_structure_up_to_the_stated_size(engi
 @pytest.mark.slow
 @pytest.mark.parametrize("engine", ["symbolic", "smt"])
 def test_a_deep_sign_fault_is_found_and_replays_in_floats(engine: str) -> None:
-    finding = run(f"{FAULTY}:DeepSignCumulant", "respect-for-proofs", engine, budget=120, max_nodes=2)
+    finding = run(f"{FAULTY}:DeepSignCumulant", "respect-for-proofs", engine, budget=900, max_nodes=2)
     assert finding.verdict is Verdict.VIOLATED, finding.message
     assert "replayed in floats" in finding.message
     assert finding.observed["violation"] > 1000 * finding.observed["tolerance"]
@@ -188,7 +188,8 @@ def test_a_deep_sign_fault_is_found_and_replays_in_floats(engine: str) -> None:
 @pytest.mark.slow
 def test_cumulant_order_3_respect_for_proofs_smt_witness_replays_in_floats() -> None:
     # the sign form alone: the default (every form) spends the budget on the other forms' structures too
-    finding = run("cumulant", "respect-for-proofs", "smt", budget=120, max_nodes=1, params={"form": "sign"}, order=3)
+    # a generous budget: the search stops at its first violation, so only a loaded machine waits longer
+    finding = run("cumulant", "respect-for-proofs", "smt", budget=900, max_nodes=1, params={"form": "sign"}, order=3)
     assert finding.verdict is Verdict.VIOLATED, finding.message
     assert "replayed in floats" in finding.message
 

@@ -239,6 +239,13 @@ def test_a_cell_with_a_domain_never_evaluated_is_never_a_plain_dot() -> None:
     assert re.search(r"│mean\s*│\s*·\s*│", _terminal_text(strong))
 
 
+def test_no_check_of_the_card_may_run_past_its_own_cap_however_much_budget_is_left() -> None:
+    import time
+    from heurcheck.matrix import cap
+    assert cap(time.monotonic() + 10**6, waiting=0, jobs=2, check_cap=600.0) == 600.0
+    assert MatrixSettings().check_cap == 600.0 and MatrixSettings().budget >= 6 * 600.0  # safety caps, not deciders
+
+
 def test_a_check_stopped_by_the_time_cap_makes_its_cell_weak_and_the_card_counts_it() -> None:
     card = _one_cell_card(_finding("circuit", Verdict.NOT_REFUTED, 12, capped=True))
     assert card.cells[("mean", "linearity")].weak and card.capped == 1
@@ -250,8 +257,10 @@ def test_the_json_card_has_each_domains_verdict_engine_cases_and_cap() -> None:
                          _finding("permanent", Verdict.INCONCLUSIVE, 0, capped=True)).to_json()
     [cell] = doc["cells"]
     assert cell["evidence"] == [
-        {"domain": "circuit", "verdict": "not-refuted", "engine": "random", "cases": 50, "capped": False},
-        {"domain": "permanent", "verdict": "inconclusive", "engine": "random", "cases": 0, "capped": True}]
+        {"domain": "circuit", "verdict": "not-refuted", "engine": "random", "cases": 50, "capped": False,
+         "seconds": None},
+        {"domain": "permanent", "verdict": "inconclusive", "engine": "random", "cases": 0, "capped": True,
+         "seconds": None}]
     assert cell["cases"] == 50 and cell["weak"] is True and doc["max_examples"] == 50
 
 

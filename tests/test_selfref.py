@@ -257,7 +257,7 @@ def test_a_randomised_estimator_gets_a_standard_error_on_orbit_averages() -> Non
 def test_a_witness_replays_from_its_json_form_to_the_same_outcome() -> None:
     from heurcheck.jsonio import Node
 
-    (finding,) = run("covariance", "iterated-estimation", "circuit", examples=60, budget=20)
+    (finding,) = run("covariance", "iterated-estimation", "circuit", examples=300, budget=600)
     assert finding.verdict is Verdict.VIOLATED
     case = Case.from_json(Node(finding.witness))
     out = IteratedEstimation().evaluate(case, Call(CovariancePropagation()))

@@ -279,7 +279,7 @@ def check_one(prop: Property, estimator: Estimator, request: CheckRequest, domai
     except CaseGenerationError as exc:
         return replace(base, verdict=Verdict.INCONCLUSIVE, engine=engine.name,
                        message=f"the property could not generate or evaluate its cases: {exc}")
-    finding = finding_of(base, decision)
+    finding = replace(finding_of(base, decision), seconds=round(time.monotonic() - started, 3))
     if request.against:
         finding = replace(finding, against={"reference": request.against, **decision.against})
     if settings.findings_dir is not None and finding.verdict.is_failure:

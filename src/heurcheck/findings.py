@@ -77,6 +77,7 @@ class Finding:
     max_examples: int | None = None  # the case count that decides the check (None: not recorded)
     # a `file.py:Class` estimator: {"path": the resolved file, "sha256": its hash when the finding was made}
     plugin_file: dict[str, str] | None = None
+    seconds: float | None = None  # the check's wall time (a record of cost; never part of a verdict)
     tool: str = field(default_factory=tool_version)
     schema: int = SCHEMA
 
@@ -134,7 +135,7 @@ def finding_from_json(document: Any, where: str = "finding") -> Finding:
         partial=node.get("partial", False).boolean(), capped=node.get("capped", False).boolean(),
         max_examples=nullable("max_examples", lambda child: child.integer(1)),
         plugin_file=nullable("plugin_file", _plugin_file), tool=node.get("tool", "").string(),
-        against=nullable("against", mapping),
+        against=nullable("against", mapping), seconds=nullable("seconds", lambda child: float(child.number(0))),
     )
 
 

@@ -7,6 +7,7 @@ from a user's file is evaluated. Decimal numbers are read exactly (0.1 is 1/10).
 from __future__ import annotations
 
 import json
+import math
 import os
 import stat
 import tempfile
@@ -212,6 +213,8 @@ class Node:
             except (ValueError, ZeroDivisionError):
                 self.fail('a number (an int, a decimal, or a string "p/q")')
         elif isinstance(v, (int, Fraction)):
+            q = Fraction(v)
+        elif isinstance(v, float) and math.isfinite(v):  # a document read with the standard json module
             q = Fraction(v)
         else:
             self.fail('a number (an int, a decimal, or a string "p/q")')

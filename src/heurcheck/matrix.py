@@ -41,15 +41,22 @@ STRENGTH = [Verdict.VIOLATED, Verdict.ESTIMATOR_ERROR, Verdict.FIXED, Verdict.PR
 INTERRUPT_GRACE = 3.0  # seconds an interrupted card waits for its running checks' partial findings
 MIN_SHARE = 2.0  # seconds of the card's budget kept for each check still waiting to start
 # cases per check where counterexamples are rare among random cases but cases are cheap: a proof-certified
-# fact whose estimate leaves its bounds needs a particular structure (the square of a square ... of one
-# input), met after about a thousand cases. With the case count and seed of `heurcheck check`, the card's
-# check is the very search `check` runs, so the card finds what `check` finds there.
-CASES: tuple[tuple[str, int], ...] = (("respect-for-proofs", CheckSettings.max_examples),)
+# fact whose estimate leaves its bounds needs a particular structure (a proof about a tower of squares of one
+# input, x^8, beside a truncation order), which the property's cases favour; on seeds 0-2 the built-in
+# propagation estimators met their first such case within 90-210 cases (scripts/card_parity.py audits
+# that the card still finds what `heurcheck check` finds)
+# calibration: one case is a batch of 64 estimates, and an error bar 20% too small moves the batch score by
+# about 2.8 standard deviations (10% too small: about 1.3), so the pooled bias test, |Z| > about 4 at a look,
+# rejects at its first look (16 batches, Z about 11, or 5.2); a batch costs as much as 64 cases elsewhere
+CASES: tuple[tuple[str, int], ...] = (("respect-for-proofs", 1000), ("calibration", 32))
 
 
 @dataclass(frozen=True)
 class MatrixSettings:
-    budget: float = 600.0  # seconds for the whole card: a safety cap (about 2 min are used on 2 idle cores)
+    # seconds for the whole card, and for any one check: safety caps only, generous enough that a machine
+    # several times slower (or loaded) gives the same card; the case counts decide the checks
+    budget: float = 3600.0
+    check_cap: float = 600.0
     seed: int = 0
     jobs: int = 2
     max_examples: int = 150  # cases per check: what decides it
@@ -107,9 +114,10 @@ class Cell:
         return sum(f.cases for f in self.findings)
 
     def evidence(self) -> list[dict[str, Any]]:
-        """Per domain: the verdict, the engine, the number of cases and whether the time cap stopped it."""
+        """Per domain: the verdict, the engine, the number of cases, whether the time cap stopped it and the
+        seconds it took (a record of cost, never part of a verdict)."""
         return [{"domain": f.domain, "verdict": f.verdict.value, "engine": f.engine, "cases": f.cases,
-                 "capped": f.capped} for f in self.findings]
+                 "capped": f.capped, "seconds": f.seconds} for f in self.findings]
 
 
 @dataclass
@@ -263,7 +271,7 @@ def run_matrix(settings: MatrixSettings = MatrixSettings(), registry: Registry |
                     cells[(e, p)].skipped.append(d)
                     done += 1
                     continue
-                running[pool.submit(_run_one, e, p, d, settings_for(p, cap(deadline, len(pending), jobs)),
+                running[pool.submit(_run_one, e, p, d, settings_for(p, cap(deadline, len(pending), jobs, settings.check_cap)),
                                     settings.against)] = (e, p, d)
             if running:  # woken each second to notice a stop whose KeyboardInterrupt Python swallowed
                 for fut in wait(list(running), timeout=1.0, return_when=FIRST_COMPLETED)[0]:
@@ -288,11 +296,12 @@ def run_matrix(settings: MatrixSettings = MatrixSettings(), registry: Registry |
     return card
 
 
-def cap(deadline: float, waiting: int, jobs: int) -> float:
-    """The time cap of a check starting now: what is left of the card's budget, less `MIN_SHARE` for
-    each check still waiting (over the workers). Case counts decide checks; this only stops a runaway."""
+def cap(deadline: float, waiting: int, jobs: int, check_cap: float = MatrixSettings.check_cap) -> float:
+    """The time cap of a check starting now: at most `check_cap`, and what is left of the card's budget, less
+    `MIN_SHARE` for each check still waiting (over the workers). Case counts decide checks; this only stops
+    a runaway."""
     left = deadline - time.monotonic()
-    return max(0.0, min(left, max(MIN_SHARE, left - MIN_SHARE * waiting / jobs)))
+    return max(0.0, min(left, check_cap, max(MIN_SHARE, left - MIN_SHARE * waiting / jobs)))
 
 
 def _workers(pool: ProcessPoolExecutor) -> list[Any]:

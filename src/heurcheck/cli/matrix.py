@@ -25,10 +25,11 @@ from .common import input_errors, isolation_options
 
 @click.command("matrix")
 @click.option("--budget", type=click.FloatRange(1, 86400), default=MatrixSettings.budget, show_default=True,
-              help="Seconds for the whole card: a safety cap (a check it stops says so on the card).")
+              help="Seconds for the whole card: a safety cap, as are the 600 s of any one check (a check a cap "
+                   "stops says so on the card); the case counts decide the checks.")
 @click.option("--max-examples", type=click.IntRange(1, 10**7), default=MatrixSettings.max_examples,
               show_default=True, help="Cases per check: what decides it (the same seed gives the same card); "
-                                         "respect-for-proofs gets as many as `heurcheck check` gives it.")
+                                         "respect-for-proofs gets 1000, since its counterexamples are rare.")
 @click.option("-e", "--estimator", "estimators", multiple=True, help="Only these estimators (repeatable).")
 @click.option("-p", "--property", "properties", multiple=True, help="Only these properties (repeatable).")
 @click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=0, show_default=True)
@@ -67,8 +68,6 @@ def matrix_command(budget: float, max_examples: int, estimators: tuple[str, ...]
                    executor: str | None, ray_address: str | None, task_timeout: float | None, against: str | None,
                    isolate: str, memory_limit: int, retry_timeouts: bool = False) -> None:
     """The report card: every estimator against every applicable property; exit 1 if anything is violated.
-
-    Each -e is a built-in name, an installed plugin's name, module:attr, or path/to/file.py:Class.
 
     Each -e is a built-in name, an installed plugin's name, module:attr, or path/to/file.py:Class.
 

@@ -48,8 +48,13 @@ from .base import CaseGenerationError, Decision, OnFinding, SearchOptions, Share
 _NORMAL = NormalDist()
 RESAMPLE_ROUNDS = 8
 SCREEN_Z = 3.0
-FIRST_SHARE = 0.1  # of the cases and of the time, for the small structures searched first (CaseSpace.first)
+FIRST_SHARE = 0.1  # of the cases, for the small structures searched first (CaseSpace.first)
 FLAKY_RETRIES = 3  # searches retried, each with a derived seed, after Hypothesis reports inconsistent generation
+# Hypothesis plans every search as one of at least this many cases, and the engine stops it at the count asked
+# for: its choices depend on the number of cases it plans for (how many small cases first, when to start
+# targeting), so this makes a search of N cases the first N cases of any longer one with the same seed (the
+# report card's 150 cases are the start of `heurcheck check`'s 5,000, and find what it finds there)
+SEARCH_PLAN = 5000
 
 
 class _Stop(Exception):
@@ -68,6 +73,11 @@ class _Deadline(BaseException):
 class _FlakyGeneration(BaseException):
     """Hypothesis reported that the strategy drew differently on replay (its `Flaky` errors): the
     search is retried with a derived seed rather than turned into an inconclusive verdict."""
+
+
+class _Enough(BaseException):
+    """Ends a Hypothesis run once the search has evaluated the number of cases asked for and found no
+    failure (a BaseException, so Hypothesis lets it through at once)."""
 
 
 class _Decided(BaseException):
@@ -214,7 +224,7 @@ class RandomEngine:
     def _search_first(self, prop: Property, space: CaseSpace, call: Call, budget: float, on_violation: OnFinding,
                      shared: SharedViolations | None) -> SearchResult | None:
         """The search over the cases the space names first (`CaseSpace.first`), with FIRST_SHARE of the
-        cases and of the time to look (shrinking a violation found there may take the whole budget); None
+        cases (a count, so the verdict does not depend on the machine's speed); None
         when there is none to search. Deterministic estimators only: the statistical tests of randomised
         ones count their looks over one search."""
         if space.first is None or call.randomised:
@@ -222,20 +232,17 @@ class RandomEngine:
         cases = max(1, int(self.options.max_examples * FIRST_SHARE))
         try:
             return self._search(prop, replace(space, draw=space.first, first=None), call, budget, on_violation,
-                                self.options.seed, shared, cases, explore=budget * FIRST_SHARE)
+                                self.options.seed, shared, cases)
         except _FlakyGeneration:
             return None  # the whole search follows, with its own retries
 
     def _search(self, prop: Property, space: CaseSpace, call: Call, budget: float, on_violation: OnFinding,
-                seed: int, shared: SharedViolations | None = None, max_examples: int | None = None,
-                explore: float | None = None) -> SearchResult:
-        """One Hypothesis run: `budget` seconds in all; with `explore`, the search for a first violation
-        stops after that many seconds, while shrinking one found may take the whole budget."""
+                seed: int, shared: SharedViolations | None = None, max_examples: int | None = None) -> SearchResult:
+        """One Hypothesis run of `max_examples` cases (default: the options'), `budget` seconds at most."""
         assert space.draw is not None, "fits() refuses a space with nothing to draw"
         margin, alpha = self.options.margin, self.options.alpha
         max_examples = self.options.max_examples if max_examples is None else max(1, max_examples)
         deadline = time.monotonic() + budget
-        explore_until = deadline if explore is None else time.monotonic() + explore
         strategy = space.draw()
         result = SearchResult()
         statistical = call.randomised
@@ -263,14 +270,12 @@ class RandomEngine:
                 fail(case, key, failing[key])
             if key in passed:
                 return
-            now = time.monotonic()
-            if key in stopped or now > deadline:
+            if not failing and result.cases >= max_examples:
+                raise _Enough()
+            if key in stopped or time.monotonic() > deadline:
                 result.budget_spent = True
                 if failing:
                     return  # shrinking ends: unknown cases pass
-                stopped.add(key)
-                raise _Stop()
-            if not failing and now > explore_until:  # the phase's share of time for looking is spent
                 stopped.add(key)
                 raise _Stop()
             passed.add(key)  # provisional: a case found failing below moves to `failing`
@@ -331,6 +336,8 @@ class RandomEngine:
                     result.budget_spent = True
                 except _Decided:
                     decided = True
+                except _Enough:
+                    pass
         except _Deadline:  # the alarm fired as the block was being left, before it was disarmed
             result.budget_spent = True
         if decided:
@@ -417,7 +424,7 @@ class RandomEngine:
         from hypothesis.errors import Flaky
 
         test = settings(
-            max_examples=max_examples, deadline=None, database=None, derandomize=False,
+            max_examples=max(max_examples, SEARCH_PLAN), deadline=None, database=None, derandomize=False,
             phases=[getattr(Phase, p) for p in ("explicit",) + phases], suppress_health_check=list(HealthCheck),
             report_multiple_bugs=False, print_blob=False, verbosity=Verbosity.quiet,
         )(hseed(seed)(given(strategy)(body)))

@@ -9,8 +9,8 @@ and each engine interprets the forms it can:
 - `structures`: every structure up to a number of nodes, its parameters symbols (the formal engines
   decide each one for every value of its parameters; a finished size is the scope of a proof);
 - `first`: a strategy of the cases where the property's faults show soonest (exactness on circuits:
-  deep narrow circuits), which the random engine searches first with a tenth of its cases and of its
-  time to look, for deterministic estimators; a violation found there is shrunk with the whole budget.
+  deep narrow circuits), which the random engine searches first with a tenth of its cases (a count, so
+  the verdict does not depend on the machine's speed), for deterministic estimators; a violation found there is shrunk with the whole budget.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from ...domains.circuit import Circuit, Gate, ProvedEqual, ProvedNonNegative, circuit_arguments, circuits, cone
+from ...domains.circuit import Circuit, CumulantOrder, Gate, ProvedEqual, ProvedNonNegative, circuit_arguments, circuits, cone
 from ...domains.circuit.enumerate import ARGUMENT_FAMILY, argument_family, circuit_structures
 from ...symbols import symbol
 from ..base import Case
@@ -72,26 +72,36 @@ class CircuitRespectForProofs:
         forms = ("sign", "sign", "exact-value", "monotonicity") if form == "all" else (form,)
         # squares of high-degree wires are where truncation goes wrong: favour products and chains
         # few inputs, so wires reuse them (fan-out), as truncated propagation is wrong on such squares
-        base = circuits(max_inputs=2, max_gates=max_gates, recent=True,
-                        ops=("mul", "square", "add", "mul", "scale", "square", "neg", "const"))
+        general = circuits(max_inputs=2, max_gates=max_gates, recent=True,
+                           ops=("mul", "square", "add", "mul", "scale", "square", "neg", "const"))
+        # half the cases start from a tower of squares of one input (x^2, x^4, x^8): the highest degree
+        # for the fewest gates, where a truncated propagation goes wrong first
+        towers = circuits(max_inputs=1, max_gates=min(3, max_gates), recent=True, ops=("square",))
+        base = st.one_of(towers, general)
+        # a truncation order beside the proof (none first, so shrinking drops it when it does not matter):
+        # a proof about x^8 is what an estimator keeping cumulants up to order 2-4 gets wrong
+        # which wires the proof squares, newest first: the newest (deepest) in half the cases
+        wire_index = st.one_of(st.just(0), st.integers(0, 63))
+        orders = st.sampled_from((0, 4, 3, 2)).map(lambda k: [CumulantOrder(k)] if k else [])
 
         @st.composite
         def build(draw: Any) -> Case:
             kind = draw(st.sampled_from(forms))
             c = draw(base)
-            i, j = draw(st.integers(0, 63)), draw(st.integers(0, 63))
+            truncation = draw(orders)
+            i, j = draw(wire_index), draw(wire_index)
             if kind == "sign":
                 y, _, proved = _sign_case(c, i, j, draw(st.booleans()), draw(st.integers(0, 2)))
-                pi = draw(circuit_arguments(y)) | [ProvedNonNegative(w) for w in proved]
+                pi = draw(circuit_arguments(y)) | [ProvedNonNegative(w) for w in proved] + truncation
                 return Case((("Y", y),), (("Pi", pi),), (("form", 0),))
             if kind == "exact-value":
                 w = c.wires[i % len(c.wires)]
                 k = draw(st.integers(-2, 2))
                 y, value, equal = _exact_value_circuit(c, w, Fraction(k), draw(st.booleans()))
-                pi = draw(circuit_arguments(y)) | [ProvedEqual(wire, v) for wire, v in equal]
+                pi = draw(circuit_arguments(y)) | [ProvedEqual(wire, v) for wire, v in equal] + truncation
                 return Case((("Y", y),), (("Pi", pi),), (("form", 1), ("value", value)))
             x, y = _monotonicity_circuits(c, c.wires[j % len(c.wires)])
-            pi = draw(circuit_arguments(y)) | [ProvedNonNegative("s2")]
+            pi = draw(circuit_arguments(y)) | [ProvedNonNegative("s2")] + truncation
             return Case((("X", x), ("Y", y)), (("Pi", pi),), (("form", 2),))
 
         return build()
