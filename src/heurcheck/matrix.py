@@ -27,9 +27,9 @@ from pathlib import Path
 from typing import Any
 
 from .checker import CheckRequest, CheckSettings, check
-from .errors import HeurcheckError
+from .errors import HeurcheckError, InvalidOption
 from .estimators.loading import capabilities
-from .estimators.registry import Registry
+from .estimators.registry import Registry, parse_reference, reference_text
 from .findings import SCHEMA, Finding, Verdict, tool_version
 from .interrupt import checkpoint, stop_on_signals
 from .isolation import DEFAULT_MEMORY_LIMIT, IsolationSettings, stop_all_workers
@@ -128,6 +128,25 @@ class ReportCard:
     seeds: tuple[int, ...] = ()  # a campaign's seeds (each cell holds the findings of all of them)
     tasks: tuple[int, int] | None = None  # a campaign's tasks (done, planned)
 
+    def labels(self) -> dict[str, str]:
+        """Each row's name on the card: a plugin (`file.py:Class`, `module:attr`) by the `name` it declares
+        (read from its findings; its reference stays in the JSON), with the row's options; the reference
+        as given where two rows would share a name."""
+        out = {}
+        for e in self.estimators:
+            try:
+                name, options = parse_reference(e)
+            except HeurcheckError:
+                out[e] = e
+                continue
+            shown = {f.shown_name for (row, _), c in self.cells.items() if row == e for f in c.findings
+                     if f.estimator_name}
+            if ":" in name and shown:
+                name = sorted(shown)[0]
+            out[e] = reference_text(name, options)
+        taken = list(out.values())
+        return {e: label if taken.count(label) == 1 else e for e, label in out.items()}
+
     @builtins.property
     def capped(self) -> int:
         """How many checks the time cap stopped."""
@@ -138,7 +157,7 @@ class ReportCard:
             "schema": SCHEMA, "kind": "report-card", "tool": self.tool, "seed": self.seed, "budget": self.budget,
             "max_examples": self.max_examples, "cases_for": self.cases_for, "seconds": round(self.seconds, 1),
             "partial": self.partial, "against": self.against,
-            "estimators": self.estimators, "properties": self.properties,
+            "estimators": self.estimators, "labels": self.labels(), "properties": self.properties,
             "cells": [
                 {"estimator": c.estimator, "property": c.property, "verdict": c.verdict.value,
                  "engine": c.deciding.engine if c.deciding else None, "cases": c.cases, "weak": c.weak,
@@ -162,8 +181,11 @@ def plan_card(registry: Registry, settings: MatrixSettings
     broken = {}
     for e in estimators:
         try:
-            caps = capabilities(registry, e, settings.isolate,
-                                IsolationSettings(settings.call_timeout, settings.memory_limit))
+            name, options = parse_reference(e)  # "cumulant:order=3" or "cumulant order=3": options pass through
+            caps = capabilities(registry, name, settings.isolate,
+                                IsolationSettings(settings.call_timeout, settings.memory_limit), options)
+        except InvalidOption:  # an option the estimator does not take: the user's input, not the estimator's fault
+            raise
         except HeurcheckError as exc:
             broken[e] = f"the estimator could not be created: {exc}"
             continue
@@ -201,7 +223,8 @@ def _run_one(estimator: str, prop: str, domain: str, settings: CheckSettings, ag
     an estimator that cannot even be created is an estimator error of its cell, not the card's end."""
     try:
         with stop_on_signals((signal.SIGINT,), repeat=False):  # from the terminal and from the card
-            return check(CheckRequest(estimator, {}, (prop,), {}, domain, against), settings, _REGISTRY)
+            name, options = parse_reference(estimator)
+            return check(CheckRequest(name, options, (prop,), {}, domain, against), settings, _REGISTRY)
     except HeurcheckError as exc:
         return [_undecided(estimator, prop, domain, settings.seed, Verdict.ESTIMATOR_ERROR,
                            f"the estimator could not be created: {exc}")]

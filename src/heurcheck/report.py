@@ -123,13 +123,14 @@ def terminal(card: ReportCard) -> Any:
     table.add_column("estimator", no_wrap=True)
     for p in card.properties:
         table.add_column(_code(p), justify="center", no_wrap=True)
+    labels = card.labels()
     for e in card.estimators:
         row = []
         for p in card.properties:
             c = card.cells[(e, p)]
             v = c.verdict
             row.append(f"[{STYLE[v]}]{_glyph(c)}{_seed_count(c, card)}[/{STYLE[v]}]")
-        table.add_row(e, *row)
+        table.add_row(labels[e], *row)
     return table
 
 
@@ -139,6 +140,7 @@ def markdown(card: ReportCard) -> str:
     lines = ["# heurcheck report card" + partial, "",
              f"{_run_line(card).capitalize()}{_budget(card)}, heurcheck {card.tool}.", "",
              head, "|" + "---|" * (len(card.properties) + 1)]
+    labels = card.labels()
     for e in card.estimators:
         cells = []
         for p in card.properties:
@@ -147,7 +149,7 @@ def markdown(card: ReportCard) -> str:
                 Verdict.NOT_APPLICABLE else ""
             seeds = f", {_seeds(c, card)}" if _seeds(c, card) else ""
             cells.append(SYMBOL[c.verdict] + engine + (" (weak)" if c.weak else "") + seeds)
-        lines.append(f"| {e} | " + " | ".join(cells) + " |")
+        lines.append(f"| {labels[e]} | " + " | ".join(cells) + " |")
     lines += ["", LEGEND + ".", ""]
     measured = _measurements(card)
     if measured:
@@ -160,7 +162,7 @@ def markdown(card: ReportCard) -> str:
     for c in card.cells.values():
         f = c.deciding
         if f is not None and f.verdict.is_failure:
-            lines += [f"### {c.estimator} / {c.property} ({f.domain})", "", f.message, "",
+            lines += [f"### {labels[c.estimator]} / {c.property} ({f.domain})", "", f.message, "",
                       f"Re-run: `{f.command}`", ""]
     return "\n".join(lines) + "\n"
 
@@ -239,6 +241,7 @@ def html_page(card: ReportCard) -> str:
     head = "".join(f"<th title='{html.escape(p)}'>{html.escape(_code(p))}<br><small>{html.escape(p)}</small></th>"
                    for p in card.properties)
     rows = []
+    labels = card.labels()
     for e in card.estimators:
         tds = []
         for p in card.properties:
@@ -255,12 +258,12 @@ def html_page(card: ReportCard) -> str:
                 label = f"<a href='#{_anchor(e, p)}'>{label}</a>"
             tip = html.escape(((c.deciding.message + " | ") if c.deciding else "") + _evidence(c))
             tds.append(f"<td class='cell' style='background:{COLOUR[v]}' title='{tip}'>{label}</td>")
-        rows.append(f"<tr><th class='est'>{html.escape(e)}</th>{''.join(tds)}</tr>")
+        rows.append(f"<tr><th class='est' title='{html.escape(e)}'>{html.escape(labels[e])}</th>{''.join(tds)}</tr>")
     details = []
     for c in card.cells.values():
         f = c.deciding
         if f is not None and f.verdict.is_failure:
-            details.append(f"<section id='{_anchor(c.estimator, c.property)}'><h3>{html.escape(c.estimator)} / "
+            details.append(f"<section id='{_anchor(c.estimator, c.property)}'><h3>{html.escape(labels[c.estimator])} / "
                            f"{html.escape(c.property)}</h3>{_witness_html(f)}</section>")
     partial = f" <span class='partial'>(partial: {html.escape(_partial(card))})</span>" if card.partial else ""
     return f"""<!DOCTYPE html>

@@ -17,7 +17,7 @@ from ..figure import save_measurements
 from ..interrupt import INTERRUPTED, stop_on_signals
 from ..jsonio import write_json_atomic
 from ..properties.registry import available, property_class
-from .common import input_errors, isolation_options, key_values
+from .common import ProgressLines, input_errors, isolation_options, key_values
 
 
 TOTAL_BUDGET = 120.0  # seconds for every check of `heurcheck check ESTIMATOR` run with no -p
@@ -132,14 +132,25 @@ def check_command(estimator: str, properties: tuple[str, ...], domain: str | Non
             console.print(f"running {len(runnable)} check(s) of {estimator} ({count} "
                           f"propert{'y' if count == 1 else 'ies'}){within}", highlight=False)
 
-        with console.status(f"checking {estimator}...", spinner="dots") as status, stop_on_signals():
+        # the spinner is drawn on a terminal; elsewhere (a CI log) progress is plain lines on stderr
+        with console.status(f"checking {estimator}...", spinner="dots") as status, stop_on_signals(), \
+                ProgressLines(live=console.is_terminal) as lines:
+            running: dict[tuple[str, str], str] = {}  # (property, domain) of the running check -> "check i/n"
+
             def shown(finding: Any) -> None:
                 console.print(_verdict_line(finding), highlight=False)
                 console.print(_rerun_line(finding), highlight=False, soft_wrap=True)
+                counted = running.pop((finding.property, finding.domain), None)
+                if counted is not None:  # not a check that did not apply (those are not counted)
+                    lines.show(f"{counted} ended: {finding.property} on {finding.domain}: {finding.verdict.value}",
+                               now=True)
 
             def starting(index: int, total: int, planned: PlannedCheck, left: float | None) -> None:
                 time_left = f", {left:.0f} s left" if left is not None else ""
-                status.update(f"check {index + 1}/{total}: {planned.property.name} on {planned.domain}{time_left}")
+                text = f"check {index + 1}/{total}: {planned.property.name} on {planned.domain}{time_left}"
+                status.update(text)
+                running[(planned.property.name, planned.domain)] = f"check {index + 1}/{total}"
+                lines.show(text)
 
             findings = check(request, settings, on_finding=shown, on_start=starting, on_plan=notice)
     partial = any(f.partial for f in findings)

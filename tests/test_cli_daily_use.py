@@ -1,0 +1,126 @@
+"""Daily use of the command line (issue 12, point 7), through click's runner: progress in a log, estimator
+options and plugin names on the card, findings named by the plugin's name."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from heurcheck.cli import main
+from heurcheck.cli.common import ProgressLines
+from heurcheck.errors import InvalidOption
+from heurcheck.estimators.registry import parse_reference
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+CLAMPED = f"{EXAMPLES / 'plugins' / 'clamped_mean.py'}:ClampedMean"
+# a plugin whose every estimate is 2: boundedness (an estimate of a probability within [0, 1]) fails at once
+TOO_BIG = ("class TooBig:\n    name = 'too-big'\n    domains = frozenset({'boolean'})\n"
+           "    def estimate(self, instance, arguments):\n        return 2.0\n")
+
+
+@pytest.fixture(autouse=True)
+def _not_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever the environment says, the runner's streams are not a terminal (as in a CI log)."""
+    for name in ("FORCE_COLOR", "TTY_COMPATIBLE"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_check_prints_a_plain_progress_line_at_each_checks_end_when_not_a_terminal(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["check", "mean", "-p", "linearity", "--domain", "circuit",
+                                       "--max-examples", "10", "--findings", str(tmp_path)])
+    progress = [line.split("] ", 1)[1] for line in result.stderr.splitlines()]
+    assert result.exit_code == 0, result.output
+    assert progress == ["check 1/1: linearity on circuit", "check 1/1 ended: linearity on circuit: not-refuted"]
+
+
+def test_matrix_prints_a_plain_progress_line_at_each_checks_end_when_not_a_terminal(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["matrix", "-e", "mean", "-p", "linearity", "--max-examples", "5",
+                                       "--findings", str(tmp_path)])
+    progress = [line.split("] ", 1)[1] for line in result.stderr.splitlines() if "checks done" in line]
+    assert result.exit_code == 0, result.output
+    total = len(progress)  # mean's linearity on each of its domains
+    assert total >= 2 and [line.split(";")[0] for line in progress] == [f"{k}/{total} checks done"
+                                                                        for k in range(1, total + 1)]
+    assert all("last: mean / linearity / " in line for line in progress)
+
+
+def test_progress_lines_repeat_the_latest_line_every_ten_seconds_and_not_sooner(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    now = [0.0]
+    lines = ProgressLines(live=False, clock=lambda: now[0])
+    lines.show("check 1/3: linearity on circuit")  # the first line is printed at once
+    now[0] = 4.0
+    lines.show("check 2/3: boundedness on circuit")  # 4 s later: waits for the tick
+    lines.tick()
+    now[0] = 10.5
+    lines.tick()  # 10.5 s after the last line printed: the latest line again
+    lines.show("check 2/3 ended: boundedness on circuit: not-refuted", now=True)  # a check's end: at once
+    assert capsys.readouterr().err.splitlines() == [
+        "[    0 s] check 1/3: linearity on circuit", "[   10 s] check 2/3: boundedness on circuit",
+        "[   10 s] check 2/3 ended: boundedness on circuit: not-refuted"]
+
+
+def test_progress_lines_print_nothing_where_a_live_display_is_drawn(capsys: pytest.CaptureFixture[str]) -> None:
+    lines = ProgressLines(live=True, clock=lambda: 100.0)
+    lines.show("check 1/1", now=True)
+    lines.tick()
+    assert capsys.readouterr().err == ""
+
+
+def test_an_estimator_with_options_is_read_after_a_colon_or_after_spaces() -> None:
+    assert parse_reference("cumulant:order=3") == ("cumulant", {"order": "3"})
+    assert parse_reference("my_est.py:Mine:low=0.1,high=2") == ("my_est.py:Mine", {"low": "0.1", "high": "2"})
+    assert parse_reference("cumulant order=3 seed=1") == ("cumulant", {"order": "3", "seed": "1"})
+    assert parse_reference("pkg.mod:Est") == ("pkg.mod:Est", {})
+    for bad in ("order=3", ":order=3", "cumulant:order=3,x", "cumulant order"):
+        with pytest.raises(InvalidOption, match="KEY=VALUE"):
+            parse_reference(bad)
+
+
+def test_matrix_takes_estimator_options_and_labels_the_row_with_them(tmp_path: Path) -> None:
+    card = tmp_path / "card.json"
+    result = CliRunner().invoke(main, ["matrix", "-e", "cumulant:order=3", "-e", "cumulant", "-p", "linearity",
+                                       "--max-examples", "5", "--findings", str(tmp_path), "--json", str(card)],
+                                terminal_width=200)
+    doc = json.loads(card.read_text())
+    assert result.exit_code == 0, result.output
+    assert doc["labels"] == {"cumulant:order=3": "cumulant order=3", "cumulant": "cumulant"}
+    options = {c["estimator"]: {json.dumps(f["options"]) for f in c["findings"]} for c in doc["cells"]}
+    assert options == {"cumulant:order=3": {'{"order": "3"}'}, "cumulant": {"{}"}}
+    assert any(line.startswith("│cumulant order=3 ") for line in result.stdout.splitlines())
+
+
+def test_matrix_refuses_a_bad_estimator_option_in_one_line() -> None:
+    result = CliRunner().invoke(main, ["matrix", "-e", "cumulant:order=x", "-p", "linearity"])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("error: option order='x': expected")
+
+
+def test_matrix_labels_a_plugin_row_by_its_name_and_keeps_its_path_in_the_json(tmp_path: Path) -> None:
+    card = tmp_path / "card.json"
+    result = CliRunner().invoke(main, ["matrix", "-e", f"{CLAMPED}:low=0.1", "-p", "boundedness", "--max-examples",
+                                       "5", "--findings", str(tmp_path), "--json", str(card)], terminal_width=200)
+    doc = json.loads(card.read_text())
+    [cell] = doc["cells"]
+    assert result.exit_code == 0, result.output
+    assert doc["labels"] == {f"{CLAMPED}:low=0.1": "clamped-mean low=0.1"}
+    assert {f["estimator"] for f in cell["findings"]} == {CLAMPED}  # the resolved file, for replay
+    assert {f["estimator_name"] for f in cell["findings"]} == {"clamped-mean"}
+    rows = [line for line in result.stdout.splitlines() if line.startswith("│")]
+    assert [row.split("│")[1].strip() for row in rows] == ["clamped-mean low=0.1"]
+    assert "clamped_mean.py" not in result.stdout
+
+
+def test_a_findings_file_of_a_plugin_is_named_by_the_plugins_name(tmp_path: Path) -> None:
+    (tmp_path / "too_big.py").write_text(TOO_BIG)
+    findings = tmp_path / "findings"
+    result = CliRunner().invoke(main, ["check", f"{tmp_path / 'too_big.py'}:TooBig", "-p", "boundedness",
+                                       "--max-examples", "20", "--findings", str(findings)])
+    [saved] = findings.iterdir()
+    assert result.exit_code == 1, result.output
+    assert saved.name.startswith("boundedness--too-big--") and saved.suffix == ".json"
+    assert json.loads(saved.read_text())["estimator"] == f"{tmp_path / 'too_big.py'}:TooBig"
