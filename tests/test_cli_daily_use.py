@@ -3,7 +3,9 @@ options and plugin names on the card, findings named by the plugin's name."""
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -11,8 +13,13 @@ from click.testing import CliRunner
 
 from heurcheck.cli import main
 from heurcheck.cli.common import ProgressLines
+from heurcheck.domains import Description, describe_instance, instance_from_json, load_instance
 from heurcheck.errors import InvalidOption
 from heurcheck.estimators.registry import parse_reference
+from heurcheck.findings import Finding, Verdict
+from heurcheck.jsonio import Node
+from heurcheck.matrix import Cell, ReportCard
+from heurcheck.report import html_page
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 CLAMPED = f"{EXAMPLES / 'plugins' / 'clamped_mean.py'}:ClampedMean"
@@ -124,3 +131,64 @@ def test_a_findings_file_of_a_plugin_is_named_by_the_plugins_name(tmp_path: Path
     assert result.exit_code == 1, result.output
     assert saved.name.startswith("boundedness--too-big--") and saved.suffix == ".json"
     assert json.loads(saved.read_text())["estimator"] == f"{tmp_path / 'too_big.py'}:TooBig"
+
+
+# --------------------------------------------------------------------------- the HTML card shows each witness readably
+
+
+def _described(name: str) -> Description:
+    x = load_instance(EXAMPLES / "instances" / f"{name}.json")
+    described = describe_instance(x)
+    assert described is not None
+    return described
+
+
+def test_each_domain_describes_its_instances_as_a_formula_and_tables() -> None:
+    assert _described("square").lines == ("Y = E[((x + y)·x)²]", "x ~ N(1/2, 1)", "y ~ N(-1, 1/2)")
+    assert _described("boolean-fanout").lines == ("Y = Pr[(a ∧ b) ⊕ (a ∨ b) = 1]", "a ~ Bernoulli(1/2)",
+                                                  "b ~ Bernoulli(1/3)")
+    assert _described("permanent-3x3").tables == (("A", (("1", "1/2", "0"), ("2", "-1", "1"), ("1/3", "1", "1"))),)
+    hafnian = _described("hafnian-6-tree")
+    assert hafnian.lines[1] == "product tree: (((Z_1·Z_2)·Z_3)·((Z_4·Z_5)·Z_6))" and hafnian.tables[0][0] == "Sigma"
+    mlp = _described("mlp-relu-2-layer")
+    assert mlp.lines[1] == "layers: 3 -> 2 relu -> 1 identity -> 1"
+    assert [caption for caption, _ in mlp.tables] == ["W1", "b1 (then relu)", "W2", "b2 (then identity)", "readout"]
+
+
+def test_a_long_shared_circuit_is_written_gate_by_gate() -> None:
+    gates = [{"id": "g0", "op": "add", "args": ["x", "x"]}]
+    gates += [{"id": f"g{k}", "op": "add", "args": [f"g{k - 1}", f"g{k - 1}"]} for k in range(1, 12)]
+    doc = {"domain": "circuit", "inputs": [{"id": "x", "dist": "rademacher"}], "gates": gates, "output": "g11"}
+    lines = describe_instance(instance_from_json(Node(doc))).lines
+    assert lines[:3] == ("Y = E[g11], where", "g0 = x + x", "g1 = g0 + g0") and len(lines) == 14
+
+
+def test_the_html_card_renders_a_circuit_witness_as_a_formula_with_its_arguments_as_text(tmp_path: Path) -> None:
+    circuit = json.loads((EXAMPLES / "instances" / "negative-square.json").read_text())
+    violated = Finding(property="respect-for-proofs", parameters={}, estimator="mean", options={}, domain="circuit",
+                       verdict=Verdict.VIOLATED, engine="random", seed=0, cases=867, message="-175 >= 0 fails",
+                       witness={"instances": {"Y": circuit}, "arguments": {"Pi": [{"kind": "nonneg", "wire": "Y"}]},
+                                "numbers": {"form": 0}},
+                       observed={"lhs": {"value": -175.0, "exact": "-175"}, "rhs": {"value": 0.0, "exact": "0"},
+                                 "relation": ">=", "violation": 175.0, "tolerance": 1.76e-07, "size": 5})
+    card = ReportCard(["mean"], ["respect-for-proofs"],
+                      {("mean", "respect-for-proofs"): Cell("mean", "respect-for-proofs", [violated])}, 0, 60.0,
+                      findings_dir=str(tmp_path))
+    page = html_page(card)
+    assert "<div class='formula'>Y = E[1·((x0²)²)²]</div>" in page
+    assert "x0 ~ Rademacher" in page and "<code>Pi = nonneg:Y; </code>" not in page
+    assert "arguments: <code>Pi = nonneg:Y</code>" in page and "numbers: <code>form = 0</code>" in page
+    assert f"Finding file: <code>{tmp_path / violated.file_name()}</code>" in page
+    assert "<details><summary>the witness as JSON</summary>" in page  # the raw form, folded away
+
+
+def test_the_html_card_of_matrix_shows_a_matrix_witness_as_a_table_and_its_finding_file(tmp_path: Path) -> None:
+    page = tmp_path / "card.html"
+    findings = tmp_path / "findings"
+    result = CliRunner().invoke(main, ["matrix", "-e", "perm-row", "-p", "linearity", "--max-examples", "60",
+                                       "--findings", str(findings), "--html", str(page)])
+    text = page.read_text()
+    [path] = re.findall(r"Finding file: <code>([^<]*)</code>", text)
+    assert result.exit_code == 1, result.output
+    assert Path(html.unescape(path)).is_file() and Path(path).parent == findings
+    assert "<table class='matrix'><caption>A</caption><tr><td>" in text and "Y = perm(A), A of order" in text

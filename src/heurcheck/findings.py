@@ -96,11 +96,15 @@ class Finding:
         a registered estimator by its registry name."""
         return self.estimator_name if self.estimator_name and ":" in self.estimator else self.estimator
 
-    def save(self, folder: str | Path) -> Path:
-        """Write atomically to `folder/<property>--<estimator>--<key>.json` and return the path; a plugin
-        goes by its declared name there (`shown_name`), not by its file path."""
+    def file_name(self) -> str:
+        """`<property>--<estimator>--<key>.json`: a plugin goes by its declared name (`shown_name`), not by its
+        file path."""
         safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in self.shown_name)[:40]
-        path = Path(folder) / f"{self.property}--{safe}--{self.key()}.json"
+        return f"{self.property}--{safe}--{self.key()}.json"
+
+    def save(self, folder: str | Path) -> Path:
+        """Write atomically to `folder/<file_name()>` and return the path."""
+        path = Path(folder) / self.file_name()
         write_json_atomic(path, self.to_json())
         return path
 

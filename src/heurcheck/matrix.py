@@ -127,6 +127,7 @@ class ReportCard:
     against: str | None = None  # the reference every check ran against, if any
     seeds: tuple[int, ...] = ()  # a campaign's seeds (each cell holds the findings of all of them)
     tasks: tuple[int, int] | None = None  # a campaign's tasks (done, planned)
+    findings_dir: str | None = None  # where the checks saved their counterexamples (None: not recorded)
 
     def labels(self) -> dict[str, str]:
         """Each row's name on the card: a plugin (`file.py:Class`, `module:attr`) by the `name` it declares
@@ -156,7 +157,7 @@ class ReportCard:
         return {
             "schema": SCHEMA, "kind": "report-card", "tool": self.tool, "seed": self.seed, "budget": self.budget,
             "max_examples": self.max_examples, "cases_for": self.cases_for, "seconds": round(self.seconds, 1),
-            "partial": self.partial, "against": self.against,
+            "partial": self.partial, "against": self.against, "findings_dir": self.findings_dir,
             "estimators": self.estimators, "labels": self.labels(), "properties": self.properties,
             "cells": [
                 {"estimator": c.estimator, "property": c.property, "verdict": c.verdict.value,
@@ -250,7 +251,8 @@ def run_matrix(settings: MatrixSettings = MatrixSettings(), registry: Registry |
             cells[(e, p)].findings.append(_undecided(e, p, "none", settings.seed, Verdict.ESTIMATOR_ERROR, why))
     card = ReportCard(estimators, properties, cells, settings.seed, settings.budget,
                       max_examples=settings.max_examples,
-                      cases_for={p: n for p, n in settings.cases if p in properties}, against=settings.against)
+                      cases_for={p: n for p, n in settings.cases if p in properties}, against=settings.against,
+                      findings_dir=None if settings.findings_dir is None else str(settings.findings_dir))
     start = time.monotonic()
     deadline = start + settings.budget
     pending = list(checks)

@@ -7,14 +7,19 @@ from __future__ import annotations
 
 import html
 import json
+from pathlib import Path
 from typing import Any
 
 from rich.table import Table
 
+from .domains import Description, describe_instance
+from .domains.base import number_text
+from .errors import HeurcheckError, InvalidFinding
 from .figure import has_curve, svg
 from .findings import Finding, Verdict
-from .jsonio import number_to_json
+from .jsonio import Node, number_to_json
 from .matrix import Cell, ReportCard
+from .properties.base import Case
 from .properties.registry import property_class
 
 SYMBOL = {
@@ -222,18 +227,72 @@ def _side(value: Any) -> str:
     return "-" if value is None else str(value)
 
 
-def _witness_html(f: Finding) -> str:
+def _witness_case(f: Finding) -> Case | None:
+    """The witness as a Case (its instances and arguments read by their domains), or None if unreadable."""
+    if not f.witness:
+        return None
+    try:
+        return Case.from_json(Node(f.witness, "$.witness", InvalidFinding))
+    except (HeurcheckError, KeyError, TypeError, ValueError):  # e.g. a witness of a domain not installed here
+        return None
+
+
+def _description_html(description: Description) -> str:
+    lines = "".join(f"<div class='formula'>{html.escape(line)}</div>" for line in description.lines)
+    tables = "".join(
+        f"<table class='matrix'><caption>{html.escape(caption)}</caption>"
+        + "".join("<tr>" + "".join(f"<td>{html.escape(v)}</td>" for v in row) + "</tr>" for row in rows)
+        + "</table>" for caption, rows in description.tables)
+    return lines + (f"<div class='matrices'>{tables}</div>" if tables else "")
+
+
+def _case_html(case: Case) -> str:
+    """Each instance as its domain describes it (a formula, a matrix as a table), then the arguments and
+    numbers of the case as text."""
+    parts = []
+    for name, x in case.instances:
+        described = describe_instance(x)
+        body = _description_html(described) if described is not None else \
+            "<div class='formula'>(its domain offers no description: see the JSON below)</div>"
+        parts.append(f"<div class='instance'><b>{html.escape(name)}</b> ({html.escape(x.domain)}){body}</div>")
+    args = "; ".join(f"{name} = {a.text()}" for name, a in case.arguments)
+    numbers = "; ".join(f"{name} = {number_text(v)}" for name, v in case.numbers)
+    if args:
+        parts.append(f"<div>arguments: <code>{html.escape(args)}</code></div>")
+    if numbers:
+        parts.append(f"<div>numbers: <code>{html.escape(numbers)}</code></div>")
+    return "<div class='witness'>" + "".join(parts) + "</div>"
+
+
+def _witness_html(f: Finding, findings_dir: str | None = None) -> str:
+    """A failing cell's evidence: the verdict and the two sides, the witness as its domain describes it (a
+    formula, a matrix as a table, the arguments as text), the finding's file, the re-run command, and the
+    witness's JSON folded away."""
     o = f.observed or {}
     rows = [("domain", f.domain), ("verdict", f.verdict.value), ("engine", f.engine), ("route", f.route or "-"),
             ("message", f.message)]
     if "lhs" in o:
         rows += [("left side", _side(o.get("lhs"))), ("relation", o.get("relation", "")),
-                 ("right side", _side(o.get("rhs"))), ("violation", str(o.get("violation"))),
-                 ("tolerance", str(o.get("tolerance"))), ("witness size", str(o.get("size")))]
+                 ("right side", _side(o.get("rhs"))), ("violation", _side(o.get("violation"))),
+                 ("tolerance", _small(o.get("tolerance"))), ("witness size", str(o.get("size")))]
     body = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>" for k, v in rows)
-    witness = html.escape(json.dumps(f.witness, indent=1, default=number_to_json)) if f.witness else ""
-    return (f"<table class='detail'>{body}</table><p>Re-run: <code>{html.escape(f.command)}</code></p>"
-            f"<details><summary>instance and arguments (JSON)</summary><pre>{witness}</pre></details>")
+    case = _witness_case(f)
+    parts = [f"<table class='detail'>{body}</table>"]
+    if case is not None:
+        parts.append(f"<h4>Witness</h4>{_case_html(case)}")
+    if f.witness:
+        where = f.file_name() if findings_dir is None else str(Path(findings_dir) / f.file_name())
+        parts.append(f"<p>Finding file: <code>{html.escape(where)}</code></p>")
+    parts.append(f"<p>Re-run: <code>{html.escape(f.command)}</code></p>")
+    if f.witness:
+        witness = html.escape(json.dumps(f.witness, indent=1, default=number_to_json))
+        parts.append(f"<details><summary>the witness as JSON</summary><pre>{witness}</pre></details>")
+    return "".join(parts)
+
+
+def _small(value: Any) -> str:
+    """A tolerance: three significant digits are enough to read it."""
+    return f"{float(value):.3g}" if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
 
 
 def html_page(card: ReportCard) -> str:
@@ -264,7 +323,7 @@ def html_page(card: ReportCard) -> str:
         f = c.deciding
         if f is not None and f.verdict.is_failure:
             details.append(f"<section id='{_anchor(c.estimator, c.property)}'><h3>{html.escape(labels[c.estimator])} / "
-                           f"{html.escape(c.property)}</h3>{_witness_html(f)}</section>")
+                           f"{html.escape(c.property)}</h3>{_witness_html(f, card.findings_dir)}</section>")
     partial = f" <span class='partial'>(partial: {html.escape(_partial(card))})</span>" if card.partial else ""
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>heurcheck report card</title>
@@ -281,6 +340,14 @@ pre {{ background: #f6f6f6; padding: 0.5em; max-height: 20em; overflow: auto; }}
 .partial {{ color: #d43c3c; }}
 section.ms table.detail td, section.ms table.detail th {{ padding: 0.1em 0.8em; }}
 div.figure svg {{ max-width: 640px; height: auto; }}
+div.witness {{ margin: 0.5em 0; }}
+div.instance {{ margin-bottom: 0.4em; }}
+div.formula {{ font-family: ui-monospace, monospace; font-size: 1.05em; margin: 0.15em 0 0.15em 1em;
+  overflow-wrap: anywhere; }}
+div.matrices {{ display: flex; flex-wrap: wrap; gap: 1em; margin-left: 1em; }}
+table.matrix {{ border-collapse: collapse; font-family: ui-monospace, monospace; font-size: 0.9em; }}
+table.matrix caption {{ text-align: left; font-style: italic; }}
+table.matrix td {{ border: 1px solid #ccc; padding: 0.1em 0.5em; text-align: right; }}
 </style></head><body>
 <h1>heurcheck report card{partial}</h1>
 <p>{html.escape(_run_line(card).capitalize() + _budget(card))}, heurcheck {html.escape(card.tool)}.</p>
