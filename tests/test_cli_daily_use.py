@@ -40,7 +40,8 @@ def test_check_prints_a_plain_progress_line_at_each_checks_end_when_not_a_termin
                                        "--max-examples", "10", "--findings", str(tmp_path)])
     progress = [line.split("] ", 1)[1] for line in result.stderr.splitlines()]
     assert result.exit_code == 0, result.output
-    assert progress == ["check 1/1: linearity on circuit", "check 1/1 ended: linearity on circuit: not-refuted"]
+    assert progress[-1] == "check 1/1 ended: linearity on circuit: not-refuted"
+    assert set(progress[:-1]) <= {"check 1/1: linearity on circuit"}  # the start line again if it ran 10 s
 
 
 def test_matrix_prints_a_plain_progress_line_at_each_checks_end_when_not_a_terminal(tmp_path: Path) -> None:
@@ -58,16 +59,16 @@ def test_progress_lines_repeat_the_latest_line_every_ten_seconds_and_not_sooner(
         capsys: pytest.CaptureFixture[str]) -> None:
     now = [0.0]
     lines = ProgressLines(live=False, clock=lambda: now[0])
-    lines.show("check 1/3: linearity on circuit")  # the first line is printed at once
+    lines.show("check 1/3: linearity on circuit")  # a run that fails at once prints nothing before its error
     now[0] = 4.0
-    lines.show("check 2/3: boundedness on circuit")  # 4 s later: waits for the tick
-    lines.tick()
-    now[0] = 10.5
-    lines.tick()  # 10.5 s after the last line printed: the latest line again
-    lines.show("check 2/3 ended: boundedness on circuit: not-refuted", now=True)  # a check's end: at once
+    lines.show("check 1/3 ended: linearity on circuit: not-refuted", now=True)  # a check's end: at once
+    lines.show("check 2/3: boundedness on circuit")  # waits
+    now[0] = 13.0
+    lines.tick()  # 9 s after the last line printed: not yet
+    now[0] = 14.5
+    lines.tick()  # 10.5 s after: the latest line again
     assert capsys.readouterr().err.splitlines() == [
-        "[    0 s] check 1/3: linearity on circuit", "[   10 s] check 2/3: boundedness on circuit",
-        "[   10 s] check 2/3 ended: boundedness on circuit: not-refuted"]
+        "[    4 s] check 1/3 ended: linearity on circuit: not-refuted", "[   14 s] check 2/3: boundedness on circuit"]
 
 
 def test_progress_lines_print_nothing_where_a_live_display_is_drawn(capsys: pytest.CaptureFixture[str]) -> None:
@@ -91,7 +92,7 @@ def test_matrix_takes_estimator_options_and_labels_the_row_with_them(tmp_path: P
     card = tmp_path / "card.json"
     result = CliRunner().invoke(main, ["matrix", "-e", "cumulant:order=3", "-e", "cumulant", "-p", "linearity",
                                        "--max-examples", "5", "--findings", str(tmp_path), "--json", str(card)],
-                                terminal_width=200)
+                                env={"COLUMNS": "200"})
     doc = json.loads(card.read_text())
     assert result.exit_code == 0, result.output
     assert doc["labels"] == {"cumulant:order=3": "cumulant order=3", "cumulant": "cumulant"}
@@ -110,7 +111,7 @@ def test_matrix_refuses_a_bad_estimator_option_in_one_line() -> None:
 def test_matrix_labels_a_plugin_row_by_its_name_and_keeps_its_path_in_the_json(tmp_path: Path) -> None:
     card = tmp_path / "card.json"
     result = CliRunner().invoke(main, ["matrix", "-e", f"{CLAMPED}:low=0.1", "-p", "boundedness", "--max-examples",
-                                       "5", "--findings", str(tmp_path), "--json", str(card)], terminal_width=200)
+                                       "5", "--findings", str(tmp_path), "--json", str(card)], env={"COLUMNS": "200"})
     doc = json.loads(card.read_text())
     [cell] = doc["cells"]
     assert result.exit_code == 0, result.output
@@ -192,3 +193,44 @@ def test_the_html_card_of_matrix_shows_a_matrix_witness_as_a_table_and_its_findi
     assert result.exit_code == 1, result.output
     assert Path(html.unescape(path)).is_file() and Path(path).parent == findings
     assert "<table class='matrix'><caption>A</caption><tr><td>" in text and "Y = perm(A), A of order" in text
+
+
+# --------------------------------------------------------------------------- the other bullets of point 7
+
+
+@pytest.mark.parametrize("command", [["list"], ["estimate"], ["diff"], ["replay"], ["check"], ["matrix"], ["card"]])
+def test_json_prints_one_object_or_names_a_file_and_says_why(command: list[str]) -> None:
+    result = CliRunner().invoke(main, [*command, "--help"], terminal_width=400)
+    [line] = [line for line in result.stdout.splitlines() if line.strip().startswith("--json")]
+    assert result.exit_code == 0
+    assert "Print one JSON object" in line or ("--json FILE" in line and "not stdout" in line), line
+
+
+FLOAT_ROW = ("from heurcheck.estimators.permanent import RowEstimator\n\n\nclass FloatRow:\n"
+             "    name = 'float-row'\n    domains = frozenset({'permanent'})\n"
+             "    default_arguments = RowEstimator.default_arguments\n\n"
+             "    def estimate(self, instance, arguments):\n"
+             "        return float(RowEstimator().estimate(instance, arguments))\n")
+
+
+def test_a_proof_on_a_float_plugin_says_within_tolerance_never_exactly(tmp_path: Path) -> None:
+    (tmp_path / "float_row.py").write_text(FLOAT_ROW)
+    result = CliRunner().invoke(main, ["check", f"{tmp_path / 'float_row.py'}:FloatRow", "-p", "accuracy",
+                                       "--isolate", "never", "--findings", str(tmp_path / "f")],
+                                env={"COLUMNS": "400"})
+    [verdict] = [line for line in result.stdout.splitlines() if line.startswith("proved")]
+    assert result.exit_code == 0, result.output
+    assert "within tolerance" in verdict and "(float estimates)" in verdict and "exactly" not in verdict
+
+
+def test_a_violation_shows_enough_digits_to_tell_its_sides_apart_and_its_sides_have_one_json_form(
+        tmp_path: Path) -> None:
+    (tmp_path / "just_over.py").write_text(TOO_BIG.replace("2.0", "1.000004").replace("TooBig", "JustOver"))
+    result = CliRunner().invoke(main, ["check", f"{tmp_path / 'just_over.py'}:JustOver", "-p", "boundedness",
+                                       "--isolate", "never", "--findings", str(tmp_path / "f"),
+                                       "--json", str(tmp_path / "all.json")], env={"COLUMNS": "400"})
+    [finding] = json.loads((tmp_path / "all.json").read_text())["findings"]
+    assert result.exit_code == 1, result.output
+    assert "1.000004 <= 1 fails by 4e-06" in result.stdout
+    assert finding["observed"]["lhs"] == {"value": 1.000004, "exact": None}
+    assert finding["observed"]["rhs"] == {"value": 1.0, "exact": "1"}

@@ -14,7 +14,9 @@ from .matrix import write_card
 
 @click.command("card")
 @click.argument("journal", type=click.Path(dir_okay=False))
-@click.option("--json", "json_file", type=click.Path(dir_okay=False), default=None, help="Write the card as JSON.")
+@click.option("--json", "json_file", type=click.Path(dir_okay=False), default=None,
+              help="Write the card as JSON to FILE (a file, not stdout as on list or estimate: stdout shows the "
+                   "card's table).")
 @click.option("--markdown", "md_file", type=click.Path(dir_okay=False), default=None, help="Write it as Markdown.")
 @click.option("--html", "html_file", type=click.Path(dir_okay=False), default=None,
               help="Write it as one self-contained HTML page.")

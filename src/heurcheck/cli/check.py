@@ -78,7 +78,8 @@ def _rerun_line(f: Any) -> str:
 @click.option("--findings", "findings_dir", type=click.Path(file_okay=False), default="heurcheck-findings",
               show_default=True, help="Folder where each counterexample is saved the moment it is found.")
 @click.option("--json", "json_file", type=click.Path(dir_okay=False), default=None,
-              help="Also write every verdict to this JSON file.")
+              help="Also write every verdict to this JSON file (a file, not stdout as on list or estimate: stdout "
+                   "shows each verdict as its check ends).")
 @click.option("--engine", type=click.Choice(ENGINES), default="random",
               show_default=True,
               help="random search; exhaustive enumeration of a property's finite domain; symbolic (sympy) or smt "

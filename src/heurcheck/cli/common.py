@@ -74,9 +74,9 @@ def number_text(value: Any) -> str:
 class ProgressLines:
     """Progress as plain lines on stderr, for a run whose live display (spinner, bar, redrawn line) is not
     drawn because its stream is not a terminal (a CI log). `show(line, now=True)` prints the line at once
-    (a check ended); a line shown without `now` waits for the next tick; while the run lasts, the latest
-    line is printed again every `every` seconds, so that a log shows the run is alive. Disabled (`live`
-    true), it prints nothing."""
+    (a check ended); a line shown without `now` is printed when `every` seconds have passed since the last
+    line (or the start), and while the run lasts the latest line is printed again every `every` seconds, so
+    that a log shows the run is alive. Disabled (`live` true), it prints nothing."""
 
     def __init__(self, live: bool, every: float = PLAIN_EVERY,
                  clock: Callable[[], float] = time.monotonic) -> None:
@@ -84,7 +84,7 @@ class ProgressLines:
         self.every = every
         self._clock = clock
         self._start = clock()
-        self._last = float("-inf")
+        self._last = self._start  # a run that ends (or fails) within `every` seconds prints only its end lines
         self._line = ""
         self._lock = threading.Lock()
         self._stop = threading.Event()

@@ -36,7 +36,9 @@ from .common import ProgressLines, input_errors, isolation_options
 @click.option("--jobs", type=click.IntRange(1, 64), default=None, help="Worker processes (default: up to 2).")
 @click.option("--findings", "findings_dir", type=click.Path(file_okay=False), default="heurcheck-findings",
               show_default=True, help="Folder where each counterexample is saved the moment it is found.")
-@click.option("--json", "json_file", type=click.Path(dir_okay=False), default=None, help="Write the card as JSON.")
+@click.option("--json", "json_file", type=click.Path(dir_okay=False), default=None,
+              help="Write the card as JSON to FILE (a file, not stdout as on list or estimate: stdout shows the "
+                   "card's table).")
 @click.option("--markdown", "md_file", type=click.Path(dir_okay=False), default=None, help="Write it as Markdown.")
 @click.option("--html", "html_file", type=click.Path(dir_okay=False), default=None,
               help="Write it as one self-contained HTML page.")
