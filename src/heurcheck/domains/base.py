@@ -86,6 +86,8 @@ class Domain(Protocol):
     Instances follow the `Instance` protocol: frozen dataclasses with a `domain` class attribute
     naming the domain and `map_numbers(f)` returning a copy with every numeric parameter replaced
     by `f(value)` (used to run traceable estimators on floats, Fractions, sympy or z3 values).
+    A domain may also offer `describe(instance) -> Description` (optional: see `registry.describe_instance`),
+    which the HTML card shows for a witness.
     """
 
     name: str
