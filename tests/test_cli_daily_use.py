@@ -234,3 +234,17 @@ def test_a_violation_shows_enough_digits_to_tell_its_sides_apart_and_its_sides_h
     assert "1.000004 <= 1 fails by 4e-06" in result.stdout
     assert finding["observed"]["lhs"] == {"value": 1.000004, "exact": None}
     assert finding["observed"]["rhs"] == {"value": 1.0, "exact": "1"}
+
+
+def test_estimate_and_check_take_the_estimators_options_as_matrix_does(tmp_path: Path) -> None:
+    square = str(EXAMPLES / "instances" / "square.json")
+    result = CliRunner().invoke(main, ["estimate", "cumulant:order=1", square, "--json"])
+    doc = json.loads(result.stdout)
+    assert result.exit_code == 0 and doc["options"] == {"order": "1"} and doc["estimate"] == 0.0625
+    overridden = CliRunner().invoke(main, ["estimate", "cumulant:order=1", square, "-o", "order=2", "--json"])
+    assert json.loads(overridden.stdout)["options"] == {"order": "2"}  # -o wins
+    checked = CliRunner().invoke(main, ["check", "cumulant:order=3", "-p", "linearity", "--domain", "circuit",
+                                        "--max-examples", "5", "--findings", str(tmp_path)], env={"COLUMNS": "400"})
+    [rerun] = [line.strip() for line in checked.stdout.splitlines() if "rerun:" in line]
+    assert checked.exit_code == 0, checked.output
+    assert rerun.startswith("rerun: heurcheck check cumulant -p linearity --domain circuit -o order=3 ")

@@ -17,7 +17,7 @@ from ..figure import save_measurements
 from ..interrupt import INTERRUPTED, stop_on_signals
 from ..jsonio import write_json_atomic
 from ..properties.registry import available, property_class
-from .common import ProgressLines, input_errors, isolation_options, key_values
+from .common import ProgressLines, estimator_options, input_errors, isolation_options, key_values
 
 
 TOTAL_BUDGET = 120.0  # seconds for every check of `heurcheck check ESTIMATOR` run with no -p
@@ -100,7 +100,8 @@ def check_command(estimator: str, properties: tuple[str, ...], domain: str | Non
     """Search ESTIMATOR for counterexamples to properties; exit 1 if one is found.
 
     ESTIMATOR is a built-in name (see `heurcheck list estimators`), the name of an installed plugin
-    (entry-point group heurcheck.estimators), module:attr, or path/to/file.py:Class.
+    (entry-point group heurcheck.estimators), module:attr, or path/to/file.py:Class, optionally with
+    options after a colon ('cumulant:order=3', as matrix -e takes them) besides -o.
 
     \b
     Examples:
@@ -117,7 +118,8 @@ def check_command(estimator: str, properties: tuple[str, ...], domain: str | Non
         for name in properties:
             property_class(name)
         selected = properties or available()
-        request = CheckRequest(estimator, key_values(options), tuple(properties), _parameters(parameters, selected),
+        estimator, given = estimator_options(estimator, options)
+        request = CheckRequest(estimator, given, tuple(properties), _parameters(parameters, selected),
                                domain, against)
         if total_budget is None and not properties:
             total_budget = TOTAL_BUDGET

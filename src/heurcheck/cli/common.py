@@ -15,6 +15,7 @@ import click
 
 from ..api import exact_text
 from ..errors import HeurcheckError
+from ..estimators.registry import parse_reference
 from ..isolation import DEFAULT_MEMORY_LIMIT, MODES
 
 USAGE_ERROR = 2
@@ -57,6 +58,13 @@ def key_values(pairs: tuple[str, ...]) -> dict[str, str]:
             raise click.BadParameter(f"{pair!r}: expected KEY=VALUE, e.g. order=3", param_hint="-o")
         out[key.strip()] = value.strip()
     return out
+
+
+def estimator_options(spec: str, pairs: tuple[str, ...]) -> tuple[str, dict[str, str]]:
+    """An ESTIMATOR argument with any options it carries ('cumulant:order=3', as `matrix -e` takes it),
+    merged with those of `-o KEY=VALUE` (which win)."""
+    name, options = parse_reference(spec)
+    return name, {**options, **key_values(pairs)}
 
 
 def number_text(value: Any) -> str:
