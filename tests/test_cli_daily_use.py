@@ -171,7 +171,8 @@ def test_the_html_card_renders_a_circuit_witness_as_a_formula_with_its_arguments
                        witness={"instances": {"Y": circuit}, "arguments": {"Pi": [{"kind": "nonneg", "wire": "Y"}]},
                                 "numbers": {"form": 0}},
                        observed={"lhs": {"value": -175.0, "exact": "-175"}, "rhs": {"value": 0.0, "exact": "0"},
-                                 "relation": ">=", "violation": 175.0, "tolerance": 1.76e-07, "size": 5})
+                                 "relation": ">=", "violation": 175.0, "tolerance": 1.76e-07, "size": 5},
+                       saved_as="respect-for-proofs--mean--0123456789ab.json")
     card = ReportCard(["mean"], ["respect-for-proofs"],
                       {("mean", "respect-for-proofs"): Cell("mean", "respect-for-proofs", [violated])}, 0, 60.0,
                       findings_dir=str(tmp_path))
@@ -179,20 +180,25 @@ def test_the_html_card_renders_a_circuit_witness_as_a_formula_with_its_arguments
     assert "<div class='formula'>Y = E[1·((x0²)²)²]</div>" in page
     assert "x0 ~ Rademacher" in page and "<code>Pi = nonneg:Y; </code>" not in page
     assert "arguments: <code>Pi = nonneg:Y</code>" in page and "numbers: <code>form = 0</code>" in page
-    assert f"Finding file: <code>{tmp_path / violated.file_name()}</code>" in page
+    assert f"Finding file: <code>{tmp_path / 'respect-for-proofs--mean--0123456789ab.json'}</code>" in page
     assert "<details><summary>the witness as JSON</summary>" in page  # the raw form, folded away
 
 
 def test_the_html_card_of_matrix_shows_a_matrix_witness_as_a_table_and_its_finding_file(tmp_path: Path) -> None:
-    page = tmp_path / "card.html"
+    page, card = tmp_path / "card.html", tmp_path / "card.json"
     findings = tmp_path / "findings"
     result = CliRunner().invoke(main, ["matrix", "-e", "perm-row", "-p", "linearity", "--max-examples", "60",
-                                       "--findings", str(findings), "--html", str(page)])
+                                       "--findings", str(findings), "--html", str(page), "--json", str(card)])
     text = page.read_text()
     [path] = re.findall(r"Finding file: <code>([^<]*)</code>", text)
     assert result.exit_code == 1, result.output
     assert Path(html.unescape(path)).is_file() and Path(path).parent == findings
     assert "<table class='matrix'><caption>A</caption><tr><td>" in text and "Y = perm(A), A of order" in text
+    # the card file rendered again (heurcheck card) names the same file: its name was recorded, not recomputed
+    again = tmp_path / "again.html"
+    rendered = CliRunner().invoke(main, ["card", str(card), "--html", str(again)])
+    assert rendered.exit_code == 1, rendered.output
+    assert re.findall(r"Finding file: <code>([^<]*)</code>", again.read_text()) == [path]
 
 
 # --------------------------------------------------------------------------- the other bullets of point 7

@@ -273,6 +273,7 @@ def check_one(prop: Property, estimator: Estimator, request: CheckRequest, domai
     if settings.findings_dir is not None and finding.verdict.is_failure:
         for old in saved:
             old.unlink(missing_ok=True)
+        finding = replace(finding, saved_as=finding.file_name())  # recorded: a card read back cannot recompute it
         finding.save(settings.findings_dir)
     return finding
 

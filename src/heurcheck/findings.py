@@ -76,6 +76,7 @@ class Finding:
     plugin_file: dict[str, str] | None = None
     # the estimator's own `name` (a plugin's declared name, where `estimator` is its file path); None: not recorded
     estimator_name: str | None = None
+    saved_as: str | None = None  # the name of its file in the findings folder, once saved there (see `file_name`)
     tool: str = field(default_factory=tool_version)
     schema: int = SCHEMA
 
@@ -144,6 +145,7 @@ def finding_from_json(document: Any, where: str = "finding") -> Finding:
         partial=node.get("partial", False).boolean(), capped=node.get("capped", False).boolean(),
         max_examples=nullable("max_examples", lambda child: child.integer(1)),
         plugin_file=nullable("plugin_file", _plugin_file), estimator_name=nullable("estimator_name", Node.string),
+        saved_as=nullable("saved_as", Node.string),
         tool=node.get("tool", "").string(),
         against=nullable("against", mapping),
     )

@@ -27,11 +27,12 @@ from pathlib import Path
 from typing import Any
 
 from .checker import CheckRequest, CheckSettings, check
-from .errors import HeurcheckError, InvalidOption
+from .errors import HeurcheckError, InvalidFinding, InvalidOption
 from .estimators.loading import capabilities
 from .estimators.registry import Registry, parse_reference, reference_text
-from .findings import SCHEMA, Finding, Verdict, tool_version
+from .findings import SCHEMA, Finding, Verdict, finding_from_json, tool_version
 from .interrupt import checkpoint, stop_on_signals
+from .jsonio import Node
 from .isolation import DEFAULT_MEMORY_LIMIT, IsolationSettings, stop_all_workers
 from .properties.registry import available, property_class
 
@@ -169,6 +170,45 @@ class ReportCard:
             ],
         } | ({"seeds": list(self.seeds), "tasks": {"done": self.tasks[0], "planned": self.tasks[1]}}
              if self.seeds and self.tasks else {})
+
+
+def card_from_json(document: Any, where: str = "card") -> ReportCard:
+    """A card from its JSON form (`ReportCard.to_json`, as `matrix --json` writes it), checked field by field:
+    InvalidFinding names the field and what was expected. It holds data only; nothing in it is run."""
+    node = Node(document, "$", InvalidFinding)
+    if not isinstance(document, dict) or document.get("kind") != "report-card":
+        node.fail("a report card (an object with kind 'report-card')")
+    if node["schema"].integer() != SCHEMA:
+        raise InvalidFinding(f"{where}: written with schema {document['schema']}, this heurcheck reads schema {SCHEMA}")
+    estimators = [e.string() for e in node["estimators"].items()]
+    properties = [p.string() for p in node["properties"].items()]
+    cells = {(e, p): Cell(e, p) for e in estimators for p in properties}
+    for c in node["cells"].items():
+        key = (c["estimator"].string(), c["property"].string())
+        if key not in cells:
+            c["estimator"].fail("an estimator and a property listed by the card")
+        cells[key].findings.extend(finding_from_json(f.value, f"{where} {f.path}") for f in c.get("findings", []).items())
+        cells[key].skipped.extend(d.string() for d in c.get("skipped_domains", []).items())
+
+    def optional(key: str) -> str | None:
+        return None if node.get(key).value is None else node[key].string()
+
+    tasks = node.get("tasks")
+    return ReportCard(
+        estimators, properties, cells, seed=node["seed"].integer(0), budget=float(node["budget"].number(0)),
+        seconds=float(node.get("seconds", 0).number(0)), partial=node.get("partial", False).boolean(),
+        max_examples=None if node.get("max_examples").value is None else node["max_examples"].integer(1),
+        cases_for={k: v.integer(1) for k, v in _members(node.get("cases_for", {}))},
+        tool=node.get("tool", "").string(), against=optional("against"),
+        seeds=tuple(s.integer(0) for s in node.get("seeds", []).items()),
+        tasks=None if tasks.value is None else (tasks["done"].integer(0), tasks["planned"].integer(0)),
+        findings_dir=optional("findings_dir"))
+
+
+def _members(node: Node) -> list[tuple[str, Node]]:
+    if not isinstance(node.value, dict):
+        node.fail("an object")
+    return [(k, node.child(k, v)) for k, v in node.value.items()]
 
 
 def plan_card(registry: Registry, settings: MatrixSettings

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import json
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -187,7 +188,7 @@ def _level_text(lv: dict[str, Any]) -> str:
 
 def _floor_text(f: Finding) -> str:
     o = f.observed or {}
-    floor = "none of the grid" if o.get("floor") is None else f"eps = {o['floor']:g}"
+    floor = "none of the grid" if o.get("floor") is None else f"eps = {float(o['floor']):g}"
     return f"floor {floor}; cost: {o.get('cost_source', '')}"
 
 
@@ -222,9 +223,11 @@ def _side(value: Any) -> str:
     form {value, exact, text}; a bare number from an older finding as it is)."""
     if isinstance(value, dict):
         exact, number, text = value.get("exact"), value.get("value"), value.get("text")
-        shown = exact if exact is not None else number if number is not None else text
-        return "-" if shown is None else str(shown) if exact is None or number is None else f"{exact} (= {float(number):.10g})"
-    return "-" if value is None else str(value)
+        if exact is not None and number is not None:
+            return f"{exact} (= {float(number):.10g})"
+        value = exact if exact is not None else number if number is not None else text
+    # a float read back from a card file is an exact fraction of a power of ten: shown as the float it was
+    return "-" if value is None else number_text(value)
 
 
 def _witness_case(f: Finding) -> Case | None:
@@ -246,15 +249,21 @@ def _description_html(description: Description) -> str:
     return lines + (f"<div class='matrices'>{tables}</div>" if tables else "")
 
 
+SHOWN_INSTANCES = 4  # a witness's instances described on the card; the rest are in its JSON
+
+
 def _case_html(case: Case) -> str:
     """Each instance as its domain describes it (a formula, a matrix as a table), then the arguments and
     numbers of the case as text."""
     parts = []
-    for name, x in case.instances:
+    for name, x in case.instances[:SHOWN_INSTANCES]:
         described = describe_instance(x)
         body = _description_html(described) if described is not None else \
             "<div class='formula'>(its domain offers no description: see the JSON below)</div>"
         parts.append(f"<div class='instance'><b>{html.escape(name)}</b> ({html.escape(x.domain)}){body}</div>")
+    if len(case.instances) > SHOWN_INSTANCES:  # a population (accuracy's family of instances)
+        parts.append(f"<div>... and {len(case.instances) - SHOWN_INSTANCES} more instances (see the JSON "
+                     f"below)</div>")
     args = "; ".join(f"{name} = {a.text()}" for name, a in case.arguments)
     numbers = "; ".join(f"{name} = {number_text(v)}" for name, v in case.numbers)
     if args:
@@ -280,8 +289,8 @@ def _witness_html(f: Finding, findings_dir: str | None = None) -> str:
     parts = [f"<table class='detail'>{body}</table>"]
     if case is not None:
         parts.append(f"<h4>Witness</h4>{_case_html(case)}")
-    if f.witness:
-        where = f.file_name() if findings_dir is None else str(Path(findings_dir) / f.file_name())
+    if f.saved_as:  # the name recorded when it was saved (None: not saved, or a card from before it was recorded)
+        where = f.saved_as if findings_dir is None else str(Path(findings_dir) / f.saved_as)
         parts.append(f"<p>Finding file: <code>{html.escape(where)}</code></p>")
     parts.append(f"<p>Re-run: <code>{html.escape(f.command)}</code></p>")
     if f.witness:
@@ -292,7 +301,8 @@ def _witness_html(f: Finding, findings_dir: str | None = None) -> str:
 
 def _small(value: Any) -> str:
     """A tolerance: three significant digits are enough to read it."""
-    return f"{float(value):.3g}" if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
+    return f"{float(value):.3g}" if isinstance(value, (int, float, Fraction)) and not isinstance(value, bool) \
+        else str(value)
 
 
 def html_page(card: ReportCard) -> str:
@@ -336,6 +346,7 @@ th.est {{ text-align: left; }}
 td.cell a {{ color: #fff; font-weight: bold; }}
 td.cell small {{ opacity: 0.7; }}
 table.detail th {{ text-align: left; padding-right: 1em; vertical-align: top; }}
+table.detail td, code {{ overflow-wrap: anywhere; }}
 pre {{ background: #f6f6f6; padding: 0.5em; max-height: 20em; overflow: auto; }}
 .partial {{ color: #d43c3c; }}
 section.ms table.detail td, section.ms table.detail th {{ padding: 0.1em 0.8em; }}
@@ -344,7 +355,7 @@ div.witness {{ margin: 0.5em 0; }}
 div.instance {{ margin-bottom: 0.4em; }}
 div.formula {{ font-family: ui-monospace, monospace; font-size: 1.05em; margin: 0.15em 0 0.15em 1em;
   overflow-wrap: anywhere; }}
-div.matrices {{ display: flex; flex-wrap: wrap; gap: 1em; margin-left: 1em; }}
+div.matrices {{ display: flex; flex-wrap: wrap; gap: 1em; margin-left: 1em; max-width: 100%; overflow-x: auto; }}
 table.matrix {{ border-collapse: collapse; font-family: ui-monospace, monospace; font-size: 0.9em; }}
 table.matrix caption {{ text-align: left; font-style: italic; }}
 table.matrix td {{ border: 1px solid #ccc; padding: 0.1em 0.5em; text-align: right; }}

@@ -32,10 +32,20 @@ class Description:
 
 
 def number_text(value: Any) -> str:
-    """A parameter as text: an int, a fraction p/q, a float as Python writes it, else its text."""
+    """A parameter as text: an int, a short fraction p/q, a float as Python writes it (also a long fraction,
+    such as a decimal read exactly from a file: 6228907412501105/10000000000000000 reads 0.6228907412501105),
+    else its text."""
+    if isinstance(value, Fraction) and value.denominator != 1 and len(str(value)) > SHORT_FRACTION:
+        try:
+            return repr(float(value))
+        except OverflowError:
+            return str(value)
     if isinstance(value, (int, float, Fraction)) and not isinstance(value, bool):
         return str(number_to_json(value))
     return str(value)
+
+
+SHORT_FRACTION = 12  # characters of p/q shown as they are; a longer fraction is shown as its float
 
 
 def matrix_table(caption: str, rows: Sequence[Sequence[Any]]) -> tuple[str, tuple[tuple[str, ...], ...]]:

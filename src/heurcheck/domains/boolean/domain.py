@@ -56,6 +56,12 @@ class BooleanDomain:
             [f"Y = Pr[{instance.output} = 1], where", *formula]
         return Description(tuple(head + [f"{i.id} ~ Bernoulli({number_text(i.p)})" for i in instance.inputs]))
 
+    def restrict(self, instance: BooleanCircuit, input_id: str, value: int) -> BooleanCircuit:
+        return restrict(instance, input_id, value)
+
+    def to_circuit(self, instance: BooleanCircuit, arguments: Arguments | None = None) -> Circuit:
+        return to_circuit(instance, arguments)
+
 
 _SYMBOL = {"and": "∧", "or": "∨", "xor": "⊕"}
 
@@ -67,12 +73,6 @@ def _spell(op: str, args: tuple[tuple[str, int], ...], value: Any) -> tuple[str,
         return f"¬{wrapped(args[0], ATOM)}", ATOM - 1
     # every binary gate in parentheses: no precedence among ∧, ∨ and ⊕ to remember
     return f"{wrapped(args[0], ATOM - 1)} {_SYMBOL[op]} {wrapped(args[1], ATOM - 1)}", 0
-
-    def restrict(self, instance: BooleanCircuit, input_id: str, value: int) -> BooleanCircuit:
-        return restrict(instance, input_id, value)
-
-    def to_circuit(self, instance: BooleanCircuit, arguments: Arguments | None = None) -> Circuit:
-        return to_circuit(instance, arguments)
 
 
 DOMAIN = BooleanDomain()
