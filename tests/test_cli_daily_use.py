@@ -6,6 +6,8 @@ from __future__ import annotations
 import html
 import json
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -254,3 +256,34 @@ def test_estimate_and_check_take_the_estimators_options_as_matrix_does(tmp_path:
     [rerun] = [line.strip() for line in checked.stdout.splitlines() if "rerun:" in line]
     assert checked.exit_code == 0, checked.output
     assert rerun.startswith("rerun: heurcheck check cumulant -p linearity --domain circuit -o order=3 ")
+
+
+PROBE = """<script>window.addEventListener('load', () => { const d = document.createElement('pre');
+d.id = 'probe'; d.textContent = 'WIDTH=' + document.documentElement.scrollWidth + ';';
+document.body.appendChild(d); });</script>"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="needs a headless chromium to lay the page out")
+def test_the_html_card_with_every_property_and_a_wide_witness_fits_1400_pixels(tmp_path: Path) -> None:
+    from heurcheck.properties.registry import available
+
+    wide = {"domain": "permanent", "matrix": [[1234567.891234567 + i + j for j in range(12)] for i in range(12)]}
+    violated = Finding(property="linearity", parameters={}, estimator="perm-rowcol", options={}, domain="permanent",
+                       verdict=Verdict.VIOLATED, engine="random", seed=0, cases=40, message="x" * 300,
+                       witness={"instances": {"A": wide}, "arguments": {}, "numbers": {}},
+                       observed={"lhs": {"value": 0.1, "exact": None}, "rhs": {"value": 0.2, "exact": None},
+                                 "relation": "=", "violation": 0.1, "tolerance": 1e-9, "size": 10},
+                       command="heurcheck check " + "-o option=value " * 30, saved_as="linearity--perm-rowcol.json")
+    properties = list(available())
+    estimators = ["exact", "sampling", "mean", "covariance", "cumulant", "perm-row", "perm-col", "perm-sum",
+                  "perm-uniq", "perm-rowcol", "symmetrize"]
+    cells = {(e, p): Cell(e, p, [violated] if p == "linearity" else []) for e in estimators for p in properties}
+    text = html_page(ReportCard(estimators, properties, cells, 0, 600.0))
+    assert "<td>1234567.891234567</td>" in text  # a witness of floats, as a run leaves it, is shown as a table
+    page = tmp_path / "card.html"
+    page.write_text(text.replace("</body>", PROBE + "</body>"))
+    dom = subprocess.run(["chromium", "--headless", "--no-sandbox", "--window-size=1400,1000", "--dump-dom",
+                          page.as_uri()], capture_output=True, text=True, timeout=300).stdout
+    [width] = re.findall(r"WIDTH=(\d+);", dom)
+    assert len(properties) >= 15 and int(width) <= 1400, width

@@ -18,7 +18,7 @@ from .domains.base import number_text
 from .errors import HeurcheckError, InvalidFinding
 from .figure import has_curve, svg
 from .findings import Finding, Verdict
-from .jsonio import Node, number_to_json
+from .jsonio import Node, number_to_json, parse_json
 from .matrix import Cell, ReportCard
 from .properties.base import Case
 from .properties.registry import property_class
@@ -234,8 +234,9 @@ def _witness_case(f: Finding) -> Case | None:
     """The witness as a Case (its instances and arguments read by their domains), or None if unreadable."""
     if not f.witness:
         return None
-    try:
-        return Case.from_json(Node(f.witness, "$.witness", InvalidFinding))
+    try:  # read as a findings file is read (decimals exactly), whether the finding came from a run or a file
+        document = parse_json(json.dumps(f.witness, default=number_to_json))
+        return Case.from_json(Node(document, "$.witness", InvalidFinding))
     except (HeurcheckError, KeyError, TypeError, ValueError):  # e.g. a witness of a domain not installed here
         return None
 
