@@ -287,3 +287,14 @@ def test_the_html_card_with_every_property_and_a_wide_witness_fits_1400_pixels(t
                           page.as_uri()], capture_output=True, text=True, timeout=300).stdout
     [width] = re.findall(r"WIDTH=(\d+);", dom)
     assert len(properties) >= 15 and int(width) <= 1400, width
+
+
+def test_card_refuses_a_card_file_naming_a_cell_it_does_not_list_in_one_line(tmp_path: Path) -> None:
+    bad = tmp_path / "card.json"
+    bad.write_text(json.dumps({"kind": "report-card", "schema": 1, "estimators": ["mean"], "properties": ["linearity"],
+                               "cells": [{"estimator": "mean", "property": "linearty", "verdict": "violated"}],
+                               "seed": 0, "budget": 1}))
+    result = CliRunner().invoke(main, ["card", str(bad)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.stderr.strip() == (f"error: {bad}: field $.cells[0].property: expected a name the card lists, "
+                                     f"got 'linearty'")

@@ -32,8 +32,8 @@ from .estimators.loading import capabilities
 from .estimators.registry import Registry, parse_reference, reference_text
 from .findings import SCHEMA, Finding, Verdict, finding_from_json, tool_version
 from .interrupt import checkpoint, stop_on_signals
-from .jsonio import Node
 from .isolation import DEFAULT_MEMORY_LIMIT, IsolationSettings, stop_all_workers
+from .jsonio import Node
 from .properties.registry import available, property_class
 
 # the order in which a cell shows the verdicts of its domains: the most informative first
@@ -185,8 +185,8 @@ def card_from_json(document: Any, where: str = "card") -> ReportCard:
     cells = {(e, p): Cell(e, p) for e in estimators for p in properties}
     for c in node["cells"].items():
         key = (c["estimator"].string(), c["property"].string())
-        if key not in cells:
-            c["estimator"].fail("an estimator and a property listed by the card")
+        if key not in cells:  # the field that names what the card does not list
+            c["estimator" if key[0] not in estimators else "property"].fail("a name the card lists")
         cells[key].findings.extend(finding_from_json(f.value, f"{where} {f.path}") for f in c.get("findings", []).items())
         cells[key].skipped.extend(d.string() for d in c.get("skipped_domains", []).items())
 
