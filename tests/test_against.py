@@ -123,8 +123,8 @@ def test_check_against_on_the_command_line(tmp_path: Path) -> None:
     shared = runner.invoke(main, ["check", "mean", "-p", "restriction-linearity", "--domain", "boolean",
                                   "--against", "mean", "--max-examples", "300", "--findings", str(tmp_path)])
     assert shared.exit_code == 0, shared.output
-    assert shared.output.splitlines()[0].startswith("running 1 check(s) of mean")
-    assert shared.output.splitlines()[1].startswith("shared")
+    assert shared.stdout.splitlines()[0].startswith("running 1 check(s) of mean")
+    assert shared.stdout.splitlines()[1].startswith("shared")
     bad = runner.invoke(main, ["check", "mean", "-p", "linearity", "--against", "meen"])
     assert bad.exit_code == 2 and "meen" in bad.output and "Traceback" not in bad.output
     formal = runner.invoke(main, ["check", "mean", "-p", "linearity", "--against", "mean", "--engine", "smt"])

@@ -231,6 +231,7 @@ def check_one(prop: Property, estimator: Estimator, request: CheckRequest, domai
         options={k: str(v) for k, v in request.options.items()}, domain=domain, verdict=Verdict.NOT_APPLICABLE,
         engine=settings.engine, seed=settings.seed, cases=0, max_examples=settings.max_examples,
         command=rerun_command(request, prop, domain, settings), plugin_file=file_reference(request.estimator)[1],
+        estimator_name=Capabilities.of(estimator).name,
     )
     reason = prop.applies(estimator, domain)
     if reason is not None:
@@ -285,6 +286,7 @@ def check_one(prop: Property, estimator: Estimator, request: CheckRequest, domai
     if settings.findings_dir is not None and finding.verdict.is_failure:
         for old in saved:
             old.unlink(missing_ok=True)
+        finding = replace(finding, saved_as=finding.file_name())  # recorded: a card read back cannot recompute it
         finding.save(settings.findings_dir)
     return finding
 

@@ -7,6 +7,7 @@ for what its evidence covers.
 
 from __future__ import annotations
 
+import builtins
 import enum
 import hashlib
 import json
@@ -78,6 +79,9 @@ class Finding:
     # a `file.py:Class` estimator: {"path": the resolved file, "sha256": its hash when the finding was made}
     plugin_file: dict[str, str] | None = None
     seconds: float | None = None  # the check's wall time (a record of cost; never part of a verdict)
+    # the estimator's own `name` (a plugin's declared name, where `estimator` is its file path); None: not recorded
+    estimator_name: str | None = None
+    saved_as: str | None = None  # the name of its file in the findings folder, once saved there (see `file_name`)
     tool: str = field(default_factory=tool_version)
     schema: int = SCHEMA
 
@@ -92,10 +96,21 @@ class Finding:
                            self.witness], sort_keys=True, default=str)
         return hashlib.sha256(blob.encode()).hexdigest()[:12]
 
+    @builtins.property  # in this class body the name `property` is a field
+    def shown_name(self) -> str:
+        """The estimator's name for people: a plugin (`file.py:Class`, `module:attr`) by the name it declares,
+        a registered estimator by its registry name."""
+        return self.estimator_name if self.estimator_name and ":" in self.estimator else self.estimator
+
+    def file_name(self) -> str:
+        """`<property>--<estimator>--<key>.json`: a plugin goes by its declared name (`shown_name`), not by its
+        file path."""
+        safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in self.shown_name)[:40]
+        return f"{self.property}--{safe}--{self.key()}.json"
+
     def save(self, folder: str | Path) -> Path:
-        """Write atomically to `folder/<property>--<estimator>--<key>.json` and return the path."""
-        safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in self.estimator)[:40]
-        path = Path(folder) / f"{self.property}--{safe}--{self.key()}.json"
+        """Write atomically to `folder/<file_name()>` and return the path."""
+        path = Path(folder) / self.file_name()
         write_json_atomic(path, self.to_json())
         return path
 
@@ -134,7 +149,8 @@ def finding_from_json(document: Any, where: str = "finding") -> Finding:
         message=node.get("message", "").string(), command=node.get("command", "").string(),
         partial=node.get("partial", False).boolean(), capped=node.get("capped", False).boolean(),
         max_examples=nullable("max_examples", lambda child: child.integer(1)),
-        plugin_file=nullable("plugin_file", _plugin_file), tool=node.get("tool", "").string(),
+        plugin_file=nullable("plugin_file", _plugin_file), estimator_name=nullable("estimator_name", Node.string),
+        saved_as=nullable("saved_as", Node.string), tool=node.get("tool", "").string(),
         against=nullable("against", mapping), seconds=nullable("seconds", lambda child: float(child.number(0))),
     )
 

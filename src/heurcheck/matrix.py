@@ -27,12 +27,13 @@ from pathlib import Path
 from typing import Any
 
 from .checker import CheckRequest, CheckSettings, check
-from .errors import HeurcheckError
+from .errors import HeurcheckError, InvalidFinding, InvalidOption
 from .estimators.loading import capabilities
-from .estimators.registry import Registry
-from .findings import SCHEMA, Finding, Verdict, tool_version
+from .estimators.registry import Registry, parse_reference, reference_text
+from .findings import SCHEMA, Finding, Verdict, finding_from_json, tool_version
 from .interrupt import checkpoint, stop_on_signals
 from .isolation import DEFAULT_MEMORY_LIMIT, IsolationSettings, stop_all_workers
+from .jsonio import Node
 from .properties.registry import available, property_class
 
 # the order in which a cell shows the verdicts of its domains: the most informative first
@@ -135,6 +136,26 @@ class ReportCard:
     against: str | None = None  # the reference every check ran against, if any
     seeds: tuple[int, ...] = ()  # a campaign's seeds (each cell holds the findings of all of them)
     tasks: tuple[int, int] | None = None  # a campaign's tasks (done, planned)
+    findings_dir: str | None = None  # where the checks saved their counterexamples (None: not recorded)
+
+    def labels(self) -> dict[str, str]:
+        """Each row's name on the card: a plugin (`file.py:Class`, `module:attr`) by the `name` it declares
+        (read from its findings; its reference stays in the JSON), with the row's options; the reference
+        as given where two rows would share a name."""
+        out = {}
+        for e in self.estimators:
+            try:
+                name, options = parse_reference(e)
+            except HeurcheckError:
+                out[e] = e
+                continue
+            shown = {f.shown_name for (row, _), c in self.cells.items() if row == e for f in c.findings
+                     if f.estimator_name}
+            if ":" in name and shown:
+                name = sorted(shown)[0]
+            out[e] = reference_text(name, options)
+        taken = list(out.values())
+        return {e: label if taken.count(label) == 1 else e for e, label in out.items()}
 
     @builtins.property
     def capped(self) -> int:
@@ -145,8 +166,8 @@ class ReportCard:
         return {
             "schema": SCHEMA, "kind": "report-card", "tool": self.tool, "seed": self.seed, "budget": self.budget,
             "max_examples": self.max_examples, "cases_for": self.cases_for, "seconds": round(self.seconds, 1),
-            "partial": self.partial, "against": self.against,
-            "estimators": self.estimators, "properties": self.properties,
+            "partial": self.partial, "against": self.against, "findings_dir": self.findings_dir,
+            "estimators": self.estimators, "labels": self.labels(), "properties": self.properties,
             "cells": [
                 {"estimator": c.estimator, "property": c.property, "verdict": c.verdict.value,
                  "engine": c.deciding.engine if c.deciding else None, "cases": c.cases, "weak": c.weak,
@@ -157,6 +178,45 @@ class ReportCard:
             ],
         } | ({"seeds": list(self.seeds), "tasks": {"done": self.tasks[0], "planned": self.tasks[1]}}
              if self.seeds and self.tasks else {})
+
+
+def card_from_json(document: Any, where: str = "card") -> ReportCard:
+    """A card from its JSON form (`ReportCard.to_json`, as `matrix --json` writes it), checked field by field:
+    InvalidFinding names the field and what was expected. It holds data only; nothing in it is run."""
+    node = Node(document, "$", InvalidFinding)
+    if not isinstance(document, dict) or document.get("kind") != "report-card":
+        node.fail("a report card (an object with kind 'report-card')")
+    if node["schema"].integer() != SCHEMA:
+        raise InvalidFinding(f"{where}: written with schema {document['schema']}, this heurcheck reads schema {SCHEMA}")
+    estimators = [e.string() for e in node["estimators"].items()]
+    properties = [p.string() for p in node["properties"].items()]
+    cells = {(e, p): Cell(e, p) for e in estimators for p in properties}
+    for c in node["cells"].items():
+        key = (c["estimator"].string(), c["property"].string())
+        if key not in cells:  # the field that names what the card does not list
+            c["estimator" if key[0] not in estimators else "property"].fail("a name the card lists")
+        cells[key].findings.extend(finding_from_json(f.value, f"{where} {f.path}") for f in c.get("findings", []).items())
+        cells[key].skipped.extend(d.string() for d in c.get("skipped_domains", []).items())
+
+    def optional(key: str) -> str | None:
+        return None if node.get(key).value is None else node[key].string()
+
+    tasks = node.get("tasks")
+    return ReportCard(
+        estimators, properties, cells, seed=node["seed"].integer(0), budget=float(node["budget"].number(0)),
+        seconds=float(node.get("seconds", 0).number(0)), partial=node.get("partial", False).boolean(),
+        max_examples=None if node.get("max_examples").value is None else node["max_examples"].integer(1),
+        cases_for={k: v.integer(1) for k, v in _members(node.get("cases_for", {}))},
+        tool=node.get("tool", "").string(), against=optional("against"),
+        seeds=tuple(s.integer(0) for s in node.get("seeds", []).items()),
+        tasks=None if tasks.value is None else (tasks["done"].integer(0), tasks["planned"].integer(0)),
+        findings_dir=optional("findings_dir"))
+
+
+def _members(node: Node) -> list[tuple[str, Node]]:
+    if not isinstance(node.value, dict):
+        node.fail("an object")
+    return [(k, node.child(k, v)) for k, v in node.value.items()]
 
 
 def plan_card(registry: Registry, settings: MatrixSettings
@@ -170,8 +230,11 @@ def plan_card(registry: Registry, settings: MatrixSettings
     broken = {}
     for e in estimators:
         try:
-            caps = capabilities(registry, e, settings.isolate,
-                                IsolationSettings(settings.call_timeout, settings.memory_limit))
+            name, options = parse_reference(e)  # "cumulant:order=3" or "cumulant order=3": options pass through
+            caps = capabilities(registry, name, settings.isolate,
+                                IsolationSettings(settings.call_timeout, settings.memory_limit), options)
+        except InvalidOption:  # an option the estimator does not take: the user's input, not the estimator's fault
+            raise
         except HeurcheckError as exc:
             broken[e] = f"the estimator could not be created: {exc}"
             continue
@@ -209,7 +272,8 @@ def _run_one(estimator: str, prop: str, domain: str, settings: CheckSettings, ag
     an estimator that cannot even be created is an estimator error of its cell, not the card's end."""
     try:
         with stop_on_signals((signal.SIGINT,), repeat=False):  # from the terminal and from the card
-            return check(CheckRequest(estimator, {}, (prop,), {}, domain, against), settings, _REGISTRY)
+            name, options = parse_reference(estimator)
+            return check(CheckRequest(name, options, (prop,), {}, domain, against), settings, _REGISTRY)
     except HeurcheckError as exc:
         return [_undecided(estimator, prop, domain, settings.seed, Verdict.ESTIMATOR_ERROR,
                            f"the estimator could not be created: {exc}")]
@@ -235,7 +299,8 @@ def run_matrix(settings: MatrixSettings = MatrixSettings(), registry: Registry |
             cells[(e, p)].findings.append(_undecided(e, p, "none", settings.seed, Verdict.ESTIMATOR_ERROR, why))
     card = ReportCard(estimators, properties, cells, settings.seed, settings.budget,
                       max_examples=settings.max_examples,
-                      cases_for={p: n for p, n in settings.cases if p in properties}, against=settings.against)
+                      cases_for={p: n for p, n in settings.cases if p in properties}, against=settings.against,
+                      findings_dir=None if settings.findings_dir is None else str(settings.findings_dir))
     start = time.monotonic()
     deadline = start + settings.budget
     pending = list(checks)

@@ -7,14 +7,20 @@ from __future__ import annotations
 
 import html
 import json
+from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 from rich.table import Table
 
+from .domains import Description, describe_instance
+from .domains.base import number_text
+from .errors import HeurcheckError, InvalidFinding
 from .figure import has_curve, svg
 from .findings import Finding, Verdict
-from .jsonio import number_to_json
+from .jsonio import Node, number_to_json, parse_json
 from .matrix import Cell, ReportCard
+from .properties.base import Case
 from .properties.registry import property_class
 
 SYMBOL = {
@@ -130,13 +136,14 @@ def terminal(card: ReportCard) -> Any:
     table.add_column("estimator", no_wrap=True)
     for p in card.properties:
         table.add_column(_code(p), justify="center", no_wrap=True)
+    labels = card.labels()
     for e in card.estimators:
         row = []
         for p in card.properties:
             c = card.cells[(e, p)]
             v = c.verdict
             row.append(f"[{STYLE[v]}]{_glyph(c)}{_seed_count(c, card)}[/{STYLE[v]}]")
-        table.add_row(e, *row)
+        table.add_row(labels[e], *row)
     return table
 
 
@@ -146,6 +153,7 @@ def markdown(card: ReportCard) -> str:
     lines = ["# heurcheck report card" + _against_title(card) + partial, "",
              f"{_run_line(card).capitalize()}{_budget(card)}, heurcheck {card.tool}.", "",
              head, "|" + "---|" * (len(card.properties) + 1)]
+    labels = card.labels()
     for e in card.estimators:
         cells = []
         for p in card.properties:
@@ -154,7 +162,7 @@ def markdown(card: ReportCard) -> str:
                 Verdict.NOT_APPLICABLE else ""
             seeds = f", {_seeds(c, card)}" if _seeds(c, card) else ""
             cells.append(SYMBOL[c.verdict] + engine + (" (weak)" if c.weak else "") + seeds)
-        lines.append(f"| {e} | " + " | ".join(cells) + " |")
+        lines.append(f"| {labels[e]} | " + " | ".join(cells) + " |")
     lines += ["", LEGEND + ".", ""] + ([AGAINST_WORDS.format(card.against), ""] if card.against else [])
     measured = _measurements(card)
     if measured:
@@ -167,7 +175,7 @@ def markdown(card: ReportCard) -> str:
     for c in card.cells.values():
         f = c.deciding
         if f is not None and f.verdict.is_failure:
-            lines += [f"### {c.estimator} / {c.property} ({f.domain})", "", f.message, "",
+            lines += [f"### {labels[c.estimator]} / {c.property} ({f.domain})", "", f.message, "",
                       f"Re-run: `{f.command}`", ""]
     return "\n".join(lines + _fixed_markdown(card)) + "\n"
 
@@ -185,19 +193,19 @@ def _fixed_markdown(card: ReportCard) -> list[str]:
     """Each fixed cell: what it says, the reference's violated relation and the witness where the estimator holds."""
     lines = [f"## Fixed: violations of {card.against} the estimator holds on", ""] if _fixed(card) else []
     for f in _fixed(card):
-        lines += [f"### {f.estimator} / {f.property} ({f.domain})", "", f.message, "",
+        lines += [f"### {card.labels().get(f.estimator, f.estimator)} / {f.property} ({f.domain})", "", f.message, "",
                   f"Witness: `{json.dumps(f.witness, default=number_to_json)}`", "", f"Re-run: `{f.command}`", ""]
     return lines
 
 
-def _fixed_html(f: Finding) -> str:
+def _fixed_html(f: Finding, findings_dir: str | None = None) -> str:
     """A fixed cell's section: the estimator's outcome on the witness, then the reference's (violated) one."""
     o = ((f.against or {}).get("fixed") or {}).get("reference_observed") or {}
     rows = [("reference", str((f.against or {}).get("reference"))), ("its left side", _side(o.get("lhs"))),
             ("relation", o.get("relation", "")), ("its right side", _side(o.get("rhs"))),
             ("its violation", str(o.get("violation"))), ("tolerance", str(o.get("tolerance")))]
     body = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>" for k, v in rows)
-    return f"{_witness_html(f)}<p>The reference on the same witness (violated):</p><table class='detail'>{body}</table>"
+    return f"{_witness_html(f, findings_dir)}<p>The reference on the same witness (violated):</p><table class='detail'>{body}</table>"
 
 
 def _measurements(card: ReportCard) -> list[Finding]:
@@ -215,7 +223,7 @@ def _level_text(lv: dict[str, Any]) -> str:
 
 def _floor_text(f: Finding) -> str:
     o = f.observed or {}
-    floor = "none of the grid" if o.get("floor") is None else f"eps = {o['floor']:g}"
+    floor = "none of the grid" if o.get("floor") is None else f"eps = {float(o['floor']):g}"
     return f"floor {floor}; cost: {o.get('cost_source', '')}"
 
 
@@ -250,23 +258,87 @@ def _side(value: Any) -> str:
     form {value, exact, text}; a bare number from an older finding as it is)."""
     if isinstance(value, dict):
         exact, number, text = value.get("exact"), value.get("value"), value.get("text")
-        shown = exact if exact is not None else number if number is not None else text
-        return "-" if shown is None else str(shown) if exact is None or number is None else f"{exact} (= {float(number):.10g})"
-    return "-" if value is None else str(value)
+        if exact is not None and number is not None:
+            return f"{exact} (= {float(number):.10g})"
+        value = exact if exact is not None else number if number is not None else text
+    # a float read back from a card file is an exact fraction of a power of ten: shown as the float it was
+    return "-" if value is None else number_text(value)
 
 
-def _witness_html(f: Finding) -> str:
+def _witness_case(f: Finding) -> Case | None:
+    """The witness as a Case (its instances and arguments read by their domains), or None if unreadable."""
+    if not f.witness:
+        return None
+    try:  # read as a findings file is read (decimals exactly), whether the finding came from a run or a file
+        document = parse_json(json.dumps(f.witness, default=number_to_json))
+        return Case.from_json(Node(document, "$.witness", InvalidFinding))
+    except (HeurcheckError, KeyError, TypeError, ValueError):  # e.g. a witness of a domain not installed here
+        return None
+
+
+def _description_html(description: Description) -> str:
+    lines = "".join(f"<div class='formula'>{html.escape(line)}</div>" for line in description.lines)
+    tables = "".join(
+        f"<table class='matrix'><caption>{html.escape(caption)}</caption>"
+        + "".join("<tr>" + "".join(f"<td>{html.escape(v)}</td>" for v in row) + "</tr>" for row in rows)
+        + "</table>" for caption, rows in description.tables)
+    return lines + (f"<div class='matrices'>{tables}</div>" if tables else "")
+
+
+SHOWN_INSTANCES = 4  # a witness's instances described on the card; the rest are in its JSON
+
+
+def _case_html(case: Case) -> str:
+    """Each instance as its domain describes it (a formula, a matrix as a table), then the arguments and
+    numbers of the case as text."""
+    parts = []
+    for name, x in case.instances[:SHOWN_INSTANCES]:
+        described = describe_instance(x)
+        body = _description_html(described) if described is not None else \
+            "<div class='formula'>(its domain offers no description: see the JSON below)</div>"
+        parts.append(f"<div class='instance'><b>{html.escape(name)}</b> ({html.escape(x.domain)}){body}</div>")
+    if len(case.instances) > SHOWN_INSTANCES:  # a population (accuracy's family of instances)
+        parts.append(f"<div>... and {len(case.instances) - SHOWN_INSTANCES} more instances (see the JSON "
+                     f"below)</div>")
+    args = "; ".join(f"{name} = {a.text()}" for name, a in case.arguments)
+    numbers = "; ".join(f"{name} = {number_text(v)}" for name, v in case.numbers)
+    if args:
+        parts.append(f"<div>arguments: <code>{html.escape(args)}</code></div>")
+    if numbers:
+        parts.append(f"<div>numbers: <code>{html.escape(numbers)}</code></div>")
+    return "<div class='witness'>" + "".join(parts) + "</div>"
+
+
+def _witness_html(f: Finding, findings_dir: str | None = None) -> str:
+    """A failing cell's evidence: the verdict and the two sides, the witness as its domain describes it (a
+    formula, a matrix as a table, the arguments as text), the finding's file, the re-run command, and the
+    witness's JSON folded away."""
     o = f.observed or {}
     rows = [("domain", f.domain), ("verdict", f.verdict.value), ("engine", f.engine), ("route", f.route or "-"),
             ("message", f.message)]
     if "lhs" in o:
         rows += [("left side", _side(o.get("lhs"))), ("relation", o.get("relation", "")),
-                 ("right side", _side(o.get("rhs"))), ("violation", str(o.get("violation"))),
-                 ("tolerance", str(o.get("tolerance"))), ("witness size", str(o.get("size")))]
+                 ("right side", _side(o.get("rhs"))), ("violation", _side(o.get("violation"))),
+                 ("tolerance", _small(o.get("tolerance"))), ("witness size", str(o.get("size")))]
     body = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>" for k, v in rows)
-    witness = html.escape(json.dumps(f.witness, indent=1, default=number_to_json)) if f.witness else ""
-    return (f"<table class='detail'>{body}</table><p>Re-run: <code>{html.escape(f.command)}</code></p>"
-            f"<details><summary>instance and arguments (JSON)</summary><pre>{witness}</pre></details>")
+    case = _witness_case(f)
+    parts = [f"<table class='detail'>{body}</table>"]
+    if case is not None:
+        parts.append(f"<h4>Witness</h4>{_case_html(case)}")
+    if f.saved_as:  # the name recorded when it was saved (None: not saved, or a card from before it was recorded)
+        where = f.saved_as if findings_dir is None else str(Path(findings_dir) / f.saved_as)
+        parts.append(f"<p>Finding file: <code>{html.escape(where)}</code></p>")
+    parts.append(f"<p>Re-run: <code>{html.escape(f.command)}</code></p>")
+    if f.witness:
+        witness = html.escape(json.dumps(f.witness, indent=1, default=number_to_json))
+        parts.append(f"<details><summary>the witness as JSON</summary><pre>{witness}</pre></details>")
+    return "".join(parts)
+
+
+def _small(value: Any) -> str:
+    """A tolerance: three significant digits are enough to read it."""
+    return f"{float(value):.3g}" if isinstance(value, (int, float, Fraction)) and not isinstance(value, bool) \
+        else str(value)
 
 
 def html_page(card: ReportCard) -> str:
@@ -274,6 +346,7 @@ def html_page(card: ReportCard) -> str:
     head = "".join(f"<th title='{html.escape(p)}'>{html.escape(_code(p))}<br><small>{html.escape(p)}</small></th>"
                    for p in card.properties)
     rows = []
+    labels = card.labels()
     for e in card.estimators:
         tds = []
         for p in card.properties:
@@ -290,15 +363,15 @@ def html_page(card: ReportCard) -> str:
                 label = f"<a href='#{_anchor(e, p)}'>{label}</a>"
             tip = html.escape(((c.deciding.message + " | ") if c.deciding else "") + _evidence(c))
             tds.append(f"<td class='cell' style='background:{COLOUR[v]}' title='{tip}'>{label}</td>")
-        rows.append(f"<tr><th class='est'>{html.escape(e)}</th>{''.join(tds)}</tr>")
+        rows.append(f"<tr><th class='est' title='{html.escape(e)}'>{html.escape(labels[e])}</th>{''.join(tds)}</tr>")
     details = []
     for c in card.cells.values():
         f = c.deciding
         if f is not None and f.verdict.is_failure:
-            details.append(f"<section id='{_anchor(c.estimator, c.property)}'><h3>{html.escape(c.estimator)} / "
-                           f"{html.escape(c.property)}</h3>{_witness_html(f)}</section>")
-    fixed = "".join(f"<section id='{_anchor(f.estimator, f.property)}'><h3>{html.escape(f.estimator)} / "
-                    f"{html.escape(f.property)}</h3>{_fixed_html(f)}</section>" for f in _fixed(card))
+            details.append(f"<section id='{_anchor(c.estimator, c.property)}'><h3>{html.escape(labels[c.estimator])} / "
+                           f"{html.escape(c.property)}</h3>{_witness_html(f, card.findings_dir)}</section>")
+    fixed = "".join(f"<section id='{_anchor(f.estimator, f.property)}'><h3>{html.escape(labels.get(f.estimator, f.estimator))} / "
+                    f"{html.escape(f.property)}</h3>{_fixed_html(f, card.findings_dir)}</section>" for f in _fixed(card))
     if fixed:
         fixed = f"<h2>Fixed: violations of {html.escape(str(card.against))} the estimator holds on</h2>{fixed}"
     against = f"<p><small>{html.escape(AGAINST_WORDS.format(card.against))}</small></p>" if card.against else ""
@@ -314,10 +387,19 @@ th.est {{ text-align: left; }}
 td.cell a {{ color: #fff; font-weight: bold; }}
 td.cell small {{ opacity: 0.7; }}
 table.detail th {{ text-align: left; padding-right: 1em; vertical-align: top; }}
+table.detail td, code {{ overflow-wrap: anywhere; }}
 pre {{ background: #f6f6f6; padding: 0.5em; max-height: 20em; overflow: auto; }}
 .partial {{ color: #d43c3c; }}
 section.ms table.detail td, section.ms table.detail th {{ padding: 0.1em 0.8em; }}
 div.figure svg {{ max-width: 640px; height: auto; }}
+div.witness {{ margin: 0.5em 0; }}
+div.instance {{ margin-bottom: 0.4em; }}
+div.formula {{ font-family: ui-monospace, monospace; font-size: 1.05em; margin: 0.15em 0 0.15em 1em;
+  overflow-wrap: anywhere; }}
+div.matrices {{ display: flex; flex-wrap: wrap; gap: 1em; margin-left: 1em; max-width: 100%; overflow-x: auto; }}
+table.matrix {{ border-collapse: collapse; font-family: ui-monospace, monospace; font-size: 0.9em; }}
+table.matrix caption {{ text-align: left; font-style: italic; }}
+table.matrix td {{ border: 1px solid #ccc; padding: 0.1em 0.5em; text-align: right; }}
 </style></head><body>
 <h1>heurcheck report card{html.escape(_against_title(card))}{partial}</h1>
 <p>{html.escape(_run_line(card).capitalize() + _budget(card))}, heurcheck {html.escape(card.tool)}.</p>

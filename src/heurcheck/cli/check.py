@@ -17,7 +17,7 @@ from ..figure import save_measurements
 from ..interrupt import INTERRUPTED, stop_on_signals
 from ..jsonio import write_json_atomic
 from ..properties.registry import available, property_class
-from .common import input_errors, isolation_options, key_values
+from .common import ProgressLines, estimator_options, input_errors, isolation_options, key_values
 
 
 TOTAL_BUDGET = 120.0  # seconds for every check of `heurcheck check ESTIMATOR` run with no -p
@@ -79,7 +79,8 @@ def _rerun_line(f: Any) -> str:
 @click.option("--findings", "findings_dir", type=click.Path(file_okay=False), default="heurcheck-findings",
               show_default=True, help="Folder where each counterexample is saved the moment it is found.")
 @click.option("--json", "json_file", type=click.Path(dir_okay=False), default=None,
-              help="Also write every verdict to this JSON file.")
+              help="Also write every verdict to this JSON file (a file, not stdout as on list or estimate: stdout "
+                   "shows each verdict as its check ends).")
 @click.option("--engine", type=click.Choice(ENGINES), default="random",
               show_default=True,
               help="random search; exhaustive enumeration of a property's finite domain; symbolic (sympy) or smt "
@@ -101,7 +102,8 @@ def check_command(estimator: str, properties: tuple[str, ...], domain: str | Non
     """Search ESTIMATOR for counterexamples to properties; exit 1 if one is found.
 
     ESTIMATOR is a built-in name (see `heurcheck list estimators`), the name of an installed plugin
-    (entry-point group heurcheck.estimators), module:attr, or path/to/file.py:Class.
+    (entry-point group heurcheck.estimators), module:attr, or path/to/file.py:Class, optionally with
+    options after a colon ('cumulant:order=3', as matrix -e takes them) besides -o.
 
     \b
     Examples:
@@ -118,7 +120,8 @@ def check_command(estimator: str, properties: tuple[str, ...], domain: str | Non
         for name in properties:
             property_class(name)
         selected = properties or available()
-        request = CheckRequest(estimator, key_values(options), tuple(properties), _parameters(parameters, selected),
+        estimator, given = estimator_options(estimator, options)
+        request = CheckRequest(estimator, given, tuple(properties), _parameters(parameters, selected),
                                domain, against)
         if total_budget is None and not properties:
             total_budget = TOTAL_BUDGET
@@ -134,14 +137,25 @@ def check_command(estimator: str, properties: tuple[str, ...], domain: str | Non
             console.print(f"running {len(runnable)} check(s) of {estimator} ({count} "
                           f"propert{'y' if count == 1 else 'ies'}){within}", highlight=False)
 
-        with console.status(f"checking {estimator}...", spinner="dots") as status, stop_on_signals():
+        # the spinner is drawn on a terminal; elsewhere (a CI log) progress is plain lines on stderr
+        with console.status(f"checking {estimator}...", spinner="dots") as status, stop_on_signals(), \
+                ProgressLines(live=console.is_terminal) as lines:
+            running: dict[tuple[str, str], str] = {}  # (property, domain) of the running check -> "check i/n"
+
             def shown(finding: Any) -> None:
                 console.print(_verdict_line(finding), highlight=False)
                 console.print(_rerun_line(finding), highlight=False, soft_wrap=True)
+                counted = running.pop((finding.property, finding.domain), None)
+                if counted is not None:  # not a check that did not apply (those are not counted)
+                    lines.show(f"{counted} ended: {finding.property} on {finding.domain}: {finding.verdict.value}",
+                               now=True)
 
             def starting(index: int, total: int, planned: PlannedCheck, left: float | None) -> None:
                 time_left = f", {left:.0f} s left" if left is not None else ""
-                status.update(f"check {index + 1}/{total}: {planned.property.name} on {planned.domain}{time_left}")
+                text = f"check {index + 1}/{total}: {planned.property.name} on {planned.domain}{time_left}"
+                status.update(text)
+                running[(planned.property.name, planned.domain)] = f"check {index + 1}/{total}"
+                lines.show(text)
 
             findings = check(request, settings, on_finding=shown, on_start=starting, on_plan=notice)
     partial = any(f.partial for f in findings)

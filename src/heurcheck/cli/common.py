@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from types import TracebackType
 from typing import Any
 
 import click
 
 from ..api import exact_text
 from ..errors import HeurcheckError
+from ..estimators.registry import parse_reference
 from ..isolation import DEFAULT_MEMORY_LIMIT, MODES
 
 USAGE_ERROR = 2
 ESTIMATOR_FAILED = 1
+PLAIN_EVERY = 10.0  # seconds between progress lines when no live display is drawn (a CI log)
 
 
 @contextmanager
@@ -54,6 +60,13 @@ def key_values(pairs: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
+def estimator_options(spec: str, pairs: tuple[str, ...]) -> tuple[str, dict[str, str]]:
+    """An ESTIMATOR argument with any options it carries ('cumulant:order=3', as `matrix -e` takes it),
+    merged with those of `-o KEY=VALUE` (which win)."""
+    name, options = parse_reference(spec)
+    return name, {**options, **key_values(pairs)}
+
+
 def number_text(value: Any) -> str:
 
     exact = exact_text(value)
@@ -64,3 +77,60 @@ def number_text(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:.10g}"
     return str(value)
+
+
+class ProgressLines:
+    """Progress as plain lines on stderr, for a run whose live display (spinner, bar, redrawn line) is not
+    drawn because its stream is not a terminal (a CI log). `show(line, now=True)` prints the line at once
+    (a check ended); a line shown without `now` is printed when `every` seconds have passed since the last
+    line (or the start), and while the run lasts the latest line is printed again every `every` seconds, so
+    that a log shows the run is alive. Disabled (`live` true), it prints nothing."""
+
+    def __init__(self, live: bool, every: float = PLAIN_EVERY,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.enabled = not live
+        self.every = every
+        self._clock = clock
+        self._start = clock()
+        self._last = self._start  # a run that ends (or fails) within `every` seconds prints only its end lines
+        self._line = ""
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._ticker: threading.Thread | None = None
+
+    def show(self, line: str, now: bool = False) -> None:
+        with self._lock:
+            self._line = line
+            if self.enabled and (now or self._clock() - self._last >= self.every):
+                self._print()
+
+    def tick(self) -> None:
+        """Print the latest line again if `every` seconds passed since a line was printed."""
+        with self._lock:
+            if self.enabled and self._line and self._clock() - self._last >= self.every:
+                self._print()
+
+    def _print(self) -> None:
+        self._last = self._clock()
+        text = f"[{self._last - self._start:5.0f} s] {self._line}\n"
+        try:  # straight to the file descriptor: a process forked while this thread writes inherits no held lock
+            os.write(sys.stderr.fileno(), text.encode(sys.stderr.encoding or "utf-8", "replace"))
+        except (AttributeError, OSError, ValueError):  # a stream with no descriptor (click's test runner)
+            sys.stderr.write(text)
+            sys.stderr.flush()
+
+    def __enter__(self) -> ProgressLines:
+        if self.enabled:
+            self._ticker = threading.Thread(target=self._run, name="heurcheck-progress", daemon=True)
+            self._ticker.start()
+        return self
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every / 4):
+            self.tick()
+
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self._stop.set()
+        if self._ticker is not None:
+            self._ticker.join()

@@ -18,7 +18,7 @@ from ..estimators.base import BadResult
 from ..estimators.loading import load
 from ..estimators.registry import Registry
 from ..isolation import IsolatedFailure, IsolationSettings
-from .common import ESTIMATOR_FAILED, input_errors, isolation_options, key_values, number_text
+from .common import ESTIMATOR_FAILED, estimator_options, input_errors, isolation_options, number_text
 
 
 def _failure_text(exc: BaseException) -> str:
@@ -59,7 +59,8 @@ def estimate_command(estimator: str, instance: str, arguments: tuple[str, ...], 
     """Print ESTIMATOR's estimate of the quantity in INSTANCE (a JSON instance file).
 
     ESTIMATOR is a built-in name (see `heurcheck list estimators`), the name of an installed plugin
-    (entry-point group heurcheck.estimators), module:attr, or path/to/file.py:Class.
+    (entry-point group heurcheck.estimators), module:attr, or path/to/file.py:Class, optionally with
+    options after a colon ('cumulant:order=3', as matrix -e takes them) besides -o.
 
     \b
     Examples:
@@ -68,7 +69,9 @@ def estimate_command(estimator: str, instance: str, arguments: tuple[str, ...], 
       heurcheck estimate perm-row examples/instances/permanent-3x3.json -a row-sums --json
     """
     registry = Registry.default()
-    with input_errors(), load(registry, estimator, key_values(options), isolate,
+    with input_errors():
+        estimator, given = estimator_options(estimator, options)
+    with input_errors(), load(registry, estimator, given, isolate,
                               IsolationSettings(call_timeout, memory_limit * 2**20)) as loaded, input_errors(instance):
         est = loaded.estimator
         x = load_instance(instance)
@@ -90,7 +93,7 @@ def estimate_command(estimator: str, instance: str, arguments: tuple[str, ...], 
     e = result.estimate
     if as_json:
         doc: dict[str, Any] = {
-            "estimator": est.name, "options": key_values(options), "instance": instance, "domain": x.domain,
+            "estimator": est.name, "options": given, "instance": instance, "domain": x.domain,
             "arguments": pi.to_json(), "estimate": to_jsonable(e.value), "estimate_exact": exact_text(e.value),
         }
         if e.stderr is not None:
@@ -104,7 +107,7 @@ def estimate_command(estimator: str, instance: str, arguments: tuple[str, ...], 
         click.echo(json.dumps(doc, indent=2))
         return
     rows: list[tuple[str, str]] = [
-        ("estimator", est.name + "".join(f" {o}" for o in options)),
+        ("estimator", est.name + "".join(f" {k}={v}" for k, v in given.items())),
         ("instance", f"{instance} ({x.domain})"),
         ("arguments", pi.text() + ("" if arguments or not len(pi) else "  (the estimator's defaults)")),
         ("estimate", number_text(e.value) + _stderr_text(e.stderr)),

@@ -14,13 +14,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from ..campaign import EXECUTORS, CampaignProgress, CampaignSettings, RunSettings, parse_seeds, run_campaign
 from ..errors import InvalidOption
 from ..estimators.loading import require_known
-from ..estimators.registry import Registry, parse_reference
+from ..estimators.registry import Registry, parse_reference, reference_text
 from ..interrupt import INTERRUPTED, stop_on_signals
 from ..jsonio import write_json_atomic, write_text_atomic
 from ..matrix import MatrixSettings, ReportCard, default_jobs, run_matrix
 from ..properties.registry import property_class
 from ..report import html_page, markdown, terminal
-from .common import input_errors, isolation_options
+from .common import ProgressLines, input_errors, isolation_options
 
 
 @click.command("matrix")
@@ -29,14 +29,17 @@ from .common import input_errors, isolation_options
                    "stops says so on the card); the case counts decide the checks.")
 @click.option("--max-examples", type=click.IntRange(1, 10**7), default=MatrixSettings.max_examples,
               show_default=True, help="Cases per check: what decides it (the same seed gives the same card); "
-                                         "respect-for-proofs gets 1000, since its counterexamples are rare.")
-@click.option("-e", "--estimator", "estimators", multiple=True, help="Only these estimators (repeatable).")
+                                         "respect-for-proofs gets 1000 (its counterexamples are rare), calibration 32 batches.")
+@click.option("-e", "--estimator", "estimators", multiple=True, metavar="ESTIMATOR",
+              help="Only these estimators (repeatable), each with its options if any: -e 'cumulant:order=3'.")
 @click.option("-p", "--property", "properties", multiple=True, help="Only these properties (repeatable).")
 @click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=0, show_default=True)
 @click.option("--jobs", type=click.IntRange(1, 64), default=None, help="Worker processes (default: up to 2).")
 @click.option("--findings", "findings_dir", type=click.Path(file_okay=False), default="heurcheck-findings",
               show_default=True, help="Folder where each counterexample is saved the moment it is found.")
-@click.option("--json", "json_file", type=click.Path(dir_okay=False), default=None, help="Write the card as JSON.")
+@click.option("--json", "json_file", type=click.Path(dir_okay=False), default=None,
+              help="Write the card as JSON to FILE (a file, not stdout as on list or estimate: stdout shows the "
+                   "card's table).")
 @click.option("--markdown", "md_file", type=click.Path(dir_okay=False), default=None, help="Write it as Markdown.")
 @click.option("--html", "html_file", type=click.Path(dir_okay=False), default=None,
               help="Write it as one self-contained HTML page.")
@@ -69,7 +72,9 @@ def matrix_command(budget: float, max_examples: int, estimators: tuple[str, ...]
                    isolate: str, memory_limit: int, retry_timeouts: bool = False) -> None:
     """The report card: every estimator against every applicable property; exit 1 if anything is violated.
 
-    Each -e is a built-in name, an installed plugin's name, module:attr, or path/to/file.py:Class.
+    Each -e is a built-in name, an installed plugin's name, module:attr, or path/to/file.py:Class,
+    optionally with options after a colon ('cumulant:order=3') or spaces ('cumulant order=3'); a plugin's
+    row is labelled by the name it declares (its reference is in the JSON card).
 
     With --seeds, --journal or --executor it runs as a campaign: every (estimator, property, domain, seed)
     is a task of its own (no domain is skipped, --budget does not apply), journaled as it ends and resumable.
@@ -79,6 +84,7 @@ def matrix_command(budget: float, max_examples: int, estimators: tuple[str, ...]
       heurcheck matrix --html report-card.html
       heurcheck matrix -e mean -e cumulant -p linearity -p respect-for-proofs --json card.json
       heurcheck matrix -e examples/plugins/clamped_mean.py:ClampedMean --seed 3
+      heurcheck matrix -e cumulant -e cumulant:order=3 -p respect-for-proofs
       heurcheck matrix -e mean -e perm-row --seeds 3 --journal j.jsonl --executor ray
     """
     if any(v is not None for v in (seeds, journal, executor, ray_address, task_timeout)) or resume or retry_timeouts:
@@ -89,7 +95,11 @@ def matrix_command(budget: float, max_examples: int, estimators: tuple[str, ...]
                 raise InvalidOption("--retry-timeouts: re-runs the timed-out tasks of a resumed journal; add --resume")
             registry = Registry.default()
             for e in estimators:  # a typo is an error here; a plugin is loaded (in its worker) later
-                require_known(registry, e)
+                name, options = parse_reference(e)
+                require_known(registry, name)
+                if options:
+                    raise InvalidOption(f"-e {e!r}: estimator options are not available in a campaign (--seeds, "
+                                        f"--journal, --executor); run one card per seed with --seed instead")
             if against is not None:
                 require_known(registry, parse_reference(against)[0])
             for p in properties:
@@ -102,14 +112,15 @@ def matrix_command(budget: float, max_examples: int, estimators: tuple[str, ...]
                 task_timeout=task_timeout or CampaignSettings.task_timeout, retry_timeouts=retry_timeouts,
                 findings_dir=Path(findings_dir),
                 run=RunSettings(call_timeout, isolate, memory_limit * 2**20))
-            with stop_on_signals():
-                card = run_campaign(campaign, registry, _progress_printer())
+            err = Console(stderr=True)
+            with stop_on_signals(), ProgressLines(live=err.is_terminal) as lines:
+                card = run_campaign(campaign, registry, _progress_printer(err, lines))
         sys.exit(write_card(card, Console(), json_file, md_file, html_file, findings_dir))
 
     with input_errors():
         registry = Registry.default()
         for e in estimators:  # a typo is an error here; a plugin is loaded (in its worker) by the card
-            require_known(registry, e)
+            require_known(registry, parse_reference(e)[0])
         for p in properties:
             property_class(p)
         if against is not None:  # a typo is an error here; a plugin reference is loaded (in its worker) by the card
@@ -118,17 +129,20 @@ def matrix_command(budget: float, max_examples: int, estimators: tuple[str, ...]
                                   findings_dir=Path(findings_dir), estimators=estimators, properties=properties,
                                   call_timeout=call_timeout, isolate=isolate, memory_limit=memory_limit * 2**20,
                                   against=against)
-    console = Console()
+    console, err = Console(), Console(stderr=True)
+    # the bar is drawn on a terminal; elsewhere (a CI log) progress is plain lines on stderr
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=Console(stderr=True), transient=True) as bar, stop_on_signals():
+                  console=err, transient=True) as bar, stop_on_signals(), ProgressLines(live=err.is_terminal) as lines:
         task = bar.add_task("report card", total=None)
 
         def progress(done: int, total: int, finding: Any) -> None:
-            bar.update(task, completed=done, total=total,
-                       description=f"{finding.estimator} / {finding.property} / {finding.domain}: "
-                                   f"{finding.verdict.value}")
+            last = (f"{reference_text(finding.shown_name, finding.options)} / {finding.property} / {finding.domain}: "
+                    f"{finding.verdict.value}")
+            bar.update(task, completed=done, total=total, description=last)
+            lines.show(f"{done}/{total} checks done; last: {last}", now=True)
 
-        card = run_matrix(settings, registry, progress)
+        with input_errors():  # e.g. an option an estimator does not take, found when the card is planned
+            card = run_matrix(settings, registry, progress)
     sys.exit(write_card(card, console, json_file, md_file, html_file, findings_dir))
 
 
@@ -149,22 +163,16 @@ def write_card(card: ReportCard, console: Console, json_file: str | None, md_fil
     return INTERRUPTED if card.partial else (1 if failures else 0)
 
 
-PLAIN_EVERY = 10.0  # seconds between progress lines when stderr is not a terminal
-
-
-def _progress_printer() -> Callable[[CampaignProgress], None]:
-    """A campaign's progress on stderr: one line redrawn on a terminal, else a plain line every
-    PLAIN_EVERY seconds, on the first task and on the last."""
-    err = Console(stderr=True)
-    last = [float("-inf")]
+def _progress_printer(err: Console, lines: ProgressLines) -> Callable[[CampaignProgress], None]:
+    """A campaign's progress on stderr: one line redrawn on a terminal, else plain `lines` (at most one every
+    PLAIN_EVERY seconds, and on the first task and on the last)."""
 
     def show(p: CampaignProgress) -> None:
         if err.is_terminal:
             err.print(p.line(), end="\r", highlight=False, soft_wrap=True)
             if p.done == p.total:
                 err.print()
-        elif p.done == p.total or p.done == p.resumed + 1 or p.elapsed - last[0] >= PLAIN_EVERY:
-            last[0] = p.elapsed
-            click.echo(p.line(), err=True)
+        else:
+            lines.show(p.line(), now=p.done == p.total or p.done == p.resumed + 1)
 
     return show

@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
-from .base import Domain, Instance, MonteCarlo
+from .base import Description, Domain, Instance, MonteCarlo
 from .registry import (
     ENTRY_POINT_GROUP,
     arguments_from_json,
     atom_from_json,
     atom_kinds,
+    describe_instance,
     domain_names,
     get_domain,
     instance_from_json,
@@ -19,12 +20,14 @@ from .registry import (
 
 __all__ = [
     "ENTRY_POINT_GROUP",
+    "Description",
     "Domain",
     "Instance",
     "MonteCarlo",
     "arguments_from_json",
     "atom_from_json",
     "atom_kinds",
+    "describe_instance",
     "domain_names",
     "get_domain",
     "instance_from_json",

@@ -21,7 +21,7 @@ from typing import Any
 from ..arguments import Arguments
 from ..errors import InvalidArgument, InvalidInstance, PluginError, UnknownName
 from ..jsonio import Node, load_document
-from .base import DOMAIN_ATTRIBUTES, DOMAIN_METHODS, Domain
+from .base import DOMAIN_ATTRIBUTES, DOMAIN_METHODS, Description, Domain
 
 ENTRY_POINT_GROUP = "heurcheck.domains"
 
@@ -89,6 +89,13 @@ def instance_from_json(node: Node) -> Any:
         node.fail("an object with a \"domain\" field")
     name = node["domain"].string(domain_names())
     return get_domain(name).from_json(node)
+
+
+def describe_instance(instance: Any) -> Description | None:
+    """The instance described for people by its domain's optional `describe(instance)` (a formula, tables);
+    None when the domain offers none."""
+    describe = getattr(get_domain(instance.domain), "describe", None)
+    return describe(instance) if callable(describe) else None
 
 
 def load_instance(path: str | Path) -> Any:

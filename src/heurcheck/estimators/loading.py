@@ -52,9 +52,11 @@ def load(registry: Registry, name: str, options: Mapping[str, Any], mode: str,
 
 
 def capabilities(registry: Registry, name: str, mode: str,
-                 settings: IsolationSettings = IsolationSettings()) -> Capabilities:
-    """What estimator `name` declares, read in an isolation worker when `mode` wants it (PluginError as `load`)."""
-    with load(registry, name, {}, mode, settings) as loaded:
+                 settings: IsolationSettings = IsolationSettings(), options: Mapping[str, Any] | None = None
+                 ) -> Capabilities:
+    """What estimator `name` declares, built with `options` (checked: InvalidOption), read in an isolation
+    worker when `mode` wants it (PluginError as `load`)."""
+    with load(registry, name, options or {}, mode, settings) as loaded:
         return Capabilities.of(loaded.estimator)
 
 

@@ -140,19 +140,32 @@ def convert_option(estimator: str, name: str, option: Option, value: Any) -> Any
 
 
 def parse_reference(spec: str) -> tuple[str, dict[str, str]]:
-    """A reference estimator as text: its name (a registry name, `module:attr` or `file.py:attr`)
-    followed by its options, `KEY=VALUE` separated by spaces: `"cumulant order=3"`."""
+    """An estimator with its options, as text: its name (a registry name, `module:attr` or `file.py:attr`)
+    followed by its options `KEY=VALUE`, separated by spaces (`"cumulant order=3"`) or after a colon,
+    separated by commas (`"cumulant:order=3"`, `"my_est.py:Mine:low=0.1,high=2"`)."""
     words = spec.split()
-    if not words or "=" in words[0]:
-        raise InvalidOption(f"reference {spec!r}: expected an estimator name, then options KEY=VALUE "
-                            f"separated by spaces (e.g. 'cumulant order=3')")
+    expected = (f"estimator {spec!r}: expected an estimator name, then options KEY=VALUE separated by spaces "
+                f"(e.g. 'cumulant order=3') or after a colon, separated by commas (e.g. 'cumulant:order=3')")
+    if not words:
+        raise InvalidOption(expected)
+    first, pairs = words[0], words[1:]
+    if "=" in first:  # the colon form: the options start after the last colon before the first "="
+        colon = first.rfind(":", 0, first.index("="))
+        if colon <= 0:
+            raise InvalidOption(expected)
+        first, pairs = first[:colon], first[colon + 1:].split(",") + pairs
     options: dict[str, str] = {}
-    for word in words[1:]:
+    for word in pairs:
         key, sep, value = word.partition("=")
         if not sep or not key or not value:
-            raise InvalidOption(f"reference {spec!r}: option {word!r} is not KEY=VALUE")
+            raise InvalidOption(f"estimator {spec!r}: option {word!r} is not KEY=VALUE")
         options[key] = value
-    return words[0], options
+    return first, options
+
+
+def reference_text(name: str, options: Mapping[str, Any]) -> str:
+    """The text `parse_reference` reads back: the name, then its options KEY=VALUE separated by spaces."""
+    return " ".join([name, *(f"{k}={v}" for k, v in options.items())])
 
 
 class EstimatorSource(Protocol):

@@ -14,6 +14,7 @@ from .lifting import lift_circuit
 from .model import Circuit, condition
 from .moments import _evaluate, sample_inputs, truth
 from .strategies import circuits
+from .text import describe_circuit
 
 
 class CircuitDomain:
@@ -60,6 +61,10 @@ class CircuitDomain:
 
     def lift(self, instance: Circuit, prefix: str = "") -> Circuit:
         return lift_circuit(instance, prefix)
+
+    def describe(self, instance: Circuit) -> Any:
+        """The output as a formula over the inputs, and the inputs' laws (see `base.Description`)."""
+        return describe_circuit(instance)
 
 
 DOMAIN = CircuitDomain()

@@ -10,7 +10,7 @@ import numpy as np
 from ...arguments import Atom
 from ...errors import InvalidInstance
 from ...jsonio import Node
-from ..base import MonteCarlo
+from ..base import Description, MonteCarlo, matrix_table
 from ..matrixform import matrix_from_json, matrix_to_json, sample_stderr
 from .model import MAX_HAFNIAN_N, Covariance, _shown, _tree_to_json, _upper, check_tree
 from .strategies import covariances
@@ -74,6 +74,18 @@ class HafnianDomain:
     def lift(self, instance: Covariance, prefix: str = "") -> Covariance:
         """Unchanged: the formal engines do not take hafnian instances with symbolic entries."""
         return instance
+
+    def describe(self, instance: Covariance) -> Description:
+        """Y = haf(Sigma) = E[Z_1...Z_n], the product tree the estimators follow, and Sigma as a table."""
+        lines = [f"Y = E[Z_1...Z_{instance.n}] = haf(Sigma), Z ~ N(0, Sigma)"]
+        if instance.tree is not None:
+            lines.append(f"product tree: {_tree_text(instance.tree)}")
+        return Description(tuple(lines), (matrix_table("Sigma", instance.matrix),))
+
+
+def _tree_text(tree: Any) -> str:
+    """A product tree over the variables 0..n-1 as nested products of Z_1..Z_n."""
+    return f"Z_{tree + 1}" if isinstance(tree, int) else f"({_tree_text(tree[0])}·{_tree_text(tree[1])})"
 
 
 HAFNIAN = HafnianDomain()

@@ -6,7 +6,7 @@ from typing import Any
 
 from ...arguments import Atom
 from ...jsonio import Node
-from ..base import MonteCarlo
+from ..base import Description, MonteCarlo, matrix_table, number_text
 from .atoms import NetworkOrder
 from .jsonform import mlp_from_json, mlp_to_json
 from .lifting import lift_mlp
@@ -50,6 +50,27 @@ class MLPDomain:
 
     def lift(self, instance: MLP, prefix: str = "") -> MLP:
         return lift_mlp(instance, prefix)
+
+    def describe(self, instance: MLP) -> Description:
+        """The shape of the network and its input law; its weights as tables when they are small."""
+        x = instance
+        law = f"N(0, I_{x.input_dim})" if x.input_mean is None and x.input_cov is None else "N(mu, Sigma)"
+        shape = " -> ".join([str(x.input_dim), *(f"{layer.width} {layer.activation}" for layer in x.layers), "1"])
+        lines = [f"Y = E_x[readout . h_{x.depth}(x)], x ~ {law}", f"layers: {shape}"]
+        small = x.input_dim <= SMALL and all(layer.width <= SMALL for layer in x.layers)
+        if not small:
+            return Description(tuple(lines + [f"(weights not shown: a layer is wider than {SMALL})"]))
+        tables = [table for k, layer in enumerate(x.layers, 1) for table in (
+            matrix_table(f"W{k}", layer.weights), matrix_table(f"b{k} (then {layer.activation})", [layer.bias]))]
+        tables.append(matrix_table("readout", [x.readout]))
+        if x.input_mean is not None:
+            lines.append("mu = (" + ", ".join(number_text(m) for m in x.input_mean) + ")")
+        if x.input_cov is not None:
+            tables.append(matrix_table("Sigma", x.input_cov))
+        return Description(tuple(lines), tuple(tables))
+
+
+SMALL = 8  # layers at most this wide have their weights shown as tables
 
 
 MLP_DOMAIN = MLPDomain()

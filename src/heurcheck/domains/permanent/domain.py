@@ -9,7 +9,7 @@ import numpy as np
 
 from ...arguments import Atom
 from ...jsonio import Node
-from ..base import MonteCarlo
+from ..base import Description, MonteCarlo, matrix_table
 from ..matrixform import matrix_from_json, matrix_to_json, sample_stderr
 from .atoms import ColSums, EntryMultiset, RowSums, TotalSum
 from .lifting import lift_matrix
@@ -57,6 +57,10 @@ class PermanentDomain:
 
     def lift(self, instance: Matrix, prefix: str = "") -> Matrix:
         return lift_matrix(instance, prefix) if isinstance(instance, Matrix) else instance
+
+    def describe(self, instance: Matrix) -> Description:
+        """Y = perm(A), with A as a table."""
+        return Description((f"Y = perm(A), A of order {instance.n}",), (matrix_table("A", instance.entries),))
 
 
 PERMANENT = PermanentDomain()
