@@ -64,9 +64,14 @@ def _finish(process: subprocess.Popen[str]) -> int:
 
 
 def _card(path: Path) -> dict[str, Any]:
-    card = json.loads(path.read_text())
-    card.pop("seconds")  # the run's time: the one field that may differ
-    return card
+    return _timeless(json.loads(path.read_text()))
+
+
+def _timeless(node: Any) -> Any:
+    """A card without its times (the run's and each check's `seconds`): the only fields that may differ."""
+    if isinstance(node, dict):
+        return {k: _timeless(v) for k, v in node.items() if k != "seconds"}
+    return [_timeless(v) for v in node] if isinstance(node, list) else node
 
 
 def _journal(path: Path) -> dict[str, tuple[str, list[tuple[str, str, int]]]]:
