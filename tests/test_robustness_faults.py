@@ -135,7 +135,7 @@ def test_an_isolated_estimator_gives_the_same_finding_as_in_process(estimator: s
     settings = CheckSettings(max_examples=30, budget=120, findings_dir=None)  # both runs end at 30 cases
     [isolated] = check(request, replace(settings, isolate="always"))
     [in_process] = check(request, replace(settings, isolate="never"))
-    assert isolated.cases > 0 and isolated.to_json() == in_process.to_json()
+    assert isolated.cases > 0 and replace(isolated, seconds=None) == replace(in_process, seconds=None)  # times differ
 
 
 def test_a_timed_out_worker_is_replaced_and_the_next_call_works() -> None:
