@@ -428,6 +428,9 @@ class RandomEngine:
             phases=[getattr(Phase, p) for p in ("explicit",) + phases], suppress_health_check=list(HealthCheck),
             report_multiple_bugs=False, print_blob=False, verbosity=Verbosity.quiet,
         )(hseed(seed)(given(strategy)(body)))
+        from hypothesis.control import _current_build_context  # see the `finally` below
+
+        outside = _current_build_context.value
         try:
             with _storage_outside_the_working_directory():
                 test()
@@ -444,6 +447,11 @@ class RandomEngine:
             if _stopped_by_deadline(exc):  # the budget's alarm fired inside a draw: Hypothesis calls that flaky
                 raise _Deadline() from None
             raise CaseGenerationError(f"{exc.__class__.__name__}: {exc}") from exc
+        finally:
+            # the budget's alarm (`_Deadline`) or a Ctrl-C can land inside Hypothesis's own clean-up and leave
+            # its "inside a test" marker set; every later search in this process would then fail Hypothesis's
+            # nested-@given health check, so the marker is put back as it was
+            _current_build_context.value = outside
 
 
 def derived_seed(seed: int, attempt: int) -> int:
