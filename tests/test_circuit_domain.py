@@ -214,3 +214,16 @@ def test_the_wiring_lists_each_gates_op_code_argument_positions_and_value() -> N
     assert list(w.left) == [0, 2, 4, 3, 5]  # a const gate points at itself, so walks need no arity test
     assert list(w.right) == [1, 2, 4, 3, 0]  # a one-argument gate repeats its argument
     assert w.values == (None, None, F(2), F(1, 2), None)
+
+
+def test_argument_strategies_are_built_once_per_circuit_shape_and_tell_number_types_apart() -> None:
+    from fractions import Fraction as Q
+
+    from heurcheck.domains.circuit.model import Bernoulli, Circuit, Gate, Input
+    from heurcheck.domains.circuit.strategies import circuit_arguments, reveal_values
+
+    def one(p: object) -> Circuit:
+        return Circuit((Input("x0", Bernoulli(p)),), (Gate("g0", "mul", ("x0", "x0")),), "g0")
+
+    assert circuit_arguments(one(Q(1, 2))) is circuit_arguments(one(Q(1, 2)))  # validated by Hypothesis once
+    assert reveal_values(one(Q(1, 2)), "x0") is not reveal_values(one(0.5), "x0")  # equal, not the same law

@@ -12,18 +12,13 @@ from ..campaign import card_from_journal
 from ..errors import InvalidFinding
 from ..jsonio import load_document
 from ..matrix import ReportCard, card_from_json
-from .common import input_errors
+from .common import card_files, input_errors
 from .matrix import write_card
 
 
 @click.command("card")
 @click.argument("journal", metavar="FILE", type=click.Path(dir_okay=False))
-@click.option("--json", "json_file", type=click.Path(dir_okay=False), default=None,
-              help="Write the card as JSON to FILE (a file, not stdout as on list or estimate: stdout shows the "
-                   "card's table).")
-@click.option("--markdown", "md_file", type=click.Path(dir_okay=False), default=None, help="Write it as Markdown.")
-@click.option("--html", "html_file", type=click.Path(dir_okay=False), default=None,
-              help="Write it as one self-contained HTML page.")
+@card_files
 def card_command(journal: str, json_file: str | None, md_file: str | None, html_file: str | None) -> None:
     """The card of a campaign's journal (written by matrix --journal; a journal still missing tasks gives a
     partial card), or of a card file (written by matrix --json), rendered again. Exit 1 if a cell fails,

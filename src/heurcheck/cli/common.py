@@ -134,3 +134,17 @@ class ProgressLines:
         self._stop.set()
         if self._ticker is not None:
             self._ticker.join()
+
+
+def card_files(command: Any) -> Any:
+    """The options that write a card to files: --json, --markdown and --html (matrix and card)."""
+    for option in reversed((
+            click.option("--json", "json_file", type=click.Path(dir_okay=False), default=None,
+                         help="Write the card as JSON to FILE (a file, not stdout as on list or estimate: stdout "
+                              "shows the card's table)."),
+            click.option("--markdown", "md_file", type=click.Path(dir_okay=False), default=None,
+                         help="Write it as Markdown."),
+            click.option("--html", "html_file", type=click.Path(dir_okay=False), default=None,
+                         help="Write it as one self-contained HTML page."))):
+        command = option(command)
+    return command

@@ -20,7 +20,7 @@ from ..jsonio import write_json_atomic, write_text_atomic
 from ..matrix import MatrixSettings, ReportCard, default_jobs, run_matrix
 from ..properties.registry import property_class
 from ..report import html_page, markdown, terminal
-from .common import ProgressLines, input_errors, isolation_options
+from .common import ProgressLines, card_files, input_errors, isolation_options
 
 
 @click.command("matrix")
@@ -37,12 +37,7 @@ from .common import ProgressLines, input_errors, isolation_options
 @click.option("--jobs", type=click.IntRange(1, 64), default=None, help="Worker processes (default: up to 2).")
 @click.option("--findings", "findings_dir", type=click.Path(file_okay=False), default="heurcheck-findings",
               show_default=True, help="Folder where each counterexample is saved the moment it is found.")
-@click.option("--json", "json_file", type=click.Path(dir_okay=False), default=None,
-              help="Write the card as JSON to FILE (a file, not stdout as on list or estimate: stdout shows the "
-                   "card's table).")
-@click.option("--markdown", "md_file", type=click.Path(dir_okay=False), default=None, help="Write it as Markdown.")
-@click.option("--html", "html_file", type=click.Path(dir_okay=False), default=None,
-              help="Write it as one self-contained HTML page.")
+@card_files
 @click.option("--call-timeout", type=click.FloatRange(0.01, 86400), default=10.0, show_default=True,
               help="Seconds per estimator call; a slower call is an estimator-error finding.")
 @click.option("--against", default=None, metavar="REFERENCE",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from fractions import Fraction
 from typing import Any
 
@@ -172,10 +173,6 @@ def _laws(c: Circuit) -> tuple[tuple[str, Any], ...] | None:
     return None if c.joint is not None else tuple((i.id, i.dist) for i in c.inputs)
 
 
-_STRATEGIES: dict[tuple[Any, ...], Any] = {}  # (maker, arguments, their repr) -> strategy; a bounded cache
-_STRATEGIES_HELD = 4096  # emptied when it reaches this many strategies
-
-
 def _cached(make: Any, *args: Any) -> Any:
     """`make(*args)`, the same strategy object for the same arguments. A search draws these for every
     case, and the circuits that `circuits` draws repeat their wire ids and laws: Hypothesis validates
@@ -183,16 +180,17 @@ def _cached(make: Any, *args: Any) -> Any:
     were built per case), one it has seen before it does not. The key holds the arguments' repr as
     well, so that equal numbers of different types (Fraction(1, 2) and 0.5) are not confused;
     arguments that do not hash are built each time."""
-    key = (make, args, repr(args))
     try:
-        hit = _STRATEGIES.get(key)
+        hash(args)
     except TypeError:
         return make(*args)
-    if hit is None:
-        if len(_STRATEGIES) >= _STRATEGIES_HELD:
-            _STRATEGIES.clear()
-        hit = _STRATEGIES[key] = make(*args)
-    return hit
+    return _built(make, args, repr(args))
+
+
+@functools.lru_cache(maxsize=4096)
+def _built(make: Any, args: tuple[Any, ...], text: str) -> Any:
+    """The cache behind `_cached` (`text` is the arguments' repr, part of the key only)."""
+    return make(*args)
 
 
 def consistent(atoms: list[Any]) -> Arguments:
