@@ -182,6 +182,29 @@ def test_a_one_unit_first_layer_before_polynomial_layers_has_a_quadrature_truth(
         assert abs(D.truth(other, ()) - mc.mean) < 4 * mc.stderr, (act, D.truth(other, ()), mc)
 
 
+def test_a_one_relu_unit_before_polynomial_layers_has_a_closed_form_equal_to_its_quadrature() -> None:
+    import importlib
+    import random
+
+    truth_module = importlib.import_module("heurcheck.domains.mlp.truth")
+    rng = random.Random(1)
+    for _ in range(12):  # relu on N(m, s^2) with m/s from about -4 to 4, then up to 3 identity/square/cube layers
+        d = rng.randint(1, 3)
+        layers = [Layer((tuple(Fraction(rng.randint(-4, 4), rng.randint(1, 3)) for _ in range(d)),),
+                        (Fraction(rng.randint(-6, 6), rng.randint(1, 4)),), "relu")]
+        width = 1
+        for _ in range(rng.randint(1, 3)):
+            out = rng.randint(1, 3)
+            layers.append(Layer(tuple(tuple(Fraction(rng.randint(-3, 3), rng.randint(1, 2)) for _ in range(width))
+                                      for _ in range(out)), tuple(Fraction(rng.randint(-3, 3), 2) for _ in range(out)),
+                                rng.choice(["identity", "square", "cube"])))
+            width = out
+        net = MLP(d, tuple(layers), tuple(Fraction(rng.randint(-3, 3)) for _ in range(width)))
+        closed, integral = truth_module.one_unit_relu(net), truth_module.one_unit_quadrature(net)
+        assert closed == pytest.approx(integral, rel=1e-12, abs=1e-300), net
+        assert D.truth(net, ()) == closed
+
+
 # --------------------------------------------------------------------------- Monte Carlo
 
 
