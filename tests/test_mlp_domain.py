@@ -205,6 +205,49 @@ def test_a_one_relu_unit_before_polynomial_layers_has_a_closed_form_equal_to_its
         assert D.truth(net, ()) == closed
 
 
+def _mp_reference(net: MLP) -> float:
+    """E[Y] of a one-unit first layer before polynomial layers by mpmath's quadrature at 25 digits."""
+    import mpmath
+
+    mp = mpmath.mp
+    acts = {"erf": mp.erf, "tanh": mp.tanh, "gelu": lambda t: t * mp.ncdf(t), "identity": lambda t: t,
+            "square": lambda t: t * t, "cube": lambda t: t**3}
+    with mpmath.workdps(25):
+        (w,), (b,) = net.layers[0].weights, net.layers[0].bias
+        m, s = mp.mpf(b.numerator) / b.denominator, mp.sqrt(sum(mp.mpf(x.numerator) ** 2 / x.denominator**2 for x in w))
+
+        def f(t: Any) -> Any:
+            h = [acts[net.layers[0].activation](t)]
+            for layer in net.layers[1:]:
+                h = [acts[layer.activation](mp.fsum(mp.mpf(c.numerator) / c.denominator * x for c, x in zip(row, h))
+                                            + mp.mpf(bias.numerator) / bias.denominator)
+                     for row, bias in zip(layer.weights, layer.bias)]
+            return mp.fsum(r * x for r, x in zip(net.readout, h)) * mp.npdf(t, m, s)
+
+        return float(mp.quad(f, [-mp.inf, m, mp.inf]))
+
+
+def test_the_float_quadrature_of_a_one_unit_first_layer_agrees_with_mpmath_to_1e_12() -> None:
+    import random
+
+    rng = random.Random(4)
+    for k in range(8):  # erf, tanh and gelu units, some steep (s up to about 15), then up to 3 polynomial layers
+        d, steep = rng.randint(1, 3), k % 3 == 0
+        first = Layer((tuple(Fraction(rng.choice([-1, 1]) * rng.randint(1, 9 if steep else 4), rng.randint(1, 3))
+                             for _ in range(d)),), (Fraction(rng.randint(-12, 12), rng.randint(1, 4)),),
+                      ("erf", "tanh", "gelu")[k % 3])
+        layers, width = [first], 1
+        for _ in range(rng.randint(1, 3)):
+            out = rng.randint(1, 3)
+            layers.append(Layer(tuple(tuple(Fraction(rng.randint(-3, 3), rng.randint(1, 2)) for _ in range(width))
+                                      for _ in range(out)), tuple(Fraction(rng.randint(-3, 3), 2) for _ in range(out)),
+                                rng.choice(["identity", "square", "cube"])))
+            width = out
+        net = MLP(d, tuple(layers), tuple(Fraction(rng.randint(-3, 3)) for _ in range(width)))
+        expected = _mp_reference(net)
+        assert abs(D.truth(net, ()) - expected) <= 1e-12 * abs(expected) + 1e-14, (net, expected)
+
+
 # --------------------------------------------------------------------------- Monte Carlo
 
 
@@ -287,6 +330,34 @@ def test_lift_names_every_number_by_role() -> None:
     assert {"s0:L0.w.0.0", "s0:L0.w.0.1", "s0:L0.b.0", "s0:r.0", "s0:mean.1", "s0:cov.0.1"} <= names
     assert lifted.input_cov[0][1] == lifted.input_cov[1][0]
     assert D.size(x) == 3 and [a.kind for a in D.atom_types] == ["order"]
+
+
+def test_live_drops_units_and_inputs_that_y_cannot_read_and_keeps_its_value() -> None:
+    from heurcheck.domains.mlp import live
+
+    F = Fraction
+    # x2 is read by no unit; unit 1 of layer 0 feeds only unit 1 of layer 1, which the readout ignores
+    net = MLP(3, (Layer(((F(1), F(-1, 2), F(0)), (F(2), F(1), F(0))), (F(1, 4), F(3)), "square"),
+                  Layer(((F(1), F(0)), (F(0), F(5))), (F(0), F(1)), "cube")), (F(2), F(0)),
+              (F(1), F(0), F(-1)), ((F(2), F(1), F(1)), (F(1), F(1), F(0)), (F(1), F(0), F(3))))
+    pruned = live(net)
+    assert pruned.input_dim == 2 and [layer.width for layer in pruned.layers] == [1, 1]
+    assert pruned.layers[0].weights == ((F(1), F(-1, 2)),) and pruned.readout == (F(2),)
+    assert pruned.input_mean == (F(1), F(0)) and pruned.input_cov == ((F(2), F(1)), (F(1), F(1)))
+    assert D.truth(pruned, ()) == D.truth(net, ())
+    # a network with nothing live keeps one unit per layer and one input coordinate
+    dead = live(MLP(2, (Layer(((F(1), F(1)), (F(1), F(1))), (F(0), F(0)), "relu"),), (F(0), F(0))))
+    assert dead.input_dim == 1 and dead.layers[0].width == 1 and D.truth(dead, ()) == 0
+    # live networks stay as they are
+    assert live(pruned) == pruned
+
+
+@given(instances(max_depth=3, max_width=3))
+@settings(max_examples=60, database=None, derandomize=True)
+def test_the_strategy_draws_live_networks(net: MLP) -> None:
+    from heurcheck.domains.mlp import live
+
+    assert live(net) == net
 
 
 @pytest.mark.slow

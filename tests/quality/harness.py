@@ -13,6 +13,15 @@ from heurcheck.findings import Finding
 FAULTY = Path(__file__).resolve().parent / "faulty.py"
 
 
+def seeds_from(text: str) -> list[int]:
+    """Seeds written as "0-19" or "0,3,7" (the HEURCHECK_*_SEEDS variables of the quality suite)."""
+    seeds: list[int] = []
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        first, _, last = part.partition("-")
+        seeds += range(int(first), int(last or first) + 1)
+    return seeds
+
+
 def reference(estimator: str) -> str:
     """A built-in name as is; a class of faulty.py as the `file.py:Class` reference a user would pass."""
     return estimator if estimator[:1].islower() else f"{FAULTY}:{estimator}"

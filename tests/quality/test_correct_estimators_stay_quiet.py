@@ -38,6 +38,8 @@ import pytest
 from heurcheck.findings import Verdict
 from heurcheck.properties.registry import available
 
+from harness import seeds_from
+
 BUDGET = 60.0  # a safety cap: every row ends by its case count; a tighter cap made a loaded machine end checks early
 MAX_EXAMPLES = 200
 QUIET = {Verdict.NOT_REFUTED, Verdict.STATISTICALLY_CONSISTENT, Verdict.PROVED}
@@ -67,16 +69,7 @@ HOLDS: list[tuple[str, str, str, dict[str, Any]]] = [
 ]
 
 
-def _seeds(text: str) -> list[int]:
-    """HEURCHECK_QUIET_SEEDS: seeds as "0-19" or "0,3,7" (default: seed 0 only)."""
-    seeds: list[int] = []
-    for part in filter(None, (p.strip() for p in text.split(","))):
-        first, _, last = part.partition("-")
-        seeds += range(int(first), int(last or first) + 1)
-    return seeds
-
-
-QUIET_SEEDS = _seeds(os.environ.get("HEURCHECK_QUIET_SEEDS", "0"))
+QUIET_SEEDS = seeds_from(os.environ.get("HEURCHECK_QUIET_SEEDS", "0"))  # "0-19" or "0,3,7"; seed 0 by default
 
 
 def _id(row: tuple[str, str, str, dict[str, Any]]) -> str:

@@ -45,7 +45,7 @@ from .domain import DOMAIN, MLP_DOMAIN, MLPDomain
 from .generate import READOUTS, research_mlp, weight_variance
 from .jsonform import check_covariance, mlp_from_json, mlp_to_json
 from .lifting import lift_mlp
-from .model import ACTIVATIONS, MLP, POLYNOMIAL, Layer, check_shapes
+from .model import ACTIVATIONS, MLP, POLYNOMIAL, Layer, check_shapes, live
 from .sampling import Forward, forward_values, monte_carlo
 from .strategies import instances
 from .truth import closed_form, gaussian_expectation, to_circuit, truth
@@ -53,6 +53,6 @@ from .truth import closed_form, gaussian_expectation, to_circuit, truth
 __all__ = [
     "ACTIVATIONS", "DOMAIN", "MLP", "MLPDomain", "MLP_DOMAIN", "NetworkOrder", "POLYNOMIAL", "READOUTS", "Forward", "Layer",
     "check_covariance", "check_shapes", "closed_form", "forward_values", "gaussian_expectation", "instances",
-    "lift_mlp", "mlp_from_json", "mlp_to_json", "monte_carlo", "research_mlp", "to_circuit", "truth",
+    "lift_mlp", "live", "mlp_from_json", "mlp_to_json", "monte_carlo", "research_mlp", "to_circuit", "truth",
     "weight_variance",
 ]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from ...errors import InvalidInstance
+from ..circuit.model import _is_zero
 
 ACTIVATIONS = ("relu", "erf", "tanh", "gelu", "identity", "square", "cube")
 POLYNOMIAL = frozenset({"identity", "square", "cube"})
@@ -80,6 +81,34 @@ class MLP:
         for layer in self.layers:
             out += [w for row in layer.weights for w in row] + list(layer.bias)
         return out + list(self.readout)
+
+
+def live(net: MLP) -> MLP:
+    """The network without what Y cannot depend on: units whose outgoing weights (the next layer's column,
+    or the readout) are all 0, then input coordinates no first-layer unit reads (their rows and columns of
+    an explicit law dropped: a Gaussian's marginal). A layer keeps at least one unit and the input one
+    coordinate (with a readout of zeros, one unit per layer reading coordinate 0). Y is unchanged; the generators return live networks, so that shrinking a weight to 0
+    removes its unit (as circuits drop the gates the output does not read)."""
+
+    def used(rows: Any, count: int) -> list[int]:
+        return [j for j in range(count) if any(not _is_zero(row[j]) for row in rows)]
+
+    readout = tuple(net.readout)
+    layers = list(net.layers)
+    keep = used([readout], len(readout))
+    alive = bool(keep)  # False: Y is 0 whatever the layers do, and one unit reading one coordinate is left
+    keep = keep or [0]
+    readout = tuple(readout[j] for j in keep)
+    for k in range(len(layers) - 1, -1, -1):
+        layer = layers[k]
+        rows = [layer.weights[i] for i in keep]
+        below = (used(rows, layer.fan_in) if alive else []) or [0]
+        layers[k] = Layer(tuple(tuple(row[j] for j in below) for row in rows), tuple(layer.bias[i] for i in keep),
+                          layer.activation)
+        keep = below
+    mean = None if net.input_mean is None else tuple(net.input_mean[j] for j in keep)
+    cov = None if net.input_cov is None else tuple(tuple(net.input_cov[i][j] for j in keep) for i in keep)
+    return MLP(len(keep), tuple(layers), readout, mean, cov)
 
 
 def check_shapes(net: MLP) -> None:

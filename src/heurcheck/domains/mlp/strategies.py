@@ -5,7 +5,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
-from .model import ACTIVATIONS, MLP, Layer
+from .model import ACTIVATIONS, MLP, Layer, live
 
 # identity first: Hypothesis shrinks a sampled_from towards its first element
 SHRINK_ORDER = ("identity", "square", "cube", "relu", "erf", "tanh", "gelu")
@@ -18,7 +18,8 @@ def instances(max_depth: int = 2, max_width: int = 3, activations: tuple[str, ..
     Depth (1..max_depth), the input dimension and the widths (1..max_width) shrink towards 1, weights,
     biases and readout towards small integers and 0, activations towards identity. With `explicit_law`
     some instances carry an explicit input law: a small rational mean and cov = B B^T (PSD by
-    construction), shrinking towards N(0, I).
+    construction), shrinking towards N(0, I). The networks are `live`: a unit whose outgoing weights are
+    all 0 and an input coordinate nothing reads are dropped, so shrinking a weight to 0 can remove a unit.
     """
     from hypothesis import strategies as st  # lazy: hypothesis takes a noticeable time to import
 
@@ -46,6 +47,6 @@ def instances(max_depth: int = 2, max_width: int = 3, activations: tuple[str, ..
             layers.append(Layer(weights, bias, draw(st.sampled_from(order))))
             below = width
         readout = tuple(draw(number) for _ in range(below))
-        return MLP(d, tuple(layers), readout, mean, cov)
+        return live(MLP(d, tuple(layers), readout, mean, cov))
 
     return build()

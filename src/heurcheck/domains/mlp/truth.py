@@ -17,15 +17,18 @@ piecewise-smooth function of one variable. For a relu unit, F(z) = P(relu(z)) wi
 (composed exactly from the later layers), so E[Y] = P(0) Phi(-m/s) + sum_k p_k E[z^k; z > 0], and with
 z = m + s u, a = -m/s, E[z^k; z > 0] = sum_j C(k, j) m^(k-j) s^j I_j, where I_j = E[u^j; u > a]
 satisfies I_0 = Phi(-a), I_1 = phi(a), I_j = a^(j-1) phi(a) + (j-1) I_(j-2): a closed form, evaluated
-with mpmath at 40 digits. For other units the integral of F against the normal density is taken by
-mpmath's tanh-sinh quadrature at 20 digits on (-inf, m) and (m, inf) (a float, relative error below
-1e-12 on these smooth pieces).
+with mpmath at 40 digits. For other units (erf, tanh, gelu), E[Y] = int F(m + s u) phi(u) du is taken
+by tanh-sinh quadrature in float64 (vectorised over the nodes, the network evaluated layer by layer),
+on pieces split at u = 0, +-8, +-38.5 and at -m/s where the activation bends, halving the step until
+two sums agree to 1e-13 of the integral of |F phi| plus 1e-20; tested against mpmath's quadrature at 25 digits
+to 1e-12 relative.
 
 (d) Anything else raises `TruthTooExpensive` (Monte Carlo is available; see `domains.reference`).
 """
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 from typing import Any
 
@@ -158,20 +161,6 @@ def closed_form(net: MLP) -> float | None:
         return float(total)
 
 
-def _mp_activation(mp: Any, activation: str, t: Any) -> Any:
-    if activation == "relu":
-        return t if t > 0 else mp.mpf(0)
-    if activation == "erf":
-        return mp.erf(t)
-    if activation == "tanh":
-        return mp.tanh(t)
-    if activation == "gelu":
-        return t * mp.ncdf(t)
-    if activation == "identity":
-        return t
-    return t * t if activation == "square" else t * t * t
-
-
 def _polynomial_of_first_unit(mp: Any, net: MLP) -> list[Any]:
     """The coefficients (constant first) of Y as a polynomial in the first layer's one output h, when
     every later layer is polynomial (weighted sums, squares and cubes of polynomials in h)."""
@@ -235,33 +224,59 @@ def one_unit_relu(net: MLP) -> float | None:
 
 def one_unit_quadrature(net: MLP) -> float | None:
     """E[Y] for a network whose first layer has one unit and whose other layers are polynomial, by
-    one-dimensional quadrature (see the module docstring), else None."""
+    one-dimensional quadrature in float64 (see the module docstring), else None."""
+    import numpy as np
+
+    from .sampling import activate
+
     first, rest = net.layers[0], net.layers[1:]
     if first.width != 1 or not all(layer.activation in ("identity", "square", "cube") for layer in rest):
         return None
-    import mpmath  # lazy: comes with sympy, slow to import, only for this truth
+    (mean, var), = unit_laws(net, first)
+    m, s = float(mean), math.sqrt(float(var))
+    layers = [(np.array([[float(w) for w in row] for row in layer.weights]), np.array([float(b) for b in layer.bias]),
+               layer.activation) for layer in rest]
+    readout = np.array([float(r) for r in net.readout])
 
-    mp = mpmath.mp
-    with mpmath.workdps(20):  # 20 digits carry a float result with room to spare, at half the cost of 40
-        (mean, var), = unit_laws(net, first)
-        m, v = _mpf(mp, mean), _mpf(mp, var)
-        layers = [([[_mpf(mp, w) for w in row] for row in layer.weights], [_mpf(mp, b) for b in layer.bias],
-                   layer.activation) for layer in rest]
-        readout = [_mpf(mp, r) for r in net.readout]
+    def integrand(u: Any) -> Any:  # F(m + s u) phi(u) at the nodes u
+        h = activate(m + s * u, first.activation)[None, :]
+        for weights, bias, activation in layers:
+            h = activate(weights @ h + bias[:, None], activation)
+        return (readout @ h) * np.exp(-0.5 * u * u) / math.sqrt(2 * math.pi)
 
-        def rest_of_network(t: Any) -> Any:
-            h = [_mp_activation(mp, first.activation, t)]
-            for weights, bias, activation in layers:
-                h = [_mp_activation(mp, activation, mp.fsum(w * x for w, x in zip(row, h)) + b)
-                     for row, b in zip(weights, bias)]
-            return mp.fsum(r * x for r, x in zip(readout, h))
+    if s == 0:
+        return float(integrand(np.zeros(1))[0] * math.sqrt(2 * math.pi))
+    centre = min(max(-m / s, -_TAIL), _TAIL)  # where the activation bends (relu's kink, erf's step)
+    return _tanh_sinh(integrand, sorted({-_TAIL, -8.0, 0.0, 8.0, _TAIL, centre}))
 
-        if v <= 0:
-            return float(rest_of_network(m))
-        s = mp.sqrt(v)
-        breaks = sorted({m, mp.mpf(0)}) if first.activation == "relu" else [m]
-        density = lambda t: mp.npdf(t, m, s)  # noqa: E731
-        return float(mp.quad(lambda t: rest_of_network(t) * density(t), [-mp.inf, *breaks, mp.inf]))
+
+_TAIL = 38.5  # phi(u) < 1e-300 beyond: the integrand's share there is below what a float can hold
+
+
+def _tanh_sinh(f: Any, breaks: list[float]) -> float:
+    """The integral of the vectorised `f` from breaks[0] to breaks[-1] by tanh-sinh quadrature on each piece
+    between consecutive breaks, halving the step until two successive sums over all pieces agree to 1e-13
+    of the integral of |f| plus 1e-20 (the error then falls about quadratically, far below that; the
+    absolute 1e-20 settles integrals that are almost 0, whose pieces cancel); `TruthTooExpensive` if they
+    still differ at a step of 2^-7."""
+    import numpy as np
+
+    lows, highs = np.array(breaks[:-1])[:, None], np.array(breaks[1:])[:, None]
+    half, centre = (highs - lows) / 2, (highs + lows) / 2
+    before = previous = None
+    for level in range(1, 8):
+        h = 2.0**-level
+        t = np.arange(-int(3.2 / h), int(3.2 / h) + 1) * h  # beyond |t| = 3.2 the nodes sit on the ends
+        inner = np.pi / 2 * np.sinh(t)
+        x = centre + half * np.tanh(inner)  # one row of nodes per piece
+        w = half * h * (np.pi / 2 * np.cosh(t)) / np.cosh(inner) ** 2
+        values = f(x.ravel()) * w.ravel()
+        total, scale = float(np.sum(values)), float(np.sum(np.abs(values)))
+        if previous is not None and abs(total - previous) <= 1e-13 * scale + 1e-20:
+            return total
+        before, previous = previous, total
+    raise TruthTooExpensive(f"mlp exact truth: the quadrature did not settle to 1e-13 at a step of 2^-7 (last two "
+                            f"sums {before:.17g} and {previous:.17g}); {_MC_HINT}")
 
 
 def truth(net: MLP) -> Any:

@@ -20,7 +20,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from ...arguments import Arguments
-from ...domains.mlp import MLP, Layer, NetworkOrder, instances
+from ...domains.mlp import MLP, Layer, NetworkOrder, instances, live
 
 DEGREE = {"identity": 1, "square": 2, "cube": 3}
 FIRST = ("relu", "erf", "identity", "square", "cube")
@@ -50,8 +50,8 @@ class MLPExactness:
                 above = net.layers[1:]
                 if above:
                     above = (replace(above[0], weights=tuple(row[:1] for row in above[0].weights)),) + above[1:]
-                    return replace(net, layers=(first,) + above)
-                return replace(net, layers=(first,), readout=net.readout[:1])
+                    return live(replace(net, layers=(first,) + above))
+                return live(replace(net, layers=(first,), readout=net.readout[:1]))
             return replace(net, layers=(replace(first, activation=activation),) + net.layers[1:])
 
         return build()
