@@ -182,6 +182,18 @@ def test_a_one_unit_first_layer_before_polynomial_layers_has_a_quadrature_truth(
         assert abs(D.truth(other, ()) - mc.mean) < 4 * mc.stderr, (act, D.truth(other, ()), mc)
 
 
+def _over_polynomial_layers(rng: Any, first: Layer) -> MLP:
+    """`first` (one unit) then 1 to 3 random identity/square/cube layers of 1 to 3 units and a readout."""
+    layers, width = [first], 1
+    for _ in range(rng.randint(1, 3)):
+        out = rng.randint(1, 3)
+        layers.append(Layer(tuple(tuple(Fraction(rng.randint(-3, 3), rng.randint(1, 2)) for _ in range(width))
+                                  for _ in range(out)), tuple(Fraction(rng.randint(-3, 3), 2) for _ in range(out)),
+                            rng.choice(["identity", "square", "cube"])))
+        width = out
+    return MLP(first.fan_in, tuple(layers), tuple(Fraction(rng.randint(-3, 3)) for _ in range(width)))
+
+
 def test_a_one_relu_unit_before_polynomial_layers_has_a_closed_form_equal_to_its_quadrature() -> None:
     import importlib
     import random
@@ -190,16 +202,9 @@ def test_a_one_relu_unit_before_polynomial_layers_has_a_closed_form_equal_to_its
     rng = random.Random(1)
     for _ in range(12):  # relu on N(m, s^2) with m/s from about -4 to 4, then up to 3 identity/square/cube layers
         d = rng.randint(1, 3)
-        layers = [Layer((tuple(Fraction(rng.randint(-4, 4), rng.randint(1, 3)) for _ in range(d)),),
-                        (Fraction(rng.randint(-6, 6), rng.randint(1, 4)),), "relu")]
-        width = 1
-        for _ in range(rng.randint(1, 3)):
-            out = rng.randint(1, 3)
-            layers.append(Layer(tuple(tuple(Fraction(rng.randint(-3, 3), rng.randint(1, 2)) for _ in range(width))
-                                      for _ in range(out)), tuple(Fraction(rng.randint(-3, 3), 2) for _ in range(out)),
-                                rng.choice(["identity", "square", "cube"])))
-            width = out
-        net = MLP(d, tuple(layers), tuple(Fraction(rng.randint(-3, 3)) for _ in range(width)))
+        net = _over_polynomial_layers(rng, Layer((tuple(Fraction(rng.randint(-4, 4), rng.randint(1, 3))
+                                                        for _ in range(d)),),
+                                                 (Fraction(rng.randint(-6, 6), rng.randint(1, 4)),), "relu"))
         closed, integral = truth_module.one_unit_relu(net), truth_module.one_unit_quadrature(net)
         assert closed == pytest.approx(integral, rel=1e-12, abs=1e-300), net
         assert D.truth(net, ()) == closed
@@ -236,14 +241,7 @@ def test_the_float_quadrature_of_a_one_unit_first_layer_agrees_with_mpmath_to_1e
         first = Layer((tuple(Fraction(rng.choice([-1, 1]) * rng.randint(1, 9 if steep else 4), rng.randint(1, 3))
                              for _ in range(d)),), (Fraction(rng.randint(-12, 12), rng.randint(1, 4)),),
                       ("erf", "tanh", "gelu")[k % 3])
-        layers, width = [first], 1
-        for _ in range(rng.randint(1, 3)):
-            out = rng.randint(1, 3)
-            layers.append(Layer(tuple(tuple(Fraction(rng.randint(-3, 3), rng.randint(1, 2)) for _ in range(width))
-                                      for _ in range(out)), tuple(Fraction(rng.randint(-3, 3), 2) for _ in range(out)),
-                                rng.choice(["identity", "square", "cube"])))
-            width = out
-        net = MLP(d, tuple(layers), tuple(Fraction(rng.randint(-3, 3)) for _ in range(width)))
+        net = _over_polynomial_layers(rng, first)
         expected = _mp_reference(net)
         assert abs(D.truth(net, ()) - expected) <= 1e-12 * abs(expected) + 1e-14, (net, expected)
 
