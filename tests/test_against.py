@@ -241,3 +241,20 @@ def test_the_card_against_a_copy_shows_fixed_cells_in_every_renderer_and_diffs(t
     (tmp_path / "old.json").write_text(json.dumps(doc))
     moved = diff_cards(load_card(tmp_path / "old.json"), load_card(tmp_path / "card.json"))
     assert moved.relative and moved.relative[0].startswith("mean / boundedness: not-refuted") and not moved.regressed
+
+
+def test_shared_violations_of_a_search_stopped_before_it_counted_say_so_instead_of_zero_cases() -> None:
+    from heurcheck.engines.base import Decision, SharedViolations
+    from heurcheck.properties.base import Outcome
+
+    found = _one("mean", "restriction-linearity", "boolean", against="mean")  # a real shared violation
+    case = Case.from_json(Node(found.against["example"]["case"]))
+    call = Call(MeanPropagation())
+    call.against = Call(MeanPropagation())
+    shared = SharedViolations(create("restriction-linearity"), call)
+    assert not shared.reference_holds(case, Outcome(1, 0, 1.0, 1e-9), lambda out, randomised: out.violates)
+    stopped = Decision(Verdict.INCONCLUSIVE, "exhaustive", 0, "the time cap ended the enumeration", capped=True)
+    decided = shared.decided(stopped)
+    assert decided.verdict is Verdict.SHARED and decided.capped and decided.cases == 1
+    assert "in 0 cases" not in decided.message and "stopped before it finished" in decided.message
+    assert "no other in 40 cases" in shared.decided(Decision(Verdict.NOT_REFUTED, "random", 40)).message

@@ -129,11 +129,16 @@ class SharedViolations:
             return replace(decision, against=shared)
         assert self.example is not None, "a shared violation is kept as the example"
         case, out = self.example
-        searched = "searched exhaustively" if decision.verdict is Verdict.PROVED else \
-            f"no other in {decision.cases} cases, not a proof"
-        return Decision(Verdict.SHARED, decision.engine, decision.cases,
+        if decision.verdict is Verdict.PROVED:
+            searched = "searched exhaustively"
+        elif decision.cases:
+            searched = f"no other in {decision.cases} cases, not a proof"
+        else:  # stopped before it could count its cases (an enumeration cut short by the time cap)
+            searched = f"the search stopped before it finished: {decision.message}; not a proof"
+        return Decision(Verdict.SHARED, decision.engine, max(decision.cases, self.count),
                         f"{self.count} violation(s), all shared with the reference ({searched}); e.g. "
-                        f"{violation_text(out)}", witness=case, found=out, route=decision.route, against=shared)
+                        f"{violation_text(out)}", witness=case, found=out, route=decision.route, against=shared,
+                        capped=decision.capped)
 
 
 def deterministic_traceable(estimator: Estimator) -> bool:
