@@ -21,7 +21,8 @@ Exact truth (`truth`): polynomial networks (identity, square, cube only) are com
 arithmetic circuit and use the circuit domain's exact moments (exact rationals for rational
 parameters); one relu or erf layer (optionally followed by identity layers) has a closed form
 (a float, relative error below 1e-12); a one-unit first layer followed by polynomial layers is a
-one-dimensional integral (mpmath quadrature, a float); anything else raises `TruthTooExpensive`.
+one-dimensional integral: in closed form for a relu unit (Gaussian partial moments), by float64
+tanh-sinh quadrature for the others; anything else raises `TruthTooExpensive`.
 
 Monte Carlo: vectorised float64 forward passes in chunks of at most 2^22 activations per layer
 (memory stays flat), seeded, with the standard error from running sums. Where the exact truth is out
