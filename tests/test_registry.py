@@ -87,3 +87,32 @@ def test_a_fresh_registry_is_independent() -> None:
     reg = Registry()
     assert reg.names() == ()
     assert "mean" in Registry.default().names()
+
+
+def test_listing_reads_an_entry_point_plugin_in_its_worker_without_importing_it_here(monkeypatch, tmp_path) -> None:
+    import json
+    import sys
+
+    from click.testing import CliRunner
+
+    from heurcheck.cli import main
+
+    (tmp_path / "listed_probe.py").write_text(
+        "class Probe:\n"
+        "    '''A probe estimator: listed, never imported by the lister.'''\n"
+        "    name = 'probe'\n"
+        "    domains = frozenset({'circuit'})\n"
+        "    def estimate(self, instance, arguments):\n"
+        "        return 0\n")
+    (tmp_path / "listed_broken.py").write_text("raise RuntimeError('import-time failure')\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    eps = [importlib.metadata.EntryPoint("probe", "listed_probe:Probe", registry_module.ENTRY_POINT_GROUP),
+           importlib.metadata.EntryPoint("broken", "listed_broken:Nothing", registry_module.ENTRY_POINT_GROUP)]
+    monkeypatch.setattr(registry_module.importlib.metadata, "entry_points", lambda group: eps)
+    result = CliRunner().invoke(main, ["list", "estimators", "--json"])
+    assert result.exit_code == 0, result.output
+    rows = {row["name"]: row for row in json.loads(result.output)["estimators"]}
+    assert rows["probe"]["domains"] == ["circuit"] and rows["probe"]["summary"].startswith("A probe estimator")
+    assert "import-time failure" in rows["broken"]["error"]
+    assert "listed_probe" not in sys.modules and "listed_broken" not in sys.modules  # imported in workers only
+    assert rows["mean"]["source"] == "built-in"

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from ..domains import domain_names, get_domain
 from ..errors import HeurcheckError
+from ..estimators.loading import description
 from ..estimators.registry import Registry
 from ..properties import property_names
 from ..properties.registry import property_class
@@ -35,7 +36,7 @@ def list_command(what: str, as_json: bool) -> None:
             rows = []
             for name in registry.names():
                 try:
-                    d = registry.describe(name)
+                    d = description(registry, name, "plugins")  # a plugin is imported in its worker, not here
                     rows.append({"name": d.name, "domains": list(d.domains), "randomised": d.randomised,
                                  "traceable": d.traceable, "options": {k: _option_json(o) for k, o in d.options.items()},
                                  "summary": d.summary, "source": d.source})

@@ -14,8 +14,8 @@ from typing import Any
 
 from ..errors import InvalidOption, PluginError, UnknownName
 from ..isolation import Isolation, IsolatedFailure, IsolationSettings, isolate, wanted
-from .base import Capabilities, Estimate, Option, checked_estimate
-from .registry import EstimatorSource, Registry
+from .base import Capabilities, Described, Estimate, Option, checked_estimate
+from .registry import EstimatorSource, Registry, summary
 
 PLAIN = (int, float, str, bool, type(None))
 
@@ -58,6 +58,27 @@ def capabilities(registry: Registry, name: str, mode: str,
     worker when `mode` wants it (PluginError as `load`)."""
     with load(registry, name, options or {}, mode, settings) as loaded:
         return Capabilities.of(loaded.estimator)
+
+
+def description(registry: Registry, name: str, mode: str, settings: IsolationSettings = IsolationSettings()
+                ) -> Described:
+    """What `heurcheck list` shows of estimator `name`, read in an isolation worker when `mode` wants it (a
+    plugin's import runs none of its code here; PluginError as `load` when it fails there)."""
+    if not wanted(mode, registry, name):
+        return registry.describe(name)
+    require_known(registry, name)
+    isolation = Isolation(registry, name, settings, _portable_description)
+    try:
+        caps, first_line = isolation.describe({})
+    except IsolatedFailure as exc:
+        raise _load_error(name, exc) from None
+    finally:
+        isolation.close()
+    return registry.described(name, caps, first_line)
+
+
+def _portable_description(estimator: Any) -> tuple[Capabilities, str]:
+    return portable_capabilities(estimator), summary(estimator)
 
 
 def require_known(registry: Registry, name: str) -> None:

@@ -168,6 +168,12 @@ def reference_text(name: str, options: Mapping[str, Any]) -> str:
     return " ".join([name, *(f"{k}={v}" for k, v in options.items())])
 
 
+def summary(estimator: Any) -> str:
+    """The first line of an estimator's docstring ("" without one)."""
+    doc = str(getattr(estimator, "__doc__", None) or "").strip().splitlines()
+    return doc[0] if doc else ""
+
+
 class EstimatorSource(Protocol):
     """What builds estimators by name: a `Registry`, or the `IsolatedRegistry` (heurcheck.isolation)
     that re-creates an isolated estimator on its worker."""
@@ -252,15 +258,18 @@ class Registry:
             raise PluginError(f"estimator {declared_name!r}: construction with {converted} failed: {exc!r}") from exc
 
     def describe(self, name: str) -> Described:
+        """What `heurcheck list` shows of `name`, read here (this imports a plugin: see loading.description)."""
         f = self.factory(name)
-        caps = Capabilities.of(f)
-        doc = (f.__doc__ or "").strip().splitlines()
+        return self.described(name, Capabilities.of(f), summary(f))
+
+    def described(self, name: str, caps: Capabilities, first_line: str) -> Described:
+        """The description of `name` from its capabilities and the first line of its docstring."""
         return Described(
-            name=f.name,
+            name=caps.name,
             domains=tuple(sorted(caps.domains_among(domain_names()))),
             randomised=caps.randomised,
             traceable=caps.traceable,
             options=dict(caps.options),
-            summary=doc[0] if doc else "",
+            summary=first_line,
             source=self._entries[name].source if name in self._entries else name,
         )
