@@ -89,12 +89,8 @@ def matrix_command(budget: float, max_examples: int, estimators: tuple[str, ...]
             if retry_timeouts and not resume:
                 raise InvalidOption("--retry-timeouts: re-runs the timed-out tasks of a resumed journal; add --resume")
             registry = Registry.default()
-            for e in estimators:  # a typo is an error here; a plugin is loaded (in its worker) later
-                name, options = parse_reference(e)
-                require_known(registry, name)
-                if options:
-                    raise InvalidOption(f"-e {e!r}: estimator options are not available in a campaign (--seeds, "
-                                        f"--journal, --executor); run one card per seed with --seed instead")
+            for e in estimators:  # a typo is an error here; a plugin is loaded (in its worker), and the
+                require_known(registry, parse_reference(e)[0])  # options checked, when the campaign is planned
             if against is not None:
                 require_known(registry, parse_reference(against)[0])
             for p in properties:
