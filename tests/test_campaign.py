@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from campaign_faults import DIE, HANG, cheap, tasks
+from campaign_faults import DIE, HANG, InProcess, cheap, tasks
 from heurcheck.campaign import (LocalExecutor, RunSettings, Task, TaskResult, card_from_journal, make_plan,
                                 open_journal, parse_seeds, read_results)
 from heurcheck.cli import run
@@ -133,33 +133,17 @@ def test_the_matrix_command_refuses_bad_campaign_options_in_one_line(args: list[
     assert err.count("\n") == 0 and message in err
 
 
-class _InProcess:
-    """An executor that runs the stand-in in this process, and can be interrupted after `stop_after` tasks."""
-
-    name = "in-process"
-
-    def __init__(self, stop_after: int | None = None) -> None:
-        self.stop_after, self.ran = stop_after, []  # type: ignore[var-annotated]
-
-    def run(self, work, on_result) -> None:  # type: ignore[no-untyped-def]
-        for task in work:
-            if self.stop_after is not None and len(self.ran) == self.stop_after:
-                raise KeyboardInterrupt
-            self.ran.append(task.key)
-            on_result(cheap(task, RunSettings()))
-
-
 def test_an_interrupted_campaign_resumed_runs_each_task_once_and_reports_its_progress(tmp_path: Path) -> None:
     from heurcheck.campaign import CampaignSettings, run_campaign
 
     settings = CampaignSettings(seeds=(0, 1, 2), max_examples=3, estimators=("perm-row",),
                                 journal=tmp_path / "j.jsonl", findings_dir=None)
     seen = []
-    first = _InProcess(stop_after=7)
+    first = InProcess(stop_after=7)
     card = run_campaign(settings, executor=first, progress=seen.append)
     total = seen[-1].total
     assert card.partial and card.tasks == (7, total) and [p.done for p in seen] == list(range(1, 8))
-    second = _InProcess()
+    second = InProcess()
     resumed = []
     card = run_campaign(replace(settings, resume=True), executor=second,
                         progress=resumed.append)
@@ -175,7 +159,7 @@ def _resumable(tmp_path: Path, status: str):  # type: ignore[no-untyped-def]
 
     settings = CampaignSettings(seeds=(0, 1, 2), max_examples=3, estimators=("perm-row",), properties=("linearity",),
                                 journal=tmp_path / "j.jsonl", findings_dir=None)
-    run_campaign(settings, executor=_InProcess())
+    run_campaign(settings, executor=InProcess())
     lines = settings.journal.read_text().splitlines(keepends=True)  # type: ignore[union-attr]
     record = json.loads(lines[2])
     assert record["task"]["seed"] == 1
@@ -191,7 +175,7 @@ def test_a_resumed_campaign_runs_a_task_whose_worker_died_again_and_the_card_cou
     settings, died = _resumable(tmp_path, "worker-died")
     before = card_from_journal(settings.journal)  # type: ignore[arg-type]
     assert before.cells[("perm-row", "linearity")].seed_verdicts()[1] is Verdict.INCONCLUSIVE
-    again = _InProcess()
+    again = InProcess()
     card = run_campaign(replace(settings, resume=True), executor=again)
     assert again.ran == [died]  # exactly that task
     records = [r.task.key for r in read_results(settings.journal)]  # type: ignore[arg-type]
@@ -207,10 +191,10 @@ def test_a_timed_out_task_is_run_again_only_with_retry_timeouts(tmp_path: Path) 
     from heurcheck.campaign import run_campaign
 
     settings, timed_out = _resumable(tmp_path, "timeout")
-    kept = _InProcess()
+    kept = InProcess()
     card = run_campaign(replace(settings, resume=True), executor=kept)
     assert kept.ran == [] and card.cells[("perm-row", "linearity")].seed_verdicts()[1] is Verdict.INCONCLUSIVE
-    retried = _InProcess()
+    retried = InProcess()
     card = run_campaign(replace(settings, resume=True, retry_timeouts=True), executor=retried)
     assert retried.ran == [timed_out]
     assert set(card.cells[("perm-row", "linearity")].seed_verdicts().values()) == {Verdict.NOT_REFUTED}

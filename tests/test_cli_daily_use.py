@@ -298,10 +298,3 @@ def test_card_refuses_a_card_file_naming_a_cell_it_does_not_list_in_one_line(tmp
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert result.stderr.strip() == (f"error: {bad}: field $.cells[0].property: expected a name the card lists, "
                                      f"got 'linearty'")
-
-
-def test_a_campaign_says_it_does_not_take_estimator_options_yet() -> None:
-    result = CliRunner().invoke(main, ["matrix", "-e", "cumulant:order=3", "--seeds", "2"])
-    assert result.exit_code == 2 and "Traceback" not in result.output
-    assert result.stderr.strip().startswith("error: -e 'cumulant:order=3': estimator options are not available in "
-                                            "a campaign")

@@ -173,6 +173,18 @@ def test_diff_does_not_count_an_inconclusive_old_cell_as_lost_and_reports_fewer_
     assert doc["regressed"] is True
 
 
+def test_diff_names_a_row_as_its_card_shows_it_not_by_its_reference(tmp_path: Path) -> None:
+    row = "/work/plugins/clamped_mean.py:ClampedMean:low=0.2"  # a plugin with an option, by its declared name
+    paths = []
+    for name, cases in (("old.json", 2000), ("new.json", 40)):
+        doc = {"schema": 1, "kind": "report-card", "labels": {row: "clamped-mean low=0.2"},
+               "cells": [{"estimator": row, "property": "p", "verdict": "not-refuted", "cases": cases, "findings": []}]}
+        (tmp_path / name).write_text(json.dumps(doc))
+        paths.append(str(tmp_path / name))
+    doc = json.loads(CliRunner().invoke(main, ["diff", *paths, "--json"]).stdout)
+    assert doc["weaker"] == ["clamped-mean low=0.2 / p: not-refuted on 2000 cases -> not-refuted on 40 cases"]
+
+
 def test_diff_of_a_card_with_itself_is_clean(tmp_path: Path) -> None:
     card = _card(tmp_path, "same.json", [("a", "p", "violated", 1.0)])
     result = CliRunner().invoke(main, ["diff", card, card])

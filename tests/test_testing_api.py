@@ -289,8 +289,9 @@ def test_the_regression_example_passes_as_a_researcher_would_run_it(inner: pytes
 # --------------------------------------------------------------------------- the baseline report card
 
 
-def card(*cells: tuple[str, str, list[dict]]) -> dict:
-    """A report card in the form `ReportCard.to_json` writes, with the given (estimator, property, findings)."""
+def card(*cells: tuple[str, str, list[dict]], labels: dict[str, str] | None = None) -> dict:
+    """A report card in the form `ReportCard.to_json` writes, with the given (estimator, property, findings)
+    and its rows' `labels` (their names on the card) when given."""
     from heurcheck.findings import SCHEMA
 
     def verdict(findings: list[dict]) -> str:
@@ -300,7 +301,8 @@ def card(*cells: tuple[str, str, list[dict]]) -> dict:
     return {"schema": SCHEMA, "kind": "report-card", "tool": "test", "seed": 0, "budget": 10, "seconds": 1,
             "partial": False, "estimators": sorted({e for e, _, _ in cells}), "properties": sorted({p for _, p, _ in cells}),
             "cells": [{"estimator": e, "property": p, "verdict": verdict(fs), "engine": "random",
-                       "skipped_domains": [], "findings": fs} for e, p, fs in cells]}
+                       "skipped_domains": [], "findings": fs} for e, p, fs in cells]} | \
+        ({"labels": labels} if labels is not None else {})
 
 
 def test_a_baseline_cell_that_was_violated_and_still_is_passes_and_a_fixed_one_is_reported(
@@ -353,6 +355,21 @@ def test_a_baseline_cell_that_was_inconclusive_or_stopped_by_its_cap_is_not_a_re
                                  "baseline: no evidence to lose",
                                  "*not compared: cumulant / restriction-linearity on boolean was not-refuted (stopped "
                                  "by its time cap) in the baseline: no evidence to lose"])
+
+
+def test_a_baseline_names_a_plugin_row_as_its_card_shows_it_not_by_its_reference(
+        inner: pytest.Pytester, still_failing: Path) -> None:
+    row = f"{EXAMPLES / 'plugins' / 'clamped_mean.py'}:ClampedMean:low=0.2"
+    inconclusive = {**json.loads(still_failing.read_text()), "estimator": row.rsplit(":", 1)[0],
+                    "estimator_name": "clamped-mean", "options": {"low": "0.2"}, "verdict": "inconclusive",
+                    "witness": None, "observed": None, "cases": 0}
+    (inner.path / "card.json").write_text(json.dumps(card((row, "restriction-linearity", [inconclusive]),
+                                                          labels={row: "clamped-mean low=0.2"})))
+    result = run(inner, "--heurcheck-baseline", "card.json", "-v")
+    result.assert_outcomes(passed=2)
+    result.stdout.fnmatch_lines(["card.json::clamped-mean low=0.2::restriction-linearity PASSED*",
+                                 "*not compared: clamped-mean low=0.2 / restriction-linearity on boolean was "
+                                 "inconclusive in the baseline: no evidence to lose"])
 
 
 def test_a_baseline_failure_with_no_witness_that_is_no_longer_found_is_lost_evidence(

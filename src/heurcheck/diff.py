@@ -43,6 +43,7 @@ class CellState:
     weak: bool = False  # some domain never evaluated or stopped by the time cap
     witness: Finding | None = None  # the finding of a failure, to replay
     seeds: tuple[tuple[int, CellState], ...] = ()  # a card of several seeds: each seed's own state
+    label: str = ""  # the row's name on its card (a plugin's declared name, with its options; "": the row as keyed)
 
     def evidence(self) -> str:
         cases = f" on {self.cases} cases" if self.cases is not None else ""
@@ -87,6 +88,7 @@ def _cells(doc: Any) -> dict[tuple[str, str], CellState]:
     if node["kind"].string() != "report-card":
         node["kind"].fail("'report-card'")
     verdicts = tuple(v.value for v in Verdict)
+    labels = row_labels(node)
     cells = {}
     for c in node["cells"].items():
         c.object(("estimator", "property", "verdict"),
@@ -98,9 +100,18 @@ def _cells(doc: Any) -> dict[tuple[str, str], CellState]:
         cases = None if c.get("cases").value is None else c["cases"].integer(0)
         weak = c.get("weak", False).boolean()
         seeds = tuple(_seed_state(s, findings, verdicts) for s in c.get("seeds", []).items())
-        cells[(c["estimator"].string(), c["property"].string())] = CellState(verdict, engine, violation, cases, weak,
-                                                                            witness, seeds)
+        row = c["estimator"].string()
+        cells[(row, c["property"].string())] = CellState(verdict, engine, violation, cases, weak, witness, seeds,
+                                                         labels.get(row, ""))
     return cells
+
+
+def row_labels(card: Node) -> dict[str, str]:
+    """A card's `labels` (row -> its name on the card, as `ReportCard.labels` gives it; absent in older cards)."""
+    labels = card.get("labels", {})
+    if not isinstance(labels.value, dict):
+        labels.fail("an object of rows to their names on the card")
+    return {str(row): labels.child(row, name).string() for row, name in labels.value.items()}
 
 
 def _evidence(verdict: str, findings: list[Node]) -> tuple[float | None, Finding | None]:
@@ -163,7 +174,8 @@ def diff_cards(old: dict[tuple[str, str], CellState], new: dict[tuple[str, str],
     (without it, every one is lost evidence)."""
     out = CardDiff()
     for key in sorted(set(old) | set(new)):
-        name = f"{key[0]} / {key[1]}"
+        label = new[key].label if key in new else old[key].label
+        name = f"{label or key[0]} / {key[1]}"  # a row by its name on the card, as the card shows it
         if key not in old or key not in new:
             out.only_in_one.append(f"{name}: only in the {'new' if key in new else 'old'} card")
             continue

@@ -122,7 +122,7 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
             first.append(FindingItem.from_parent(session, name=path.name, path=path,
                                                  nodeid=_relative(path, config)))
     for cell in config.stash.get(_BASELINE, []):
-        name = f"{cell.estimator}::{cell.property}"
+        name = f"{cell.label}::{cell.property}"
         first.append(BaselineItem.from_parent(session, name=name, path=cell.path, cell=cell,
                                               nodeid=f"{_relative(cell.path, config)}::{name}"))
     items[:0] = first
@@ -171,10 +171,11 @@ class BaselineCell:
     """One (estimator, property) cell of a committed report card: its verdict and one finding per domain."""
 
     path: Path
-    estimator: str
+    estimator: str  # the card's row: the estimator as given ('cumulant:order=3', a plugin's `file.py:Class`)
     property: str
     verdict: Verdict
     findings: tuple[Finding, ...]
+    label: str  # the row's name on the card (a plugin's declared name, with its options), as the card shows it
 
 
 def load_baseline(path: Path) -> list[BaselineCell]:
@@ -188,6 +189,8 @@ def load_baseline(path: Path) -> list[BaselineCell]:
 
 
 def _cells(path: Path, node: Any) -> list[BaselineCell]:
+    from .diff import row_labels  # the plugin loads with every pytest run: heurcheck's modules only when used
+
     if node["kind"].string() != "report-card":
         node["kind"].fail("'report-card'")
     schema = node["schema"].integer()
@@ -195,11 +198,13 @@ def _cells(path: Path, node: Any) -> list[BaselineCell]:
         raise InvalidFinding(f"written with schema {schema}, this heurcheck reads schema {SCHEMA}")
     node["seed"].integer(0)  # the findings carry it too; each is re-run with its own
     verdicts = tuple(v.value for v in Verdict)
+    labels = row_labels(node)
     cells = []
     for cell in node["cells"].items():
         findings = tuple(finding_from_json(f.value, f"{path} {f.path}") for f in cell.get("findings", []).items())
-        cells.append(BaselineCell(path, cell["estimator"].string(), cell["property"].string(),
-                                  Verdict(cell["verdict"].string(verdicts)), findings))
+        row = cell["estimator"].string()
+        cells.append(BaselineCell(path, row, cell["property"].string(), Verdict(cell["verdict"].string(verdicts)),
+                                  findings, labels.get(row, row)))
     return cells
 
 
@@ -224,7 +229,7 @@ class BaselineItem(pytest.Item):
             if old.verdict in NO_EVIDENCE or (old.capped and not old.verdict.is_failure):
                 if old.verdict is not Verdict.NOT_APPLICABLE:
                     self.config.stash[_FIXED].append(
-                        f"not compared: {cell.estimator} / {cell.property} on {old.domain} was {old.verdict.value}"
+                        f"not compared: {cell.label} / {cell.property} on {old.domain} was {old.verdict.value}"
                         f"{' (stopped by its time cap)' if old.capped else ''} in the baseline: no evidence to lose")
                 continue
             if old.verdict.is_failure and old.witness is not None:
@@ -236,7 +241,7 @@ class BaselineItem(pytest.Item):
                                 pytrace=False)
                 if not still:
                     self.config.stash[_FIXED].append(
-                        f"improved: {cell.estimator} / {cell.property} on {old.domain} was {old.verdict.value} in "
+                        f"improved: {cell.label} / {cell.property} on {old.domain} was {old.verdict.value} in "
                         f"the baseline and its witness now holds; update the baseline")
                 continue
             try:
@@ -250,19 +255,19 @@ class BaselineItem(pytest.Item):
                                      seed=old.seed, findings_dir=None)
             [new] = check(request, settings)
             if old.verdict.is_failure and not new.verdict.is_failure:
-                pytest.fail(f"lost evidence: {cell.estimator} / {cell.property} on {old.domain} was "
+                pytest.fail(f"lost evidence: {cell.label} / {cell.property} on {old.domain} was "
                             f"{old.verdict.value} in the baseline (with no witness to replay), now "
                             f"{new.verdict.value}: {new.message}", pytrace=False)
             if not new.verdict.is_failure and (new.capped or new.verdict is Verdict.INCONCLUSIVE):
                 self.config.stash[_FIXED].append(
-                    f"weaker evidence: {cell.estimator} / {cell.property} on {old.domain} was {old.verdict.value} "
+                    f"weaker evidence: {cell.label} / {cell.property} on {old.domain} was {old.verdict.value} "
                     f"on {old.cases} cases in the baseline, now {new.verdict.value} on {new.cases} cases"
                     f"{' (stopped by the time cap: raise --heurcheck-budget)' if new.capped else ''}")
             if new.verdict.is_failure and not was_failure:
                 pytest.fail(f"regression: {cell.property} was {old.verdict.value} in the baseline on {old.domain}, "
-                            f"now {new.verdict.value}\n{render_failure(new, cell.estimator)}", pytrace=False)
+                            f"now {new.verdict.value}\n{render_failure(new, cell.label)}", pytrace=False)
             if old.verdict is Verdict.PROVED and new.verdict is not Verdict.PROVED:
-                pytest.fail(f"regression: {cell.estimator} / {cell.property} on {old.domain} was proved in the "
+                pytest.fail(f"regression: {cell.label} / {cell.property} on {old.domain} was proved in the "
                             f"baseline, now {new.verdict.value}: {new.message}", pytrace=False)
 
     def reportinfo(self) -> tuple[Any, int | None, str]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import InvalidJournal, InvalidOption
+from ..estimators.registry import parse_reference
 from ..findings import Finding, finding_from_json, tool_version
 from ..jsonio import Node
 
@@ -37,7 +38,7 @@ class Task:
     seed: int
     max_examples: int  # the case count that decides the check
     budget: float = 60.0  # seconds: the check's own time cap (a check it stops says so); not in the key
-    options: tuple[tuple[str, str], ...] = ()  # estimator options, sorted by name
+    options: tuple[tuple[str, str], ...] = ()  # estimator options, sorted by name (as text, as given)
     parameters: tuple[tuple[str, str], ...] = ()  # property parameters, sorted by name
     tool: str = field(default_factory=tool_version)
     against: str | None = None  # a reference estimator ("NAME KEY=VALUE ..."): only violations it does not share
@@ -132,17 +133,42 @@ class Plan:
             ({"against": self.against} if self.against is not None else {})
 
 
+Options = tuple[tuple[str, str], ...]
+
+
+def row_estimator(row: str) -> tuple[str, Options]:
+    """A card row (an `-e` as given: 'cumulant:order=3', 'cumulant order=3', a plugin reference) as its
+    tasks hold it: the estimator's name and its options, sorted by name."""
+    name, options = parse_reference(row)
+    return name, tuple(sorted(options.items()))
+
+
+def rows_by_estimator(rows: Iterable[str]) -> dict[tuple[str, Options], str]:
+    """Each row by the (name, options) its tasks hold; two rows that name the same estimator with the same
+    options (their tasks would share keys) are refused."""
+    out: dict[tuple[str, Options], str] = {}
+    for row in rows:
+        estimator = row_estimator(row)
+        if estimator in out:
+            same = "is given twice" if out[estimator] == row else f"names the same estimator as -e {out[estimator]!r}"
+            raise InvalidOption(f"-e {row!r} {same} (expected each estimator and its options once in a campaign)")
+        out[estimator] = row
+    return out
+
+
 def make_plan(estimators: Iterable[str], properties: Iterable[str], checks: Iterable[tuple[str, str, str]],
               seeds: Iterable[int], max_examples: int, budget: float, cases: Mapping[str, int] | None = None,
               against: str | None = None) -> Plan:
     """Every check under every seed, seed-major (a stopped campaign has whole seeds done first); a check
     runs `max_examples` cases, or `cases[p]` for a property p given there (as on the card: matrix.CASES),
-    against the reference estimator `against` when one is given."""
-    checks, seeds, cases = list(checks), tuple(seeds), dict(cases or {})
-    tasks = tuple(Task(e, p, d, s, cases.get(p, max_examples), budget, against=against)
+    against the reference estimator `against` when one is given. A check's estimator is a card row with
+    its options ('cumulant:order=3'): its tasks hold the name and the options apart."""
+    checks, seeds, cases, estimators = list(checks), tuple(seeds), dict(cases or {}), tuple(estimators)
+    split = {row: estimator for estimator, row in rows_by_estimator(estimators).items()}
+    tasks = tuple(Task(split[e][0], p, d, s, cases.get(p, max_examples), budget, options=split[e][1], against=against)
                   for s in seeds for e, p, d in checks)
     properties = tuple(properties)
-    return Plan(tuple(estimators), properties, seeds, max_examples, tasks,
+    return Plan(estimators, properties, seeds, max_examples, tasks,
                 {p: n for p, n in cases.items() if p in properties}, against)
 
 

@@ -72,7 +72,8 @@ def matrix_command(budget: float, max_examples: int, estimators: tuple[str, ...]
     row is labelled by the name it declares (its reference is in the JSON card).
 
     With --seeds, --journal or --executor it runs as a campaign: every (estimator, property, domain, seed)
-    is a task of its own (no domain is skipped, --budget does not apply), journaled as it ends and resumable.
+    is a task of its own (no domain is skipped, --budget does not apply), journaled as it ends and resumable;
+    each -e keeps its options there, as a row of its own.
 
     \b
     Examples:
@@ -81,6 +82,7 @@ def matrix_command(budget: float, max_examples: int, estimators: tuple[str, ...]
       heurcheck matrix -e examples/plugins/clamped_mean.py:ClampedMean --seed 3
       heurcheck matrix -e cumulant -e cumulant:order=3 -p respect-for-proofs
       heurcheck matrix -e mean -e perm-row --seeds 3 --journal j.jsonl --executor ray
+      heurcheck matrix -e cumulant -e cumulant:order=1 -p iterated-estimation --seeds 3 --journal j.jsonl
     """
     if any(v is not None for v in (seeds, journal, executor, ray_address, task_timeout)) or resume or retry_timeouts:
         with input_errors():
@@ -89,12 +91,8 @@ def matrix_command(budget: float, max_examples: int, estimators: tuple[str, ...]
             if retry_timeouts and not resume:
                 raise InvalidOption("--retry-timeouts: re-runs the timed-out tasks of a resumed journal; add --resume")
             registry = Registry.default()
-            for e in estimators:  # a typo is an error here; a plugin is loaded (in its worker) later
-                name, options = parse_reference(e)
-                require_known(registry, name)
-                if options:
-                    raise InvalidOption(f"-e {e!r}: estimator options are not available in a campaign (--seeds, "
-                                        f"--journal, --executor); run one card per seed with --seed instead")
+            for e in estimators:  # a typo is an error here; a plugin is loaded (in its worker), and the
+                require_known(registry, parse_reference(e)[0])  # options checked, when the campaign is planned
             if against is not None:
                 require_known(registry, parse_reference(against)[0])
             for p in properties:
