@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from campaign_faults import InProcess
 from heurcheck.campaign import CampaignSettings, card_from_journal, make_plan, read_results, run_campaign, run_task
-from heurcheck.campaign.tasks import row_estimator
+from heurcheck.matrix import row_estimator
 from heurcheck.cli import main
 from heurcheck.errors import InvalidOption
 from heurcheck.findings import Verdict

@@ -307,3 +307,13 @@ def test_a_card_read_back_from_its_json_renders_its_exact_numbers_in_html() -> N
     page = html_page(ReportCard(["mean"], ["linearity"], {("mean", "linearity"): Cell("mean", "linearity", [violated])},
                                 0, 60.0))
     assert "1/3 (= 0.3333333333)" in page and "&quot;a&quot;: &quot;1/3&quot;" in page
+
+
+def test_a_card_refuses_a_row_given_twice_and_labels_an_unloadable_row_by_name_and_options() -> None:
+    from heurcheck.errors import InvalidOption
+    from heurcheck.matrix import _undecided
+
+    with pytest.raises(InvalidOption, match="names the same estimator as -e 'cumulant:order=3'"):
+        run_matrix(MatrixSettings(estimators=("cumulant:order=3", "cumulant order=3"), properties=("exactness",)))
+    finding = _undecided("cumulant:order=3", "exactness", "none", 0, Verdict.ESTIMATOR_ERROR, "could not load")
+    assert (finding.estimator, finding.options) == ("cumulant", {"order": "3"})

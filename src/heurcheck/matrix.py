@@ -20,7 +20,7 @@ import multiprocessing
 import os
 import signal
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, as_completed, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -219,12 +219,36 @@ def _members(node: Node) -> list[tuple[str, Node]]:
     return [(k, node.child(k, v)) for k, v in node.value.items()]
 
 
+Options = tuple[tuple[str, str], ...]
+
+
+def row_estimator(row: str) -> tuple[str, Options]:
+    """A card row (an `-e` as given: 'cumulant:order=3', 'cumulant order=3', a plugin reference) as its
+    tasks hold it: the estimator's name and its options, sorted by name."""
+    name, options = parse_reference(row)
+    return name, tuple(sorted(options.items()))
+
+
+def rows_by_estimator(rows: Iterable[str]) -> dict[tuple[str, Options], str]:
+    """Each row by the (name, options) its tasks hold; two rows that name the same estimator with the same
+    options (their tasks would share keys) are refused."""
+    out: dict[tuple[str, Options], str] = {}
+    for row in rows:
+        estimator = row_estimator(row)
+        if estimator in out:
+            same = "is given twice" if out[estimator] == row else f"names the same estimator as -e {out[estimator]!r}"
+            raise InvalidOption(f"-e {row!r} {same} (expected each estimator and its options once on a card)")
+        out[estimator] = row
+    return out
+
+
 def plan_card(registry: Registry, settings: MatrixSettings
               ) -> tuple[list[str], list[str], list[tuple[str, str, str]], dict[str, str]]:
     """The card's rows, its columns, every (estimator, property, domain) check in order, and the estimators
     that could not be loaded (name -> why). A plugin's capabilities are read in an isolation worker:
     planning the card runs none of its code here."""
     estimators = list(settings.estimators or registry.names())
+    rows_by_estimator(estimators)  # each estimator and its options once: a second row would share its cells
     properties = list(settings.properties or available())
     checks = []
     broken = {}
@@ -283,7 +307,8 @@ def _undecided(estimator: str, prop: str, domain: str, seed: int, verdict: Verdi
                partial: bool = False) -> Finding:
     """The finding of a check that did not run its engine (the estimator could not be created, or the
     card was interrupted first)."""
-    return Finding(property=prop, parameters={}, estimator=estimator, options={}, domain=domain, verdict=verdict,
+    name, options = parse_reference(estimator)  # the row as given ('cumulant:order=3'): planned, so it parses
+    return Finding(property=prop, parameters={}, estimator=name, options=options, domain=domain, verdict=verdict,
                    engine="none", seed=seed, cases=0, message=message, partial=partial)
 
 

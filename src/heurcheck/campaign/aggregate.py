@@ -19,7 +19,8 @@ from ..errors import InvalidJournal, InvalidOption
 from ..findings import Finding, Verdict
 from ..matrix import Cell, ReportCard
 from .journal import latest_results, read_header
-from .tasks import TaskResult, rows_by_estimator
+from ..matrix import rows_by_estimator
+from .tasks import TaskResult
 
 
 def unfinished(result: TaskResult) -> Finding:

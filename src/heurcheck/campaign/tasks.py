@@ -19,6 +19,7 @@ from ..errors import InvalidJournal, InvalidOption
 from ..estimators.registry import parse_reference
 from ..findings import Finding, finding_from_json, tool_version
 from ..jsonio import Node
+from ..matrix import rows_by_estimator
 
 # what became of a task: it ran to its end, the executor killed it at its hard timeout, its worker
 # process died under it, or the check raised an error of heurcheck's own (not the estimator's)
@@ -131,29 +132,6 @@ class Plan:
                 "properties": list(self.properties), "seeds": list(self.seeds), "max_examples": self.max_examples,
                 "cases_for": self.cases_for, "tasks": len(self.tasks)} | \
             ({"against": self.against} if self.against is not None else {})
-
-
-Options = tuple[tuple[str, str], ...]
-
-
-def row_estimator(row: str) -> tuple[str, Options]:
-    """A card row (an `-e` as given: 'cumulant:order=3', 'cumulant order=3', a plugin reference) as its
-    tasks hold it: the estimator's name and its options, sorted by name."""
-    name, options = parse_reference(row)
-    return name, tuple(sorted(options.items()))
-
-
-def rows_by_estimator(rows: Iterable[str]) -> dict[tuple[str, Options], str]:
-    """Each row by the (name, options) its tasks hold; two rows that name the same estimator with the same
-    options (their tasks would share keys) are refused."""
-    out: dict[tuple[str, Options], str] = {}
-    for row in rows:
-        estimator = row_estimator(row)
-        if estimator in out:
-            same = "is given twice" if out[estimator] == row else f"names the same estimator as -e {out[estimator]!r}"
-            raise InvalidOption(f"-e {row!r} {same} (expected each estimator and its options once in a campaign)")
-        out[estimator] = row
-    return out
 
 
 def make_plan(estimators: Iterable[str], properties: Iterable[str], checks: Iterable[tuple[str, str, str]],
