@@ -28,11 +28,14 @@ class InvalidOption(HeurcheckError, ValueError):
 class UnknownName(HeurcheckError, LookupError):
     """A name (estimator, domain, property, argument kind) is not registered."""
 
-    def __init__(self, what: str, name: str, known: Iterable[str]) -> None:
+    def __init__(self, what: str, name: str, known: Iterable[str], owner: str | None = None) -> None:
+        """`what` the kind of name ("estimator"; with `owner`, "option" of owner "estimator 'cumulant'")."""
         known = sorted(known)
         close = difflib.get_close_matches(name, known, n=1)
         hint = f" Did you mean {close[0]!r}?" if close else ""
-        super().__init__(f"no {what} {name!r}.{hint} Installed: {', '.join(known) or '(none)'}.")
+        listed = ", ".join(known) or "(none)"
+        super().__init__(f"{owner} has no {what} {name!r}.{hint} Its {what}s: {listed}." if owner else
+                         f"no {what} {name!r}.{hint} Installed: {listed}.")
         self.name = name
         self.known = tuple(known)
 

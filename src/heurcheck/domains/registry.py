@@ -124,7 +124,7 @@ def parse_atom(domain: str, text: str) -> Any:
     kind, _, payload = text.strip().partition(":")
     kinds = atom_kinds(domain)
     if kind not in kinds:
-        raise InvalidArgument(str(UnknownName(f"{domain} argument kind", kind, kinds)))
+        raise InvalidArgument(str(UnknownName("argument kind", kind, kinds, owner=f"the {domain} domain")))
     return kinds[kind].from_text(payload.strip())
 
 

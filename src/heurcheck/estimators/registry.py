@@ -244,7 +244,7 @@ class Registry:
         declared = Capabilities.of(factory).options
         unknown = [k for k in options if k not in declared]
         if unknown:
-            raise InvalidOption(str(UnknownName(f"option of estimator {declared_name!r}", unknown[0], declared)))
+            raise InvalidOption(str(UnknownName("option", unknown[0], declared, owner=f"estimator {declared_name!r}")))
         converted = {k: convert_option(declared_name, k, declared[k], v) for k, v in options.items()}
         if not isinstance(factory, type):
             if converted:

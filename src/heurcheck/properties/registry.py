@@ -61,7 +61,7 @@ def convert_parameters(prop: Any, given: Mapping[str, Any]) -> dict[str, Any]:
     declared = prop.parameters
     unknown = [k for k in given if k not in declared]
     if unknown:
-        raise InvalidOption(str(UnknownName(f"parameter of property {prop.name!r}", unknown[0], declared)))
+        raise InvalidOption(str(UnknownName("parameter", unknown[0], declared, owner=f"property {prop.name!r}")))
     out = {k: p.default for k, p in declared.items()}
     for k, v in given.items():
         p = declared[k]
