@@ -23,7 +23,6 @@ under the normal approximation.
 
 from __future__ import annotations
 
-import gc
 import math
 import os
 import signal
@@ -38,6 +37,7 @@ from pathlib import Path
 from statistics import NormalDist
 from typing import Any, ClassVar
 
+from ..clock import in_gc_callback
 from ..estimators.base import Estimator
 from ..findings import Verdict
 from ..numbers import to_float
@@ -489,7 +489,7 @@ def _hard_stop(seconds: float) -> Iterator[None]:
     def alarm(signum: int, frame: Any) -> None:
         # an exception raised inside a gc callback (Hypothesis times the collector) is swallowed, and
         # a signal that arrives during a collection is handled there: wait until the callback is done
-        if _in_gc_callback(frame):
+        if in_gc_callback(frame):
             signal.setitimer(signal.ITIMER_REAL, 0.005)
             return
         raise _Deadline()
@@ -518,16 +518,6 @@ def _stopped_by_deadline(exc: BaseException) -> bool:
             return True
         seen.add(id(current))
         current = current.__cause__ or current.__context__
-    return False
-
-
-def _in_gc_callback(frame: Any) -> bool:
-    """True when `frame` runs inside one of the garbage collector's callbacks."""
-    codes = {getattr(callback, "__code__", None) for callback in gc.callbacks}
-    while frame is not None:
-        if frame.f_code in codes:
-            return True
-        frame = frame.f_back
     return False
 
 

@@ -23,6 +23,7 @@ from typing import Any, ClassVar, Protocol
 import numpy as np
 
 from ..arguments import Arguments
+from ..clock import OwnTime
 from ..domains import arguments_from_json, get_domain, instance_from_json, instance_to_json
 from ..errors import InvalidInstance, OutsideDomain
 from ..interrupt import checkpoint
@@ -303,31 +304,49 @@ class Call:
 
 @contextmanager
 def _call_timer(seconds: float | None) -> Iterator[None]:
-    """Raise `_CallTimeout` in the estimator after `seconds`, sharing SIGALRM with an outer timer
-    (the run's budget): whichever is due first fires, and the outer one is restored afterwards."""
+    """Raise `_CallTimeout` in the estimator once the call has taken `seconds` of its own time (`clock.OwnTime`:
+    a call that waits for a CPU on a crowded machine is not timed out for it), sharing SIGALRM with an
+    outer timer (the run's budget, in wall time): whichever is due first fires, and the outer one is
+    restored afterwards. Python swallows an exception raised in a garbage-collector or weakref callback,
+    where the signal can land: the timer then fires again a moment later, and a call that returns after
+    its time anyway is timed out when it returns."""
     if seconds is None or threading.current_thread() is not threading.main_thread() or \
             not hasattr(signal, "setitimer"):
         yield
         return
     outer_handler = signal.getsignal(signal.SIGALRM)
     outer_left, _ = signal.getitimer(signal.ITIMER_REAL)
-    outer_first = 0 < outer_left <= seconds
-    started = time.monotonic()
+    outer_due = time.monotonic() + outer_left if outer_left > 0 else None
+    own = OwnTime()
+    fired = False
+
+    def arm(wait: float) -> None:
+        if outer_due is not None:
+            wait = min(wait, outer_due - time.monotonic())
+        signal.setitimer(signal.ITIMER_REAL, max(0.001, wait))
 
     def fire(signum: int, frame: Any) -> None:
-        if outer_first and callable(outer_handler):
-            outer_handler(signum, frame)
+        nonlocal fired
+        if outer_due is not None and time.monotonic() >= outer_due and callable(outer_handler):
+            outer_handler(signum, frame)  # the budget's alarm: it raises, or re-arms itself and returns
+        if not fired and own.seconds() < seconds:
+            arm(seconds - own.seconds())  # the call waited for a CPU: it is owed the rest of its time
+            return
+        fired = True
+        arm(0.1)  # again shortly, should this raise land where Python swallows it
         raise _CallTimeout()
 
     signal.signal(signal.SIGALRM, fire)
-    signal.setitimer(signal.ITIMER_REAL, outer_left if outer_first else seconds)
+    arm(seconds)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, outer_handler)
-        if outer_left > 0:
-            signal.setitimer(signal.ITIMER_REAL, max(0.001, outer_left - (time.monotonic() - started)))
+        if outer_due is not None:
+            signal.setitimer(signal.ITIMER_REAL, max(0.001, outer_due - time.monotonic()))
+    if fired:  # the call returned although its timeout was raised (and swallowed) in it
+        raise _CallTimeout()
 
 
 def _stable_seed(key: str, number: int, seed: int) -> int:
