@@ -89,7 +89,8 @@ def _rerun_line(f: Any) -> str:
 @click.option("--max-nodes", type=click.IntRange(1, 8), default=4, show_default=True,
               help="symbolic/smt: enumerate circuit structures up to this many nodes (inputs + gates).")
 @click.option("--call-timeout", type=click.FloatRange(0.01, 86400), default=10.0, show_default=True,
-              help="Seconds per estimator call; a slower call is an estimator-error finding.")
+              help="Seconds per estimator call (its own time: waiting for a CPU does not count); a slower call is "
+                   "an estimator-error finding.")
 @click.option("--against", default=None, metavar="REFERENCE",
               help="A reference estimator ('NAME KEY=VALUE ...'): search for violations it does not share; "
                    "shared ones are counted, not reported as new; with no new one, a violation of the reference "

@@ -39,7 +39,8 @@ from .common import ProgressLines, card_files, input_errors, isolation_options
               show_default=True, help="Folder where each counterexample is saved the moment it is found.")
 @card_files
 @click.option("--call-timeout", type=click.FloatRange(0.01, 86400), default=10.0, show_default=True,
-              help="Seconds per estimator call; a slower call is an estimator-error finding.")
+              help="Seconds per estimator call (its own time: waiting for a CPU does not count); a slower call is "
+                   "an estimator-error finding.")
 @click.option("--against", default=None, metavar="REFERENCE",
               help="A reference estimator ('NAME KEY=VALUE ...'): cells show violations it does not share (new) "
                    "and those it shares (=).")
