@@ -229,7 +229,7 @@ def test_the_card_against_a_copy_shows_fixed_cells_in_every_renderer_and_diffs(t
     assert f"report card against {SUM}" in md and "| mean | fixed (random" in md
     assert "## Fixed: violations of" in md and "### mean / boundedness (boolean)" in md
     page = html_page(card)
-    assert "<a href='#cx-mean-boundedness'>fixed" in page and "<section id='cx-mean-boundedness'>" in page
+    assert "<a href='#cx-mean-boundedness'><span class='verdict'>fixed" in page and "<section id='cx-mean-boundedness'>" in page
     assert "The reference on the same witness (violated)" in page
     doc = card.to_json()
     [cell] = [c for c in doc["cells"] if c["estimator"] == "mean"]

@@ -343,7 +343,8 @@ def _small(value: Any) -> str:
 
 def html_page(card: ReportCard) -> str:
     """One self-contained page: inline style, no scripts, no external resources."""
-    head = "".join(f"<th title='{html.escape(p)}'>{html.escape(_code(p))}<br><small>{html.escape(p)}</small></th>"
+    head = "".join(f"<th title='{html.escape(p)}'>{html.escape(_code(p))}<br><small class='prop'>"
+                   f"{html.escape(p).replace('-', '-<wbr>')}</small></th>"
                    for p in card.properties)
     rows = []
     labels = card.labels()
@@ -352,7 +353,7 @@ def html_page(card: ReportCard) -> str:
         for p in card.properties:
             c = card.cells[(e, p)]
             v = c.verdict
-            label = html.escape(SYMBOL[v])
+            label = f"<span class='verdict'>{html.escape(SYMBOL[v])}</span>"
             if c.deciding is not None and v is not Verdict.NOT_APPLICABLE:
                 label += f"<br><small>{html.escape(c.deciding.engine)}<br>{c.cases} cases</small>"
                 if c.weak:
@@ -384,6 +385,10 @@ table.card {{ border-collapse: collapse; font-size: 0.78em; width: 100%; max-wid
 table.card th, table.card td {{ border: 1px solid #ccc; padding: 0.25em 0.2em; text-align: center;
   overflow-wrap: break-word; hyphens: auto; }}
 th.est {{ text-align: left; }}
+small.prop {{ font-weight: normal; overflow-wrap: normal; hyphens: manual; }}
+span.verdict {{ display: inline-block; max-width: 100%; letter-spacing: -0.02em; white-space: nowrap; }}
+td.cell span.verdict {{ font-size: clamp(0.8em, 1.1vw, 1em); }}
+td.cell a span.verdict {{ text-decoration: underline; }}
 td.cell a {{ color: #fff; font-weight: bold; }}
 td.cell small {{ opacity: 0.7; }}
 table.detail th {{ text-align: left; padding-right: 1em; vertical-align: top; }}
