@@ -6,9 +6,10 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from ...domains.circuit import CumulantOrder, KeepCumulant, RevealInput, circuits, reveal_values
-from ...domains.circuit.strategies import consistent
+from ...domains.circuit import CumulantOrder, KeepCumulant, RevealInput, circuits
+from ...domains.circuit.strategies import consistent, reveal_table
 from ...domains.circuit.model import Circuit
+from ...domains.codes import CODE_BYTES, codes
 
 
 class CircuitSetSemantics:
@@ -25,26 +26,32 @@ class CircuitSetSemantics:
         return atom
 
 
+ATOM_CODE = 5  # bytes per atom: its kind, then its parameters
+MAX_ATOMS = 4
+
+
 @st.composite
 def _distinct_atoms(draw: Any, y: Circuit) -> Any:
     """Two to four distinct atoms about `y`, of one kind or of every kind. The order of a set can only
     matter between two atoms or more, and most between atoms of one kind (two keeps, two orders).
-    Drawn with a few integer choices (cheap to draw and to shrink, unlike strategies built per circuit):
+    Drawn as one code, a byte per field, each towards its first value as the byte shrinks to 0:
     orders from 1 to 3 (the circuits drawn rarely have a degree above 3, so larger orders all give the
     exact value and cannot disagree), keeps of 2 or 3 wires, reveals at a value of the input's law."""
-    wires, ids = list(y.wires), [i.id for i in y.inputs]
-    one_kind = draw(st.integers(0, 3))  # 0: every kind; else one kind
+    wires, inputs = y.wires, y.inputs
+    code = draw(codes(CODE_BYTES + MAX_ATOMS * ATOM_CODE))  # whether of one kind and how many; the atoms
+    one_kind = code[0] % 4  # 0: every kind; else one kind
     atoms: list[Any] = []
-    for _ in range(draw(st.integers(2, 4))):
-        kind = one_kind or draw(st.integers(1, 3))
+    for k in range(2 + code[1] % (MAX_ATOMS - 1)):
+        atom = code[CODE_BYTES + k * ATOM_CODE : CODE_BYTES + (k + 1) * ATOM_CODE]
+        kind = one_kind or 1 + atom[0] % 3
         if kind == 1:
-            atoms.append(CumulantOrder(draw(st.integers(1, 3))))
+            atoms.append(CumulantOrder(1 + atom[1] % 3))
         elif kind == 2:
-            atoms.append(KeepCumulant(tuple(wires[draw(st.integers(0, 63)) % len(wires)]
-                                            for _ in range(draw(st.integers(2, 3))))))
+            atoms.append(KeepCumulant(tuple(wires[w % 64 % len(wires)] for w in atom[2 : 4 + atom[1] % 2])))
         elif y.joint is None:
-            x = ids[draw(st.integers(0, 63)) % len(ids)]
-            atoms.append(RevealInput(x, draw(reveal_values(y, x))))
+            x = inputs[atom[1] % 64 % len(inputs)]
+            table = reveal_table(x.dist)
+            atoms.append(RevealInput(x.id, table[atom[2] % len(table)]))
     return consistent(list(dict.fromkeys(atoms)))
 
 

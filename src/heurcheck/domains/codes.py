@@ -1,0 +1,39 @@
+"""Cases drawn as byte codes: few Hypothesis choices, each decoded into several fields.
+
+A search's cost per case grows with its number of Hypothesis choices (its choice tree, spans, mutations
+and shrink passes all work choice by choice), so the strategies of the busiest domains draw a gate, an
+input law or an argument atom as one choice of CODE_BYTES bytes, one byte per field, and decode each
+byte by a table lookup: the byte modulo the table's length, so that 0 is the table's first, simplest
+entry and Hypothesis, which shrinks each byte of a choice towards 0 on its own, simplifies each field.
+
+Why bytes and not one integer per code decoded in mixed radix: Hypothesis draws integers from a wide
+range log-uniformly (the median of 0..516095 drawn was about 6,000), which would leave the leading
+field at its first value almost always; it draws bytes uniformly.
+Why one size for every code: Hypothesis's mutator copies a drawn span over another of the same label
+(every bytes draw has one label), and a copy of another size does not fit there and is replaced by
+zeros (a quarter of the gates were all-zero codes when gates and laws had codes of 4 and 5 bytes), so a
+value that needs more bytes is drawn as several codes of this one size.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+CODE_BYTES = 5
+
+
+@functools.lru_cache(maxsize=64)
+def codes(nbytes: int = CODE_BYTES) -> Any:
+    """A strategy of `nbytes` bytes (at least 1), drawn as ceil(nbytes / CODE_BYTES) codes of CODE_BYTES
+    bytes (one object per size: Hypothesis validates a strategy object once)."""
+    from hypothesis import strategies as st  # lazy: hypothesis takes a noticeable time to import
+
+    one = st.binary(min_size=CODE_BYTES, max_size=CODE_BYTES)
+    count = -(-max(1, nbytes) // CODE_BYTES)
+    return one if count == 1 else st.tuples(*[one] * count).map(b"".join)
+
+
+def pick(table: Any, byte: int) -> Any:
+    """The entry of `table` that `byte` stands for (the first one for 0)."""
+    return table[byte % len(table)]
