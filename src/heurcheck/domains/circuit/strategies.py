@@ -35,7 +35,7 @@ def circuits(
     Gates the output does not depend on are dropped, so every gate of a shrunk circuit matters.
 
     Each gate and each input law is one Hypothesis choice, a code of a few bytes (`heurcheck.domains.codes`)
-    that `_gate` and `_law` decode, one byte per field (op, arguments, value; kind, parameters): a search
+    that `_gate` and `_law` decode, one byte per field (arguments, value, op; parameters, kind): a search
     costs less per case with fewer choices, and a case has about a third of the choices it had when every
     field was drawn on its own.
     """
@@ -88,28 +88,31 @@ def _small(numerator: int, denominator: int) -> Fraction:
 
 
 def _gate(code: bytes, ops: tuple[str, ...], reach: int) -> tuple[str, int, int, Fraction]:
-    """A gate's op, its two argument numbers (below `reach`, read modulo the wires available) and value."""
-    return pick(ops, code[0]), code[1] % reach, code[2] % reach, _small(code[3], code[4])
+    """A gate's op, its two argument numbers (below `reach`, read modulo the wires available) and value,
+    from a code (first argument, second argument, value's numerator and denominator, op)."""
+    return pick(ops, code[4]), code[0] % reach, code[1] % reach, _small(code[2], code[3])
 
 
 def _law(code: bytes, dists: tuple[str, ...]) -> Any:
-    """An input's law: its kind from `dists`, then its parameters (a uniform law holds 1 to 3 values)."""
-    kind = pick(dists, code[0])
+    """An input's law from a code (four bytes of parameters, then its kind from `dists`); a uniform law
+    holds 1 to 3 values."""
+    kind = pick(dists, code[4])
     if kind == "rademacher":
         return Rademacher()
     if kind == "bernoulli":
-        return Bernoulli(pick(BERNOULLI, code[1]))
+        return Bernoulli(pick(BERNOULLI, code[0]))
     if kind == "gaussian":
-        return Gaussian(_small(code[1], code[2]), Fraction(code[3] % 4, 1 + code[4] % 2))
-    return Uniform(tuple(pick(SMALL, c) for c in code[2 : 3 + code[1] % 3]))
+        return Gaussian(_small(code[0], code[1]), Fraction(code[2] % 4, 1 + code[3] % 2))
+    return Uniform(tuple(pick(SMALL, c) for c in code[1 : 2 + code[0] % 3]))
 
 
 def _joint(code: bytes, m: int) -> JointGaussian:
-    """A joint Gaussian law of 1 to `m` inputs: covariance F F^T for an integer factor F, small means."""
-    n = 1 + code[0] % m
-    factor = [[pick(FACTOR, code[1 + i * m + k]) for k in range(n)] for i in range(n)]
+    """A joint Gaussian law of 1 to `m` inputs: covariance F F^T for an integer factor F, small means, from
+    a code (F's entries row by row, the means' numerators and denominators, then the number of inputs)."""
+    n = 1 + code[-1] % m
+    factor = [[pick(FACTOR, code[i * m + k]) for k in range(n)] for i in range(n)]
     cov = tuple(tuple(Fraction(sum(factor[i][k] * factor[j][k] for k in range(n))) for j in range(n)) for i in range(n))
-    return JointGaussian(tuple(_small(code[1 + m * m + 2 * i], code[2 + m * m + 2 * i]) for i in range(n)), cov)
+    return JointGaussian(tuple(_small(code[m * m + 2 * i], code[m * m + 2 * i + 1]) for i in range(n)), cov)
 
 
 def layered_circuit(gates: int, width: int = 32, seed: int = 0, mul_share: float = 0.3) -> Circuit:
@@ -189,16 +192,16 @@ def _atom_kinds(wires: tuple[str, ...], laws: tuple[tuple[str, Any], ...] | None
 
 def _atom(wires: tuple[str, ...], laws: tuple[tuple[str, Any], ...] | None, options: tuple[str, ...],
           code: bytes) -> Any:
-    """An atom from its code: its kind among `options`; a keep of 2 or 3 wires, an order from 1 to 4, or a
-    reveal of an input at a value of its law."""
-    kind = pick(options, code[0])
+    """An atom from its code (four bytes of parameters, then its kind among `options`): a keep of 2 or 3
+    wires, an order from 1 to 4, or a reveal of an input at a value of its law."""
+    kind = pick(options, code[4])
     if kind == "keep":
-        return KeepCumulant(tuple(pick(wires, w) for w in code[2 : 4 + code[1] % 2]))
+        return KeepCumulant(tuple(pick(wires, w) for w in code[1 : 3 + code[0] % 2]))
     if kind == "order":
-        return CumulantOrder(1 + code[1] % 4)
+        return CumulantOrder(1 + code[0] % 4)
     assert laws is not None
-    input_id, dist = pick(laws, code[1])
-    return RevealInput(input_id, pick(reveal_table(dist), code[2]))
+    input_id, dist = pick(laws, code[0])
+    return RevealInput(input_id, pick(reveal_table(dist), code[1]))
 
 
 def circuit_arguments(c: Circuit, max_atoms: int = 3, kinds: tuple[str, ...] = ("keep", "order", "reveal"),

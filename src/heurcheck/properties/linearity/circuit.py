@@ -52,7 +52,7 @@ class CircuitLinearity:
         forms = ("combination", "semantic") if form == "all" else (form,)
         base = circuits(max_inputs=3, max_gates=max_gates)
         # the case's own numbers, a byte each (`heurcheck.domains.codes`): the two wires and the two
-        # coefficients of a combination; the count (1 to 3) and the (gate, kind) of each rewrite
+        # coefficients of a combination; the (gate, kind) of each rewrite and their count (1 to 3)
         combination, rewrites = codes(4), codes(7)
 
         @st.composite
@@ -61,12 +61,12 @@ class CircuitLinearity:
             if draw(st.sampled_from(forms)) == "combination":
                 wires, code = c.wires, draw(combination)
                 u, v = (wires[w % 64 % len(wires)] for w in code[:2])
-                a, b = (HALVES[w % len(HALVES)] for w in code[2:4])  # as COEFFICIENTS: n/d, |n| <= 3, d <= 2
+                a, b = (HALVES[w % len(HALVES)] for w in code[2:])  # as COEFFICIENTS: n/d, |n| <= 3, d <= 2
                 x, y, z = _combination(c, u, v, a, b)
                 return _combination_case(x, y, z, draw(circuit_arguments(z)), a, b)
             other, code = c, draw(rewrites)
-            for k in range(1 + code[0] % 3):
-                other = rewrite(other, code[1 + 2 * k] % 64, code[2 + 2 * k] % 5)
+            for k in range(1 + code[6] % 3):
+                other = rewrite(other, code[2 * k] % 64, code[2 * k + 1] % 5)
             pi = draw(circuit_arguments(c, kinds=("order", "reveal")))
             return Case((("C", c), ("C'", cone(other, other.output))), (("Pi", pi),))
 

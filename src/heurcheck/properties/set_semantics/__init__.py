@@ -97,10 +97,11 @@ REPEATS = (0, 0, 1, 2)  # how many indices are read twice: none half the time, a
 
 def _shuffle(code: bytes, n: int) -> list[int]:
     """An order of range(n) and up to two of its indices again, from n + 2 bytes of a code (one Hypothesis
-    choice, where a permutation and a list were about n + 3): a Fisher-Yates shuffle whose swaps
-    shrink to none (the identity, as Hypothesis's permutations do), then how many repeats and which."""
+    choice where a permutation and a list were about n + 3): which indices are repeated, how many, then
+    the swaps of a Fisher-Yates shuffle, which shrink to none (the identity, as Hypothesis's permutations
+    do). The swaps come last: the byte that Hypothesis's `target` phase changes first is then read."""
     order = list(range(n))
     for i in range(n - 1):
-        j = i + code[i] % (n - i)
+        j = i + code[3 + i] % (n - i)
         order[i], order[j] = order[j], order[i]
-    return order + [code[n + k] % n for k in range(REPEATS[code[n - 1] % len(REPEATS)])]
+    return order + [code[k] % n for k in range(REPEATS[code[2] % len(REPEATS)])]

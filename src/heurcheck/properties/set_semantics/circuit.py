@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from ...domains.circuit import CumulantOrder, KeepCumulant, RevealInput, circuits
 from ...domains.circuit.strategies import consistent, reveal_table
 from ...domains.circuit.model import Circuit
-from ...domains.codes import CODE_BYTES, codes
+from ...domains.codes import codes
 
 
 class CircuitSetSemantics:
@@ -26,32 +26,33 @@ class CircuitSetSemantics:
         return atom
 
 
-ATOM_CODE = 5  # bytes per atom: its kind, then its parameters
-MAX_ATOMS = 4
+# two to four atoms, one code each (`heurcheck.domains.codes`), in a list that shrinks by deleting atoms
+_ATOM_CODES = st.lists(codes(), min_size=2, max_size=4)
 
 
 @st.composite
 def _distinct_atoms(draw: Any, y: Circuit) -> Any:
     """Two to four distinct atoms about `y`, of one kind or of every kind. The order of a set can only
     matter between two atoms or more, and most between atoms of one kind (two keeps, two orders).
-    Drawn as one code, a byte per field, each towards its first value as the byte shrinks to 0:
-    orders from 1 to 3 (the circuits drawn rarely have a degree above 3, so larger orders all give the
-    exact value and cannot disagree), keeps of 2 or 3 wires, reveals at a value of the input's law."""
+    Each atom is a code of four parameter bytes and a kind byte, each field towards its first value as
+    its byte shrinks to 0; the first atom's kind byte also says whether all are of its kind (3 in 4) or
+    each of its own: orders from 1 to 3 (the circuits drawn rarely have a degree above 3, so larger
+    orders all give the exact value and cannot disagree), keeps of 2 or 3 wires, reveals at a value of
+    the input's law."""
     wires, inputs = y.wires, y.inputs
-    code = draw(codes(CODE_BYTES + MAX_ATOMS * ATOM_CODE))  # whether of one kind and how many; the atoms
-    one_kind = code[0] % 4  # 0: every kind; else one kind
+    drawn = draw(_ATOM_CODES)
+    one_kind = drawn[0][4] % 4  # 0: every kind; else one kind
     atoms: list[Any] = []
-    for k in range(2 + code[1] % (MAX_ATOMS - 1)):
-        atom = code[CODE_BYTES + k * ATOM_CODE : CODE_BYTES + (k + 1) * ATOM_CODE]
-        kind = one_kind or 1 + atom[0] % 3
+    for k, code in enumerate(drawn):
+        kind = one_kind or 1 + (code[4] // 4 if k == 0 else code[4]) % 3
         if kind == 1:
-            atoms.append(CumulantOrder(1 + atom[1] % 3))
+            atoms.append(CumulantOrder(1 + code[0] % 3))
         elif kind == 2:
-            atoms.append(KeepCumulant(tuple(wires[w % 64 % len(wires)] for w in atom[2 : 4 + atom[1] % 2])))
+            atoms.append(KeepCumulant(tuple(wires[w % 64 % len(wires)] for w in code[1 : 3 + code[0] % 2])))
         elif y.joint is None:
-            x = inputs[atom[1] % 64 % len(inputs)]
+            x = inputs[code[0] % 64 % len(inputs)]
             table = reveal_table(x.dist)
-            atoms.append(RevealInput(x.id, table[atom[2] % len(table)]))
+            atoms.append(RevealInput(x.id, table[code[1] % len(table)]))
     return consistent(list(dict.fromkeys(atoms)))
 
 
