@@ -89,21 +89,21 @@ def _small(numerator: int, denominator: int) -> Fraction:
 
 def _gate(code: bytes, ops: tuple[str, ...], reach: int) -> tuple[str, int, int, Fraction]:
     """A gate's op, its two argument numbers (below `reach`, read modulo the wires available) and value,
-    from a code (first argument, second argument, value's numerator and denominator, op)."""
-    return pick(ops, code[4]), code[0] % reach, code[1] % reach, _small(code[2], code[3])
+    from a code (value's numerator and denominator, second argument, first argument, op)."""
+    return pick(ops, code[4]), code[3] % reach, code[2] % reach, _small(code[0], code[1])
 
 
 def _law(code: bytes, dists: tuple[str, ...]) -> Any:
-    """An input's law from a code (four bytes of parameters, then its kind from `dists`); a uniform law
-    holds 1 to 3 values."""
+    """An input's law from a code (four bytes of parameters, the first-read one last, then its kind from
+    `dists`); a uniform law holds 1 to 3 values."""
     kind = pick(dists, code[4])
     if kind == "rademacher":
         return Rademacher()
     if kind == "bernoulli":
-        return Bernoulli(pick(BERNOULLI, code[0]))
+        return Bernoulli(pick(BERNOULLI, code[3]))
     if kind == "gaussian":
-        return Gaussian(_small(code[0], code[1]), Fraction(code[2] % 4, 1 + code[3] % 2))
-    return Uniform(tuple(pick(SMALL, c) for c in code[1 : 2 + code[0] % 3]))
+        return Gaussian(_small(code[3], code[2]), Fraction(code[1] % 4, 1 + code[0] % 2))
+    return Uniform(tuple(pick(SMALL, c) for c in code[2::-1][: 1 + code[3] % 3]))
 
 
 def _joint(code: bytes, m: int) -> JointGaussian:
@@ -192,16 +192,16 @@ def _atom_kinds(wires: tuple[str, ...], laws: tuple[tuple[str, Any], ...] | None
 
 def _atom(wires: tuple[str, ...], laws: tuple[tuple[str, Any], ...] | None, options: tuple[str, ...],
           code: bytes) -> Any:
-    """An atom from its code (four bytes of parameters, then its kind among `options`): a keep of 2 or 3
-    wires, an order from 1 to 4, or a reveal of an input at a value of its law."""
+    """An atom from its code (four bytes of parameters, the first-read one last, then its kind among
+    `options`): a keep of 2 or 3 wires, an order from 1 to 4, or a reveal of an input at a value of its law."""
     kind = pick(options, code[4])
     if kind == "keep":
-        return KeepCumulant(tuple(pick(wires, w) for w in code[1 : 3 + code[0] % 2]))
+        return KeepCumulant(tuple(pick(wires, w) for w in code[2::-1][: 2 + code[3] % 2]))
     if kind == "order":
-        return CumulantOrder(1 + code[0] % 4)
+        return CumulantOrder(1 + code[3] % 4)
     assert laws is not None
-    input_id, dist = pick(laws, code[0])
-    return RevealInput(input_id, pick(reveal_table(dist), code[1]))
+    input_id, dist = pick(laws, code[3])
+    return RevealInput(input_id, pick(reveal_table(dist), code[2]))
 
 
 def circuit_arguments(c: Circuit, max_atoms: int = 3, kinds: tuple[str, ...] = ("keep", "order", "reveal"),

@@ -59,7 +59,8 @@ class SetSemantics(PropertyBase):
             y = draw(instances)
             pi = draw(facet.arguments(y))
             n = len(pi)
-            numbers = tuple((f"order.{k}", i) for k, i in enumerate(_shuffle(draw(codes(n + 2)), n) if n else []))
+            # one atom has one order (its view is the atom rewritten): nothing to draw, no case repeated for it
+            numbers = tuple((f"order.{k}", i) for k, i in enumerate(_shuffle(draw(codes(n + 2)), n) if n > 1 else []))
             return Case((("Y", y),), (("Pi", pi),), numbers)
 
         return build()

@@ -34,8 +34,8 @@ _ATOM_CODES = st.lists(codes(), min_size=2, max_size=4)
 def _distinct_atoms(draw: Any, y: Circuit) -> Any:
     """Two to four distinct atoms about `y`, of one kind or of every kind. The order of a set can only
     matter between two atoms or more, and most between atoms of one kind (two keeps, two orders).
-    Each atom is a code of four parameter bytes and a kind byte, each field towards its first value as
-    its byte shrinks to 0; the first atom's kind byte also says whether all are of its kind (3 in 4) or
+    Each atom is a code of four parameter bytes (the first-read one last) and a kind byte, each field
+    towards its first value as its byte shrinks to 0; the first atom's kind byte also says whether all are of its kind (3 in 4) or
     each of its own: orders from 1 to 3 (the circuits drawn rarely have a degree above 3, so larger
     orders all give the exact value and cannot disagree), keeps of 2 or 3 wires, reveals at a value of
     the input's law."""
@@ -46,13 +46,13 @@ def _distinct_atoms(draw: Any, y: Circuit) -> Any:
     for k, code in enumerate(drawn):
         kind = one_kind or 1 + (code[4] // 4 if k == 0 else code[4]) % 3
         if kind == 1:
-            atoms.append(CumulantOrder(1 + code[0] % 3))
+            atoms.append(CumulantOrder(1 + code[3] % 3))
         elif kind == 2:
-            atoms.append(KeepCumulant(tuple(wires[w % 64 % len(wires)] for w in code[1 : 3 + code[0] % 2])))
+            atoms.append(KeepCumulant(tuple(wires[w % 64 % len(wires)] for w in code[2::-1][: 2 + code[3] % 2])))
         elif y.joint is None:
-            x = inputs[code[0] % 64 % len(inputs)]
+            x = inputs[code[3] % 64 % len(inputs)]
             table = reveal_table(x.dist)
-            atoms.append(RevealInput(x.id, table[code[1] % len(table)]))
+            atoms.append(RevealInput(x.id, table[code[2] % len(table)]))
     return consistent(list(dict.fromkeys(atoms)))
 
 
