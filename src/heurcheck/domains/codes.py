@@ -27,17 +27,22 @@ from typing import Any
 CODE_BYTES = 5
 
 
-@functools.lru_cache(maxsize=64)
-def codes(nbytes: int = CODE_BYTES) -> Any:
-    """A strategy of `nbytes` bytes (at least 1), drawn as ceil(nbytes / CODE_BYTES) codes of CODE_BYTES
-    bytes whose last `nbytes` bytes it gives (the spare ones first: see the module's note on the last
-    byte). One object per size: Hypothesis validates a strategy object once."""
+@functools.lru_cache(maxsize=1)
+def codes() -> Any:
+    """The strategy of one code, CODE_BYTES bytes (one object: Hypothesis validates a strategy object once)."""
     from hypothesis import strategies as st  # lazy: hypothesis takes a noticeable time to import
 
-    one = st.binary(min_size=CODE_BYTES, max_size=CODE_BYTES)
-    count = -(-max(1, nbytes) // CODE_BYTES)
-    drawn = one if count == 1 else st.tuples(*[one] * count).map(b"".join)
-    return drawn if count * CODE_BYTES == nbytes else drawn.map(lambda code: code[len(code) - nbytes :])
+    return st.binary(min_size=CODE_BYTES, max_size=CODE_BYTES)
+
+
+def draw_code(draw: Any, nbytes: int = CODE_BYTES) -> bytes:
+    """`nbytes` bytes (at least 1) drawn with `draw` (a composite strategy's) as ceil(nbytes / CODE_BYTES)
+    codes: their last `nbytes` bytes, the spare ones first (see the module's note on the last byte).
+    Drawn one code at a time rather than through a mapped strategy: Hypothesis gives every mapped
+    strategy one label, and its mutator would copy other mapped draws (a list of atoms) over these."""
+    one = codes()
+    drawn = b"".join(draw(one) for _ in range(-(-max(1, nbytes) // CODE_BYTES)))
+    return drawn[len(drawn) - nbytes :]
 
 
 def pick(table: Any, byte: int) -> Any:

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from ..codes import codes, pick
+from ..codes import codes, draw_code, pick
 from ..lifting import maybe_lifted
 from ...arguments import Arguments
 from .atoms import CumulantOrder, KeepCumulant, RevealInput
@@ -45,17 +45,19 @@ def circuits(
         raise ValueError(f"reach {reach}: expected 1 to 256 (one byte of a gate's code)")
     # every strategy is built once here, not inside each draw (Hypothesis validates a new one each time)
     gate_lists = st.lists(codes(), max_size=max_gates)
-    laws = st.lists(codes(), min_size=1, max_size=max_inputs)
-    joint_law = codes(1 + max_inputs * max_inputs + 2 * max_inputs)
+    # a law's code inside a 1-tuple: the list of laws then has another Hypothesis label than the list of gates,
+    # and Hypothesis's mutator, which copies a span over another of the same label, does not put the laws
+    # (1 to 3 of them) in place of the gates (a third of the gate lists had at most 3 gates when it did)
+    laws = st.lists(st.tuples(codes()), min_size=1, max_size=max_inputs)
 
     @st.composite
     def build(draw: Any) -> Circuit:
         law: JointGaussian | None = None
         if joint:
-            law = _joint(draw(joint_law), max_inputs)
+            law = _joint(draw_code(draw, 1 + max_inputs * max_inputs + 2 * max_inputs), max_inputs)
             inputs = tuple(Input(f"x{i}") for i in range(len(law.mean)))
         else:
-            inputs = tuple(Input(f"x{i}", _law(code, dists)) for i, code in enumerate(draw(laws)))
+            inputs = tuple(Input(f"x{i}", _law(code, dists)) for i, (code,) in enumerate(draw(laws)))
         wires = [i.id for i in inputs]
         gates = []
         for k, code in enumerate(draw(gate_lists)):

@@ -22,7 +22,7 @@ from ...domains.circuit import (
     moment_expectation,
     support,
 )
-from ...domains.codes import codes
+from ...domains.codes import draw_code
 from ..base import Case
 
 CIRCUIT_OPS = ("mul", "add", "mul", "scale", "neg", "const")  # products are where estimators disagree with themselves
@@ -73,7 +73,6 @@ class CircuitSelfReference:
         dists = ("rademacher", "bernoulli", "uniform") + (("gaussian",) if traceable else ())
         base = circuits(max_inputs=3, max_gates=params["max_gates"], dists=dists, ops=CIRCUIT_OPS, recent=True)
         wire_feature = params.get("x") == "wire"
-        subset = codes(1)
 
         @st.composite
         def build(draw: Any) -> Case:
@@ -87,7 +86,7 @@ class CircuitSelfReference:
                 return Case(instances, (("Pi", pi),))
             ids = [i.id for i in y.inputs]
             # a non-empty subset of the inputs, from one byte (bit k: input k); it shrinks to the first input alone
-            mask = 1 + draw(subset)[0] % ((1 << len(ids)) - 1)
+            mask = 1 + draw_code(draw, 1)[0] % ((1 << len(ids)) - 1)
             extra = [x for k, x in enumerate(ids) if mask >> k & 1]
             pi = Arguments(a for a in pi if not (isinstance(a, RevealInput) and a.input in extra))
             pi2 = pi | [RevealInput(x, _placeholder(y, x)) for x in sorted(extra)]

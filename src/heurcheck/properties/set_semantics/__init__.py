@@ -18,7 +18,7 @@ from typing import Any, ClassVar, Protocol
 
 from hypothesis import strategies as st
 
-from ...domains.codes import codes
+from ...domains.codes import draw_code
 from ..base import TOLERANCE_PARAMETERS, Call, Case, Outcome, Parameter, PropertyBase, equality
 
 
@@ -60,7 +60,8 @@ class SetSemantics(PropertyBase):
             pi = draw(facet.arguments(y))
             n = len(pi)
             # one atom has one order (its view is the atom rewritten): nothing to draw, no case repeated for it
-            numbers = tuple((f"order.{k}", i) for k, i in enumerate(_shuffle(draw(codes(n + 2)), n) if n > 1 else []))
+            order = _shuffle(draw_code(draw, n + 2), n) if n > 1 else []
+            numbers = tuple((f"order.{k}", i) for k, i in enumerate(order))
             return Case((("Y", y),), (("Pi", pi),), numbers)
 
         return build()
