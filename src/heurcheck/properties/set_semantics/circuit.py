@@ -7,9 +7,8 @@ from typing import Any
 from hypothesis import strategies as st
 
 from ...domains.circuit import CumulantOrder, KeepCumulant, RevealInput, circuits
-from ...domains.circuit.strategies import consistent, reveal_table
+from ...domains.circuit.strategies import atom_lists, consistent, reveal_table
 from ...domains.circuit.model import Circuit
-from ...domains.codes import codes
 
 
 class CircuitSetSemantics:
@@ -27,7 +26,7 @@ class CircuitSetSemantics:
 
 
 # two to four atoms, one code each (`heurcheck.domains.codes`), in a list that shrinks by deleting atoms
-_ATOM_CODES = st.lists(codes(), min_size=2, max_size=4)
+_ATOM_CODES = atom_lists(2, 4)
 
 
 @st.composite
