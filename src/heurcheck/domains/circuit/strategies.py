@@ -231,10 +231,15 @@ def _circuit_arguments(wires: tuple[str, ...], laws: tuple[tuple[str, Any], ...]
     if not options:
         return st.lists(st.nothing(), min_size=min_atoms, max_size=max_atoms).map(consistent)
 
-    def decode(drawn: list[bytes]) -> Arguments:
-        return consistent([_atom(wires, laws, options, code) for code in drawn])
+    drawn_codes = atom_lists(min_atoms, max_atoms)
 
-    return atom_lists(min_atoms, max_atoms).map(decode)
+    # a composite, not a map over the list: every mapped strategy has one Hypothesis label, the atoms' codes
+    # (mapped through `bytes`) too, and the mutator copied whole argument sets over single atoms' codes
+    @st.composite
+    def arguments(draw: Any) -> Arguments:
+        return consistent([_atom(wires, laws, options, code) for code in draw(drawn_codes)])
+
+    return arguments()
 
 
 def _laws(c: Circuit) -> tuple[tuple[str, Any], ...] | None:
