@@ -44,10 +44,12 @@ def circuits(
     if not 1 <= reach <= 256:
         raise ValueError(f"reach {reach}: expected 1 to 256 (one byte of a gate's code)")
     # every strategy is built once here, not inside each draw (Hypothesis validates a new one each time)
-    gate_lists = st.lists(codes(), max_size=max_gates)
-    # a law's code inside a 1-tuple: the list of laws then has another Hypothesis label than the list of gates,
-    # and Hypothesis's mutator, which copies a span over another of the same label, does not put the laws
-    # (1 to 3 of them) in place of the gates (a third of the gate lists had at most 3 gates when it did)
+    # Hypothesis's mutator copies a drawn span over another of the same label: copying one gate over another
+    # builds the repeated structures that many faults need ((x*x)*(x*x): a third as many violating cases of
+    # iterated-estimation without it), copying laws over gates or whole lists over each other spoils the
+    # sizes (a third of the gate lists had at most 3 gates). So gates, laws and their lists each get a label
+    # of their own: a gate's code in a pair after a constant, a law's in a 1-tuple
+    gate_lists = st.lists(st.tuples(st.just(None), codes()), max_size=max_gates)
     laws = st.lists(st.tuples(codes()), min_size=1, max_size=max_inputs)
 
     @st.composite
@@ -60,7 +62,7 @@ def circuits(
             inputs = tuple(Input(f"x{i}", _law(code, dists)) for i, (code,) in enumerate(draw(laws)))
         wires = [i.id for i in inputs]
         gates = []
-        for k, code in enumerate(draw(gate_lists)):
+        for k, (_, code) in enumerate(draw(gate_lists)):
             op, a, b, value = _gate(code, ops, reach)
             if op == "square":
                 op, b = "mul", a
