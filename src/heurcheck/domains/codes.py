@@ -12,11 +12,11 @@ field at its first value almost always; it draws bytes uniformly.
 Why one size for every code: Hypothesis's mutator copies a drawn span over another of the same label
 (every bytes draw has one label), and a copy of another size does not fit there and is replaced by
 zeros (a quarter of the gates were all-zero codes when gates and laws had codes of 4 and 5 bytes), so a
-value that needs more bytes is drawn as several codes of this one size.
+value that needs more bytes is drawn as several codes of this one size. For the same reason the
+strategies give the codes of gates, of laws and of argument atoms labels of their own (see `circuits`).
 Why the field read on every decoding last (a gate's op, a law's kind): Hypothesis's `target` phase
 climbs by adding small numbers to a choice read as a big-endian integer, that is, to its last byte; a
-last byte that a case does not read gives the same case again, a draw spent on nothing (for
-set-semantics, two draws in three were such repeats before its codes were laid out this way).
+last byte that a case does not read gives the same case again, a draw spent on nothing.
 """
 
 from __future__ import annotations

@@ -36,7 +36,7 @@ def circuits(
 
     Each gate and each input law is one Hypothesis choice, a code of a few bytes (`heurcheck.domains.codes`)
     that `_gate` and `_law` decode, one byte per field (arguments, value, op; parameters, kind): a search
-    costs less per case with fewer choices, and a case has about a third of the choices it had when every
+    costs less per case with fewer choices, and a linearity case has 16 choices where it had 36 when every
     field was drawn on its own.
     """
     from hypothesis import strategies as st  # lazy: hypothesis takes a noticeable time to import
@@ -45,10 +45,10 @@ def circuits(
         raise ValueError(f"reach {reach}: expected 1 to 256 (one byte of a gate's code)")
     # every strategy is built once here, not inside each draw (Hypothesis validates a new one each time)
     # Hypothesis's mutator copies a drawn span over another of the same label: copying one gate over another
-    # builds the repeated structures that many faults need ((x*x)*(x*x): a third as many violating cases of
+    # builds the repeated structures that many faults need ((x*x)*(x*x): half as many violating cases of
     # iterated-estimation without it), copying laws over gates or whole lists over each other spoils the
-    # sizes (a third of the gate lists had at most 3 gates). So gates, laws and their lists each get a label
-    # of their own: a gate's code in a pair after a constant, a law's in a 1-tuple
+    # sizes (23% of the gate lists had exactly 3 gates). So gates, laws and their lists each get a label of
+    # their own: a gate's code in a pair after a constant, a law's in a 1-tuple
     gate_lists = st.lists(st.tuples(st.just(None), codes()), max_size=max_gates)
     laws = st.lists(st.tuples(codes()), min_size=1, max_size=max_inputs)
 
