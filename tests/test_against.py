@@ -73,8 +73,11 @@ def test_agreement_finds_the_xor_slip_directly() -> None:
 
 
 def test_agreement_tells_truncation_from_exact_propagation_and_holds_between_two_exact_ones() -> None:
-    f = _one("cumulant", "agreement", "circuit", params={"reference": "cumulant order=inf"})
-    assert f.verdict is Verdict.VIOLATED  # order 3 is not exact: the two differ
+    # order 3 is not exact: the two differ, on a circuit of degree 4 or more, which seeds 0-5 meet within 42 to
+    # 1,044 cases (110 to 996 since circuits are drawn as codes): 400 cases found it at seed 0 by luck
+    f = _one("cumulant", "agreement", "circuit", params={"reference": "cumulant order=inf"},
+             settings=CheckSettings(max_examples=2000, budget=120, findings_dir=None))
+    assert f.verdict is Verdict.VIOLATED
     f = _one("exact", "agreement", "boolean", params={"reference": "cumulant order=inf"})
     assert f.verdict is Verdict.NOT_REFUTED, f.message
 

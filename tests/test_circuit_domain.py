@@ -227,3 +227,56 @@ def test_argument_strategies_are_built_once_per_circuit_shape_and_tell_number_ty
 
     assert circuit_arguments(one(Q(1, 2))) is circuit_arguments(one(Q(1, 2)))  # validated by Hypothesis once
     assert reveal_values(one(Q(1, 2)), "x0") is not reveal_values(one(0.5), "x0")  # equal, not the same law
+
+
+# ---- circuits and atoms drawn as byte codes (heurcheck.domains.codes): shrinking and the drawn distribution
+
+def _smallest(strategy, condition):
+    from hypothesis import find
+    from hypothesis import settings as hsettings
+
+    return find(strategy, condition, settings=hsettings(database=None, derandomize=True, max_examples=2000))
+
+
+def test_a_circuit_with_a_product_shrinks_to_one_rademacher_input_squared() -> None:
+    c = _smallest(circuits(), lambda c: any(g.op == "mul" for g in c.gates))
+    assert c.inputs == (Input("x0", Rademacher()),) and c.gates == (Gate("g0", "mul", ("x0", "x0")),)
+
+
+def test_a_negative_scale_shrinks_to_minus_one_and_a_gaussian_input_to_the_standard_one() -> None:
+    c = _smallest(circuits(), lambda c: any(g.op == "scale" and g.value < 0 for g in c.gates))
+    assert c.gates == (Gate("g0", "scale", ("x0",), F(-1)),) and len(c.inputs) == 1
+    c = _smallest(circuits(), lambda c: any(isinstance(i.dist, Gaussian) and i.dist.var != 0 for i in c.inputs))
+    assert c.inputs == (Input("x0", Gaussian(F(0), F(1))),) and c.gates == ()
+
+
+def test_every_op_and_law_is_drawn_about_equally_often() -> None:
+    """The op and the law kind are read from one byte of a code each (its value modulo the number of
+    choices); a code that Hypothesis's mutator copied from a code of another size would be all zeros and
+    make the first op and law far more frequent (a quarter of the gates, when they differed in size)."""
+    from collections import Counter
+
+    ops: Counter[str] = Counter()
+    laws: Counter[str] = Counter()
+
+    @settings(max_examples=1000, deadline=None, database=None, derandomize=True)
+    @given(circuits(max_inputs=3, max_gates=6))
+    def draw(c: Circuit) -> None:
+        ops.update(g.op for g in c.gates)
+        laws.update(i.dist.kind for i in c.inputs)
+
+    draw()
+    for counts, kinds in ((ops, 5), (laws, 4)):
+        total = sum(counts.values())
+        assert len(counts) == kinds and all(0.6 / kinds < n / total < 1.4 / kinds for n in counts.values()), counts
+
+
+def test_set_semantics_orders_come_from_a_shuffle_that_shrinks_to_the_identity_and_reaches_every_order() -> None:
+    from itertools import product
+
+    from heurcheck.properties.set_semantics import _shuffle
+
+    assert _shuffle(bytes(5), 3) == [0, 1, 2]  # no swap, no repeat
+    orders = {tuple(_shuffle(bytes([0, 0, 0, a, b]), 3)) for a, b in product(range(4), repeat=2)}
+    assert orders == {(0, 1, 2), (0, 2, 1), (1, 0, 2), (1, 2, 0), (2, 1, 0), (2, 0, 1)}
+    assert _shuffle(bytes([1, 2, 3, 0, 0]), 3) == [0, 1, 2, 1, 2]  # code[2] % 4 == 3: two repeats

@@ -32,7 +32,12 @@ def card(tmp_path_factory: pytest.TempPathFactory):
 @pytest.mark.slow
 def test_the_card_has_a_cell_for_every_pair(card) -> None:
     assert set(card.cells) == {(e, p) for e in card.estimators for p in card.properties}
-    assert all(f.cases <= 100 for cell in card.cells.values() for f in cell.findings)
+    findings = [f for cell in card.cells.values() for f in cell.findings]
+    # every check ends at its case count, none at the time cap; a violation's count also holds the cases its
+    # shrinking evaluated, which can pass the count (`mean` on iterated-estimation, circuits, seed 0: found at
+    # its 70th case, 101 with the 31 cases of its shrinking)
+    assert not any(f.capped for f in findings)
+    assert all(f.cases <= 100 for f in findings if f.verdict is not Verdict.VIOLATED)
 
 
 @pytest.mark.slow

@@ -11,10 +11,11 @@ from hypothesis import strategies as st
 
 from ...domains.circuit import Circuit, Gate, circuit_arguments, circuits, cone, polynomial, with_output
 from ...domains.circuit.enumerate import ARGUMENT_FAMILY, argument_family, circuit_structures
+from ...domains.circuit.strategies import HALVES
+from ...domains.codes import draw_code
 from ...symbols import symbol
 from ..base import Case
 from ..space import Enumeration
-from . import COEFFICIENTS
 
 
 def rewrite(c: Circuit, where: int, how: int) -> Circuit:
@@ -55,14 +56,15 @@ class CircuitLinearity:
         def build(draw: Any) -> Case:
             c = draw(base)
             if draw(st.sampled_from(forms)) == "combination":
-                wires = c.wires
-                u, v = (wires[draw(st.integers(0, 63)) % len(wires)] for _ in range(2))
-                a, b = draw(COEFFICIENTS), draw(COEFFICIENTS)
+                # the case's own numbers, a byte each (`heurcheck.domains.codes`): the two wires, the two coefficients
+                wires, code = c.wires, draw_code(draw, 4)
+                u, v = (wires[w % 64 % len(wires)] for w in code[:2])
+                a, b = (HALVES[w % len(HALVES)] for w in code[2:])  # as COEFFICIENTS: n/d, |n| <= 3, d <= 2
                 x, y, z = _combination(c, u, v, a, b)
                 return _combination_case(x, y, z, draw(circuit_arguments(z)), a, b)
-            other = c
-            for _ in range(draw(st.integers(1, 3))):
-                other = rewrite(other, draw(st.integers(0, 63)), draw(st.integers(0, 4)))
+            other, code = c, draw_code(draw, 7)  # the (gate, kind) of each rewrite, then their count (1 to 3)
+            for k in range(1 + code[6] % 3):
+                other = rewrite(other, code[2 * k] % 64, code[2 * k + 1] % 5)
             pi = draw(circuit_arguments(c, kinds=("order", "reveal")))
             return Case((("C", c), ("C'", cone(other, other.output))), (("Pi", pi),))
 
