@@ -384,7 +384,8 @@ body {{ font-family: system-ui, sans-serif; margin: 2em; color: #222; }}
 table.card {{ border-collapse: collapse; font-size: 0.78em; width: 100%; max-width: 1360px; table-layout: fixed; }}
 table.card th, table.card td {{ border: 1px solid #ccc; padding: 0.25em 0.2em; text-align: center;
   overflow-wrap: break-word; hyphens: auto; }}
-th.est {{ text-align: left; }}
+th.est {{ text-align: left; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }}
+table.card tr:first-child th:first-child {{ width: 7.5em; }}
 small.prop {{ font-weight: normal; overflow-wrap: normal; hyphens: manual; }}
 span.verdict {{ display: inline-block; max-width: 100%; letter-spacing: -0.02em; white-space: nowrap; }}
 td.cell span.verdict {{ font-size: clamp(0.8em, 1.1vw, 1em); }}
