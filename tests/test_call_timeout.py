@@ -54,14 +54,12 @@ def test_a_timeout_swallowed_inside_the_call_still_times_it_out() -> None:
 
 
 def test_own_time_is_wall_time_less_the_run_queue_wait(monkeypatch) -> None:
-    waits = iter([2.0, 2.5])
+    from types import SimpleNamespace
+
+    ticks, waits = iter([10.0, 10.8]), iter([2.0, 2.5])  # 0.8 s of wall time, of which 0.5 s on a run queue
+    monkeypatch.setattr(clock, "time", SimpleNamespace(monotonic=lambda: next(ticks)))
     monkeypatch.setattr(clock, "run_queue_wait", lambda pid=None: next(waits))
-    own = clock.OwnTime()
-    time.sleep(0.6)  # so that wall - 0.5 > 0 (never clamped)
-    before = time.monotonic()
-    seconds = own.seconds()  # 0.5 s more of run-queue wait than at the start
-    after = time.monotonic()
-    assert 0 < before - own.started - 0.5 <= seconds <= after - own.started - 0.5
+    assert clock.OwnTime().seconds() == pytest.approx(0.3)
 
 
 def test_an_isolated_worker_is_owed_its_wait_for_a_cpu_and_timed_out_on_its_own_time(monkeypatch, tmp_path) -> None:

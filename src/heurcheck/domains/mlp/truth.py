@@ -28,15 +28,19 @@ to 1e-12 relative.
 
 from __future__ import annotations
 
+import functools
 import math
 from fractions import Fraction
 from typing import Any
+
+import numpy as np
 
 from ...errors import TruthTooExpensive
 from ..circuit import Circuit, Gate, Gaussian, Input, JointGaussian
 from ..circuit import truth as circuit_truth
 from ..circuit.model import _is_zero
 from .model import MLP, Layer
+from .sampling import activate
 
 CLOSED_FORM = frozenset({"relu", "erf"})
 _MC_HINT = "Monte Carlo (the domain's monte_carlo, or the sampling estimator) is available"
@@ -225,10 +229,6 @@ def one_unit_relu(net: MLP) -> float | None:
 def one_unit_quadrature(net: MLP) -> float | None:
     """E[Y] for a network whose first layer has one unit and whose other layers are polynomial, by
     one-dimensional quadrature in float64 (see the module docstring), else None."""
-    import numpy as np
-
-    from .sampling import activate
-
     first, rest = net.layers[0], net.layers[1:]
     if first.width != 1 or not all(layer.activation in ("identity", "square", "cube") for layer in rest):
         return None
@@ -259,17 +259,13 @@ def _tanh_sinh(f: Any, breaks: list[float]) -> float:
     of the integral of |f| plus 1e-20 (the error then falls about quadratically, far below that; the
     absolute 1e-20 settles integrals that are almost 0, whose pieces cancel); `TruthTooExpensive` if they
     still differ at a step of 2^-7."""
-    import numpy as np
-
     lows, highs = np.array(breaks[:-1])[:, None], np.array(breaks[1:])[:, None]
     half, centre = (highs - lows) / 2, (highs + lows) / 2
     before = previous = None
     for level in range(1, 8):
-        h = 2.0**-level
-        t = np.arange(-int(3.2 / h), int(3.2 / h) + 1) * h  # beyond |t| = 3.2 the nodes sit on the ends
-        inner = np.pi / 2 * np.sinh(t)
-        x = centre + half * np.tanh(inner)  # one row of nodes per piece
-        w = half * h * (np.pi / 2 * np.cosh(t)) / np.cosh(inner) ** 2
+        nodes, weights = _tanh_sinh_nodes(level)
+        x = centre + half * nodes  # one row of nodes per piece
+        w = half * weights
         values = f(x.ravel()) * w.ravel()
         total, scale = float(np.sum(values)), float(np.sum(np.abs(values)))
         if previous is not None and abs(total - previous) <= 1e-13 * scale + 1e-20:
@@ -277,6 +273,15 @@ def _tanh_sinh(f: Any, breaks: list[float]) -> float:
         before, previous = previous, total
     raise TruthTooExpensive(f"mlp exact truth: the quadrature did not settle to 1e-13 at a step of 2^-7 (last two "
                             f"sums {before:.17g} and {previous:.17g}); {_MC_HINT}")
+
+
+@functools.lru_cache(maxsize=8)
+def _tanh_sinh_nodes(level: int) -> tuple[Any, Any]:
+    """The tanh-sinh nodes and weights on [-1, 1] at a step of 2^-level (computed once per level)."""
+    h = 2.0**-level
+    t = np.arange(-int(3.2 / h), int(3.2 / h) + 1) * h  # beyond |t| = 3.2 the nodes sit on the ends
+    inner = np.pi / 2 * np.sinh(t)
+    return np.tanh(inner), h * (np.pi / 2 * np.cosh(t)) / np.cosh(inner) ** 2
 
 
 def truth(net: MLP) -> Any:
