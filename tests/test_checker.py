@@ -237,12 +237,26 @@ class FlakyGeneration(PropertyBase):
         return Outcome(0, 0, 0.0, 1e-9)
 
 
+# Hypothesis notices inconsistent generation when it replays a choice sequence: the guided engine's tree of
+# seen sequences does on every case, the plain random engine only when it shrinks a failing case
+GUIDED = CheckSettings(max_examples=300, budget=30, findings_dir=None, engine="guided")
+
+
 def test_inconsistent_data_generation_is_retried_with_a_derived_seed_and_said_so() -> None:
     _DRAWS.clear()
     reg = Registry.default()
-    f = check_one(FlakyGeneration(), reg.create("mean"), CheckRequest("mean"), "circuit", QUICK, reg)
+    f = check_one(FlakyGeneration(), reg.create("mean"), CheckRequest("mean"), "circuit", GUIDED, reg)
     assert f.verdict is Verdict.NOT_REFUTED and f.cases > 0
     assert "the search with seed 0 was retried: Hypothesis reported FlakyStrategyDefinition" in f.message
+
+
+def test_the_plain_random_search_draws_an_inconsistent_strategy_without_replaying_it() -> None:
+    _DRAWS.clear()
+    reg = Registry.default()
+    f = check_one(FlakyGeneration(), reg.create("mean"), CheckRequest("mean"), "circuit", QUICK, reg)
+    # every draw is the same empty case: one case, then the run of repeats ends the search
+    assert f.verdict is Verdict.NOT_REFUTED and f.cases == 1
+    assert "retried" not in f.message and "500 draws in a row" in f.message
 
 
 def test_generation_that_stays_inconsistent_is_an_inconclusive_verdict_that_says_why() -> None:
@@ -251,7 +265,7 @@ def test_generation_that_stays_inconsistent_is_an_inconclusive_verdict_that_says
 
     _DRAWS.clear()
     reg = Registry.default()
-    f = check_one(AlwaysFlaky(), reg.create("mean"), CheckRequest("mean"), "circuit", QUICK, reg)
+    f = check_one(AlwaysFlaky(), reg.create("mean"), CheckRequest("mean"), "circuit", GUIDED, reg)
     assert f.verdict is Verdict.INCONCLUSIVE
     assert "inconsistent data generation in each of 4 searches (seeds 0, 1000003, 2000006, 3000009)" in f.message
 

@@ -42,7 +42,7 @@ class CheckSettings:
     # seconds for every check of the request together (each gets a share of what is left, capped by
     # `budget`); None: `budget` per check
     total_budget: float | None = None
-    engine: str = "random"  # random | exhaustive | symbolic | smt | auto (see ENGINES)
+    engine: str = "random"  # random | guided | exhaustive | symbolic | smt | auto (see ENGINES)
     max_nodes: int = 4  # the formal engines enumerate structures up to this many nodes
     call_timeout: float | None = 10.0  # seconds per estimator call; a slower call is an estimator error
     # where estimators run: "plugins" (third-party ones in a worker process that can be stopped, built-ins
@@ -270,7 +270,7 @@ def check_one(prop: Property, estimator: Estimator, request: CheckRequest, domai
     # against a reference, the swapped search (see engines.fixed) may need a share of the check's time cap; not
     # taken from an enumeration, which proves nothing unless it ends
     reserve = FIXED_SHARE * settings.budget if against is not None and not call.randomised and \
-        engine.name == "random" else 0.0
+        engine.name in ("random", "guided") else 0.0
     try:
         decision = engine.decide(prop, space, call, settings.budget - reserve, on_finding)
         if against is not None and decision.verdict in FIXABLE:  # no new violation: did the change repair one?

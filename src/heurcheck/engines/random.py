@@ -1,7 +1,12 @@
-"""Random search with Hypothesis: guided towards large violations, shrunk above a margin.
+"""Random search with Hypothesis: cases drawn at random, shrunk above a margin.
 
-One Hypothesis run per check, seeded: it generates cases, `target`s large violations (in units of
-tolerance) and how close an inequality comes to failing, and treats a case as failing when its
+One Hypothesis run per check, seeded. The `random` engine draws every case afresh from the space's
+strategy with Hypothesis's own random choices but without its generation heuristics (its tree of seen
+choice sequences, its copies of spans between cases, its hill-climbing of `target` scores): at 16 to
+35 choices a case, those cost 1 to 1.5 ms a case on a 2-core machine, half of a check's time on an
+estimator of 1 ms per call, and in the planted-fault suite they found nothing sooner (BENCHMARKS 6.10).
+The `guided` engine keeps them: it `target`s large violations (in units of tolerance) and how close an
+inequality comes to failing. Both hand a failing case to Hypothesis's shrinker. A case fails when its
 violation is at least `margin` tolerances (or, for randomised estimators, above the critical z),
 so Hypothesis shrinks it while keeping it clearly above the tolerance (the "threshold problem").
 The first violation is saved at once through `on_violation`; the result reports the shrunk case
@@ -55,6 +60,12 @@ FLAKY_RETRIES = 3  # searches retried, each with a derived seed, after Hypothesi
 # targeting), so this makes a search of N cases the first N cases of any longer one with the same seed (the
 # report card's 150 cases are the start of `heurcheck check`'s 5,000, and find what it finds there)
 SEARCH_PLAN = 5000
+# the plain generation has no tree of the choice sequences it has run, so it cannot tell that a small space is
+# used up: the search ends after this many draws in a row of cases already evaluated
+REPEATS_IN_A_ROW = 500
+# Hypothesis runs its generation heuristics only on the backend named "hypothesis"; its own random provider
+# registered under another name draws the same way without them (`settings.backend`, see `_plain_backend`)
+PLAIN_BACKEND = "heurcheck-plain"
 
 
 class _Stop(Exception):
@@ -181,10 +192,11 @@ class PooledBiasTest:
 
 @dataclass(frozen=True)
 class RandomEngine:
-    """Hypothesis search of the space's `draw` strategy (see the module docstring)."""
+    """Hypothesis search of the space's `draw` strategy, plain random generation (see the module docstring)."""
 
     options: SearchOptions = SearchOptions()
     name: ClassVar[str] = "random"
+    guided: ClassVar[bool] = False  # Hypothesis's generation heuristics and targeting (the `guided` engine)
 
     def fits(self, space: CaseSpace, estimator: Estimator) -> str | None:
         return None if space.draw is not None else f"the property offers no cases to draw on the {space.domain} domain"
@@ -252,6 +264,8 @@ class RandomEngine:
         passed: set[str] = set()  # cases that passed: they keep passing when replayed after the deadline
         stopped: set[str] = set()  # new cases met after the deadline: they keep stopping
         last: list[tuple[Case, Outcome | EstimatorFailure]] = []
+        repeats = 0  # draws in a row of cases already evaluated (see REPEATS_IN_A_ROW)
+        target = _target if self.guided else _no_target
 
         def fail(case: Case, key: str, why: Outcome | EstimatorFailure) -> None:
             # one raise site: Hypothesis tells failures apart by where they are raised
@@ -264,12 +278,19 @@ class RandomEngine:
             return self._violates(out, critical, randomised)
 
         def body(case: Case) -> None:
+            nonlocal repeats
             key = case.key()
             # Hypothesis replays cases and calls a changed answer flaky: every case keeps its first answer
             if key in failing:  # known to fail: answer without re-evaluating (and after the deadline)
                 fail(case, key, failing[key])
             if key in passed:
+                repeats += 1
+                if repeats >= REPEATS_IN_A_ROW and not failing and not self.guided:
+                    result.notes.append(f"the search ended after {repeats} draws in a row of cases it had "
+                                        "already evaluated (a small space, used up)")
+                    raise _Enough()
                 return
+            repeats = 0
             if not failing and result.cases >= max_examples:
                 raise _Enough()
             if key in stopped or time.monotonic() > deadline:
@@ -311,9 +332,9 @@ class RandomEngine:
                         raise _Decided()
             violates = self._violates(out, critical, statistical)
             if violates and shared is not None and not shared.reference_holds(case, out, judge):
-                _target(0.0, None)  # steer away from what the reference shares: only discriminating cases fail
+                target(0.0, None)  # steer away from what the reference shares: only discriminating cases fail
                 return
-            _target(out.ratio, out.score)
+            target(out.ratio, out.score)
             if not violates:
                 return
             if result.worst is None or out.ratio > result.worst[1].ratio:
@@ -327,7 +348,8 @@ class RandomEngine:
         try:
             with _hard_stop(budget + 1.0):  # Hypothesis can optimise targets without calling `body`
                 try:
-                    self._hypothesis(strategy, body, ("generate", "target", "shrink"), seed, max_examples)
+                    self._hypothesis(strategy, body, ("generate", "target", "shrink"), seed, max_examples,
+                                     plain=not self.guided)
                 except _FlakyGeneration:
                     if not last and result.failure is None and result.worst is None:
                         raise
@@ -417,13 +439,14 @@ class RandomEngine:
         return min(1.0, 2 * min(bias_test.adjusted_p, single))
 
     def _hypothesis(self, strategy: Any, body: Callable[[Case], None], phases: tuple[str, ...], seed: int,
-                    max_examples: int) -> None:
+                    max_examples: int, plain: bool = False) -> None:
         # hypothesis is imported when a search runs: it takes a noticeable time to import
         from hypothesis import HealthCheck, Phase, Verbosity, given, settings
         from hypothesis import seed as hseed
         from hypothesis.errors import Flaky
 
         test = settings(
+            backend=_plain_backend() if plain else "hypothesis",
             max_examples=max(max_examples, SEARCH_PLAN), deadline=None, database=None, derandomize=False,
             phases=[getattr(Phase, p) for p in ("explicit",) + phases], suppress_health_check=list(HealthCheck),
             report_multiple_bugs=False, print_blob=False, verbosity=Verbosity.quiet,
@@ -452,6 +475,27 @@ class RandomEngine:
             # its "inside a test" marker set; every later search in this process would then fail Hypothesis's
             # nested-@given health check, so the marker is put back as it was
             _current_build_context.value = outside
+
+
+@dataclass(frozen=True)
+class GuidedEngine(RandomEngine):
+    """The random search with Hypothesis's generation heuristics: its tree of seen choice sequences (no case
+    drawn twice), copies of spans between cases (repeated structures), small cases first, and hill-climbing
+    of the violation's size and of how close an inequality comes to failing (`target`)."""
+
+    name: ClassVar[str] = "guided"
+    guided: ClassVar[bool] = True
+
+
+def _plain_backend() -> str:
+    """The name under which Hypothesis's own random provider is registered a second time: a run on a backend
+    not named "hypothesis" draws each case afresh from that provider, without the generation heuristics
+    (Hypothesis's alternative-backend interface, `settings(backend=...)`); failing cases are still replayed
+    and shrunk on the "hypothesis" backend."""
+    from hypothesis.internal.conjecture.providers import AVAILABLE_PROVIDERS
+
+    AVAILABLE_PROVIDERS.setdefault(PLAIN_BACKEND, AVAILABLE_PROVIDERS["hypothesis"])
+    return PLAIN_BACKEND
 
 
 def derived_seed(seed: int, attempt: int) -> int:
@@ -537,6 +581,10 @@ def _signed_z(out: Outcome) -> float:
     # the tolerance floors the noise, so float rounding in a nearly deterministic case is no signal
     scale = math.hypot(out.stderr or 0.0, out.tolerance)
     return _signed(out) / scale if scale else 0.0
+
+
+def _no_target(ratio: float, score: float | None) -> None:
+    """Plain generation does not climb scores: nothing to record."""
 
 
 def _target(ratio: float, score: float | None) -> None:

@@ -12,7 +12,7 @@ from .auto import AutoEngine
 from .base import Engine, SearchOptions
 from .exhaustive import ExhaustiveEngine
 from .formal import FormalEngine
-from .random import RandomEngine
+from .random import GuidedEngine, RandomEngine
 
 ENTRY_POINT_GROUP = "heurcheck.engines"
 
@@ -22,6 +22,7 @@ def _formal(name: str) -> Callable[[SearchOptions], Engine]:
 
 BUILTIN: dict[str, Callable[[SearchOptions], Engine]] = {
     "random": RandomEngine,
+    "guided": GuidedEngine,
     "exhaustive": ExhaustiveEngine,
     "symbolic": _formal("symbolic"),
     "smt": _formal("smt"),

@@ -232,16 +232,23 @@ def _circuit_arguments(wires: tuple[str, ...], laws: tuple[tuple[str, Any], ...]
     options = _atom_kinds(wires, laws, kinds)
     if not options:
         return st.lists(st.nothing(), min_size=min_atoms, max_size=max_atoms).map(consistent)
+    return _arguments_strategy()(wires, laws, options, atom_lists(min_atoms, max_atoms))
 
-    drawn_codes = atom_lists(min_atoms, max_atoms)
 
-    # a composite, not a map over the list: every mapped strategy has one Hypothesis label, the atoms' codes
-    # (mapped through `bytes`) too, and the mutator copied whole argument sets over single atoms' codes
+@functools.lru_cache(maxsize=1)
+def _arguments_strategy() -> Any:
+    """The argument sets drawn from a list of atoms' codes: one composite, defined once (defining one reads
+    its function's source, a third of a millisecond), called with each circuit's wires and laws. A composite,
+    not a map over the list: every mapped strategy has one Hypothesis label, the atoms' codes (mapped through
+    `bytes`) too, and the guided engine's mutator copied whole argument sets over single atoms' codes."""
+    from hypothesis import strategies as st  # lazy: hypothesis takes a noticeable time to import
+
     @st.composite
-    def arguments(draw: Any) -> Arguments:
+    def arguments(draw: Any, wires: tuple[str, ...], laws: tuple[tuple[str, Any], ...] | None,
+                  options: tuple[str, ...], drawn_codes: Any) -> Arguments:
         return consistent([_atom(wires, laws, options, code) for code in draw(drawn_codes)])
 
-    return arguments()
+    return arguments
 
 
 def _laws(c: Circuit) -> tuple[tuple[str, Any], ...] | None:
