@@ -56,8 +56,8 @@ SCREEN_Z = 3.0
 FIRST_SHARE = 0.1  # of the cases, for the small structures searched first (CaseSpace.first)
 FLAKY_RETRIES = 3  # searches retried, each with a derived seed, after Hypothesis reports inconsistent generation
 # Hypothesis plans every search as one of at least this many cases, and the engine stops it at the count asked
-# for: its choices depend on the number of cases it plans for (how many small cases first, when to start
-# targeting), so this makes a search of N cases the first N cases of any longer one with the same seed (the
+# for: the guided engine's choices depend on the number of cases it plans for (how many small cases first, when
+# to start targeting; the plain generation's do not), so this makes a search of N cases the first N cases of any longer one with the same seed (the
 # report card's 150 cases are the start of `heurcheck check`'s 5,000, and find what it finds there)
 SEARCH_PLAN = 5000
 # the plain generation has no tree of the choice sequences it has run, so it cannot tell that a small space is
