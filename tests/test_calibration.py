@@ -104,3 +104,21 @@ def test_sampling_is_statistically_consistent_on_a_short_run() -> None:
     for domain in ("circuit", "boolean"):
         [f] = check(CheckRequest("sampling", {}, ("calibration",), {}, domain), settings)
         assert f.verdict is Verdict.STATISTICALLY_CONSISTENT and f.cases > 0, f.message
+
+
+def test_the_mlp_facet_leaves_out_relu_units_that_are_rarely_or_almost_always_active() -> None:
+    # relu(x/2 - 2) is positive with probability 3e-5: every one of a sampler's draws is usually 0, its stated
+    # error 0 and its estimate wrong, which says nothing about an honest error bar (a card found it at seed 0)
+    from heurcheck.domains.mlp import MLP, Layer
+    from heurcheck.properties.calibration.mlp import near_normal
+
+    def one_unit(w: Any, b: Any, activation: str = "relu", mean: Any = None, cov: Any = None) -> MLP:
+        return MLP(1, (Layer(((Fraction(w),),), (Fraction(b),), activation),), (Fraction(1),), mean, cov)
+
+    assert not near_normal(one_unit("1/2", -2))  # P(active) = 3e-5
+    assert not near_normal(one_unit(1, 2))  # P(active) = 0.977
+    assert near_normal(one_unit("1/2", "-1/2"))  # P(active) = 0.16
+    assert near_normal(one_unit(0, 2))  # constant
+    assert near_normal(one_unit("1/2", -2, "erf"))  # bounded and smooth: not a rare event
+    # under an explicit law N(2, 4), x/2 - 2 has mean -1 and sd 1: P(active) = 0.16
+    assert near_normal(one_unit("1/2", -2, mean=(Fraction(2),), cov=((Fraction(4),),)))

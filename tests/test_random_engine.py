@@ -92,3 +92,14 @@ def test_both_engines_find_and_shrink_a_violation(engine: type[RandomEngine]) ->
     case, out = result.witness
     # shrunk: at seeds 1-4 the witness has 12 nodes (X, Y and the combination's circuit), at seed 0 18
     assert out.violates and case.size() <= 18, case
+
+
+def test_a_randomised_estimators_search_is_guided_on_the_random_engine() -> None:
+    # its violations are statistical: Hypothesis's tree draws each of the three cases once and knows the space
+    # is used up, where a plain search would draw repeats until its run of 500 ends it
+    from heurcheck.estimators.reference import Sampling
+
+    prop, space = _small_space()
+    result = RandomEngine(SearchOptions(max_examples=5000)).search(prop, space, Call(Sampling(samples=200, seed=1)),
+                                                                   600, lambda case, found: None)
+    assert result.cases == 3 and not result.notes

@@ -1,12 +1,14 @@
 """Random search with Hypothesis: cases drawn at random, shrunk above a margin.
 
-One Hypothesis run per check, seeded. The `random` engine draws every case afresh from the space's
-strategy with Hypothesis's own random choices but without its generation heuristics (its tree of seen
-choice sequences, its copies of spans between cases, its hill-climbing of `target` scores): at 16 to
-35 choices a case, those cost 1 to 1.5 ms a case on a 2-core machine, half of a check's time on an
-estimator of 1 ms per call, and in the planted-fault suite they found nothing sooner (BENCHMARKS 6.10).
-The `guided` engine keeps them: it `target`s large violations (in units of tolerance) and how close an
-inequality comes to failing. Both hand a failing case to Hypothesis's shrinker. A case fails when its
+One Hypothesis run per check, seeded. For a deterministic estimator the `random` engine draws every
+case afresh from the space's strategy with Hypothesis's own random choices but without its generation
+heuristics (its tree of seen choice sequences, its copies of spans between cases, its hill-climbing of
+`target` scores): those cost 0.5 to 1.2 ms a case on a 2-core machine, a third of a check's time on an
+estimator of 1 ms per call, and in the planted-fault suite they found no fault on more seeds and mostly
+later (BENCHMARKS 6.10). The `guided` engine keeps them, and so does every search of a randomised
+estimator, whose violations are statistical: it `target`s large violations (in units of tolerance, or
+of the standard error) and how close an inequality comes to failing. Both hand a failing case to
+Hypothesis's shrinker. A case fails when its
 violation is at least `margin` tolerances (or, for randomised estimators, above the critical z),
 so Hypothesis shrinks it while keeping it clearly above the tolerance (the "threshold problem").
 The first violation is saved at once through `on_violation`; the result reports the shrunk case
@@ -192,7 +194,8 @@ class PooledBiasTest:
 
 @dataclass(frozen=True)
 class RandomEngine:
-    """Hypothesis search of the space's `draw` strategy, plain random generation (see the module docstring)."""
+    """Hypothesis search of the space's `draw` strategy: plain random generation for deterministic estimators,
+    guided for randomised ones (see the module docstring)."""
 
     options: SearchOptions = SearchOptions()
     name: ClassVar[str] = "random"
@@ -265,7 +268,11 @@ class RandomEngine:
         stopped: set[str] = set()  # new cases met after the deadline: they keep stopping
         last: list[tuple[Case, Outcome | EstimatorFailure]] = []
         repeats = 0  # draws in a row of cases already evaluated (see REPEATS_IN_A_ROW)
-        target = _target if self.guided else _no_target
+        # a randomised estimator's violations are statistical, their strength continuous: climbing the z-score
+        # finds weak ones that fresh draws miss (sampling's error orthogonality on permanents, 150 cases: 2 of 10
+        # seeds guided, 0 of 10 plain), so its searches are guided whichever engine was asked for
+        guided = self.guided or statistical
+        target = _target if guided else _no_target
 
         def fail(case: Case, key: str, why: Outcome | EstimatorFailure) -> None:
             # one raise site: Hypothesis tells failures apart by where they are raised
@@ -285,7 +292,7 @@ class RandomEngine:
                 fail(case, key, failing[key])
             if key in passed:
                 repeats += 1
-                if repeats >= REPEATS_IN_A_ROW and not failing and not self.guided:
+                if repeats >= REPEATS_IN_A_ROW and not failing and not guided:
                     result.notes.append(f"the search ended after {repeats} draws in a row of cases it had "
                                         "already evaluated (a small space, used up)")
                     raise _Enough()
@@ -349,7 +356,7 @@ class RandomEngine:
             with _hard_stop(budget + 1.0):  # Hypothesis can optimise targets without calling `body`
                 try:
                     self._hypothesis(strategy, body, ("generate", "target", "shrink"), seed, max_examples,
-                                     plain=not self.guided)
+                                     plain=not guided)
                 except _FlakyGeneration:
                     if not last and result.failure is None and result.worst is None:
                         raise
