@@ -3,6 +3,7 @@ timeout's exception is swallowed inside the call."""
 
 from __future__ import annotations
 
+import os
 import time
 from typing import Any, ClassVar
 
@@ -77,3 +78,32 @@ def test_an_isolated_worker_is_owed_its_wait_for_a_cpu_and_timed_out_on_its_own_
         started = time.monotonic()  # a crowded machine, simulated: the worker waited on a run queue all along
         monkeypatch.setattr(clock, "run_queue_wait", lambda pid=None: time.monotonic() - started)
         assert loaded.estimator.estimate(Y, Arguments()).value == 0
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/thread-self/schedstat"), reason="Linux schedstat only")
+def test_the_schedstat_file_is_read_for_the_calling_thread_and_process() -> None:
+    # it is opened once per thread; a forked child and another thread each read their own, not the parent's
+    import multiprocessing
+    import threading
+
+    def opened() -> str:
+        assert clock.run_queue_wait() is not None
+        return os.readlink(f"/proc/self/fd/{clock._LOCAL.stat.fd}")
+
+    main = opened()
+    assert main == f"/proc/{os.getpid()}/task/{threading.get_native_id()}/schedstat"
+    assert opened() == main  # the same descriptor, read again
+    seen: list[str] = []
+    thread = threading.Thread(target=lambda: seen.append(opened() + f" {threading.get_native_id()}"))
+    thread.start()
+    thread.join()
+    path, tid = seen[0].split()
+    assert path == f"/proc/{os.getpid()}/task/{tid}/schedstat" and path != main
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        child_pid, child_path = pool.apply(_child_reading)
+    assert child_pid != os.getpid() and child_path.startswith(f"/proc/{child_pid}/task/")
+
+
+def _child_reading() -> tuple[int, str]:
+    clock.run_queue_wait()
+    return os.getpid(), os.readlink(f"/proc/self/fd/{clock._LOCAL.stat.fd}")

@@ -12,16 +12,50 @@ Where that file is missing (another system, or schedstats off) it is the wall ti
 from __future__ import annotations
 
 import gc
+import os
+import threading
 import time
 from typing import Any
+
+
+class _Stat:
+    """This thread's schedstat file, open (a read at offset 0 of an open file takes about 1 us; opening,
+    reading and closing it 7 us, on every estimator call); closed with the thread's locals. A forked child
+    inherits the parent's descriptor, which reads the parent's thread: `pid` tells them apart."""
+
+    __slots__ = ("fd", "pid")
+
+    def __init__(self) -> None:
+        self.pid = os.getpid()
+        self.fd: int | None = None
+        try:
+            self.fd = os.open("/proc/thread-self/schedstat", os.O_RDONLY)
+        except OSError:
+            pass
+
+    def __del__(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)  # in a forked child, its own copy of the parent's descriptor
+
+
+_LOCAL = threading.local()
+
+
+def _thread_stat() -> bytes | None:
+    stat = getattr(_LOCAL, "stat", None)
+    if stat is None or stat.pid != os.getpid():
+        stat = _LOCAL.stat = _Stat()
+    return None if stat.fd is None else os.pread(stat.fd, 128, 0)
 
 
 def run_queue_wait(pid: int | None = None) -> float | None:
     """Seconds this thread (or the main thread of process `pid`) has spent runnable but not running, since
     it started; None where the system does not say."""
-    path = "/proc/thread-self/schedstat" if pid is None else f"/proc/{pid}/schedstat"
     try:
-        with open(path, encoding="ascii") as f:
+        if pid is None:
+            text = _thread_stat()
+            return None if text is None else int(text.split()[1]) / 1e9
+        with open(f"/proc/{pid}/schedstat", encoding="ascii") as f:
             return int(f.read().split()[1]) / 1e9
     except (OSError, ValueError, IndexError):
         return None

@@ -22,6 +22,14 @@ from typing import Any, ClassVar, Protocol
 
 import numpy as np
 
+# the C functions behind `signal.signal` and `signal.getsignal`, without their conversion to enums: 10-20 us of
+# every estimator call's timer (CPython; elsewhere the `signal` module's own)
+_raw_signal: Any
+try:
+    import _signal as _raw_signal  # type: ignore[import-not-found, no-redef]
+except ImportError:  # pragma: no cover - another Python
+    _raw_signal = signal
+
 from ..arguments import Arguments
 from ..clock import OwnTime
 from ..domains import arguments_from_json, get_domain, instance_from_json, instance_to_json
@@ -314,7 +322,7 @@ def _call_timer(seconds: float | None) -> Iterator[None]:
             not hasattr(signal, "setitimer"):
         yield
         return
-    outer_handler = signal.getsignal(signal.SIGALRM)
+    outer_handler = _raw_signal.getsignal(signal.SIGALRM)
     outer_left, _ = signal.getitimer(signal.ITIMER_REAL)
     outer_due = time.monotonic() + outer_left if outer_left > 0 else None
     own = OwnTime()
@@ -336,13 +344,13 @@ def _call_timer(seconds: float | None) -> Iterator[None]:
         arm(0.1)  # again shortly, should this raise land where Python swallows it
         raise _CallTimeout()
 
-    signal.signal(signal.SIGALRM, fire)
+    _raw_signal.signal(signal.SIGALRM, fire)
     arm(seconds)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, outer_handler)
+        _raw_signal.signal(signal.SIGALRM, outer_handler)
         if outer_due is not None:
             signal.setitimer(signal.ITIMER_REAL, max(0.001, outer_due - time.monotonic()))
     if fired:  # the call returned although its timeout was raised (and swallowed) in it
