@@ -84,10 +84,11 @@ from .moments import (
     truth_by_enumeration,
 )
 from .polynomial_circuit import circuit_of_polynomial
-from .strategies import circuit_arguments, circuit_atoms, circuits, layered_circuit, reveal_values
+from .strategies import (circuit_arguments, circuit_atoms, circuits, draw_circuit_arguments, layered_circuit,
+                         reveal_values)
 
 __all__ = [
-    "circuit_arguments", "circuit_atoms", "reveal_values",
+    "circuit_arguments", "circuit_atoms", "draw_circuit_arguments", "reveal_values",
     "DOMAIN", "MAX_ENUMERATION", "MAX_MONOMIALS", "OPS", "Bernoulli", "Circuit", "CircuitDomain", "CumulantOrder",
     "Distribution", "Gate", "Gaussian", "Input", "JointGaussian", "KeepCumulant", "Poly", "ProvedEqual",
     "ProvedNonNegative", "Rademacher", "RevealInput", "Uniform", "certified_nonnegative", "circuit_from_json",

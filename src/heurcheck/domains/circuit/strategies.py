@@ -214,6 +214,19 @@ def circuit_arguments(c: Circuit, max_atoms: int = 3, kinds: tuple[str, ...] = (
     return _cached(_circuit_arguments, c.wires, _laws(c), kinds, min_atoms, max(max_atoms, min_atoms))
 
 
+def draw_circuit_arguments(draw: Any, c: Circuit, max_atoms: int = 3,
+                           kinds: tuple[str, ...] = ("keep", "order", "reveal"), min_atoms: int = 0) -> Arguments:
+    """`draw(circuit_arguments(c, ...))` inside a composite, with the same choices, without a strategy object
+    for `c`: a circuit not met before costs a new one, which Hypothesis validates on its first draw (half of
+    linearity's circuits are new)."""
+    wires, laws = c.wires, _laws(c)
+    options = _atom_kinds(wires, laws, kinds)
+    if not options:
+        return draw(circuit_arguments(c, max_atoms, kinds, min_atoms))
+    return consistent([_atom(wires, laws, options, code)
+                       for code in draw(atom_lists(min_atoms, max(max_atoms, min_atoms)))])
+
+
 @functools.lru_cache(maxsize=64)
 def atom_lists(min_atoms: int, max_atoms: int) -> Any:
     """Lists of argument atoms' codes. Each code is mapped through `bytes` (which changes nothing) so that the

@@ -9,7 +9,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from ...domains.circuit import Circuit, Gate, circuit_arguments, circuits, cone, polynomial, with_output
+from ...domains.circuit import Circuit, Gate, circuits, cone, draw_circuit_arguments, polynomial, with_output
 from ...domains.circuit.enumerate import ARGUMENT_FAMILY, argument_family, circuit_structures
 from ...domains.circuit.strategies import HALVES
 from ...domains.codes import draw_code
@@ -49,23 +49,24 @@ def rewrite(c: Circuit, where: int, how: int) -> Circuit:
 
 class CircuitLinearity:
     def cases(self, form: str, max_gates: int) -> Any:
-        forms = ("combination", "semantic") if form == "all" else (form,)
+        # every strategy built here, once: one built inside a draw is a new object Hypothesis validates again
+        forms = st.sampled_from(("combination", "semantic") if form == "all" else (form,))
         base = circuits(max_inputs=3, max_gates=max_gates)
 
         @st.composite
         def build(draw: Any) -> Case:
             c = draw(base)
-            if draw(st.sampled_from(forms)) == "combination":
+            if draw(forms) == "combination":
                 # the case's own numbers, a byte each (`heurcheck.domains.codes`): the two wires, the two coefficients
                 wires, code = c.wires, draw_code(draw, 4)
                 u, v = (wires[w % 64 % len(wires)] for w in code[:2])
                 a, b = (HALVES[w % len(HALVES)] for w in code[2:])  # as COEFFICIENTS: n/d, |n| <= 3, d <= 2
                 x, y, z = _combination(c, u, v, a, b)
-                return _combination_case(x, y, z, draw(circuit_arguments(z)), a, b)
+                return _combination_case(x, y, z, draw_circuit_arguments(draw, z), a, b)
             other, code = c, draw_code(draw, 7)  # the (gate, kind) of each rewrite, then their count (1 to 3)
             for k in range(1 + code[6] % 3):
                 other = rewrite(other, code[2 * k] % 64, code[2 * k + 1] % 5)
-            pi = draw(circuit_arguments(c, kinds=("order", "reveal")))
+            pi = draw_circuit_arguments(draw, c, kinds=("order", "reveal"))
             return Case((("C", c), ("C'", cone(other, other.output))), (("Pi", pi),))
 
         return build()
