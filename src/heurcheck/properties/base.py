@@ -22,14 +22,6 @@ from typing import Any, ClassVar, Protocol
 
 import numpy as np
 
-# the C functions behind `signal.signal` and `signal.getsignal`, without their conversion to enums: 10-20 us of
-# every estimator call's timer (CPython; elsewhere the `signal` module's own)
-_raw_signal: Any
-try:
-    import _signal as _raw_signal  # type: ignore[import-not-found, no-redef]
-except ImportError:  # pragma: no cover - another Python
-    _raw_signal = signal
-
 from ..arguments import Arguments
 from ..clock import OwnTime
 from ..domains import arguments_from_json, get_domain, instance_from_json, instance_to_json
@@ -43,6 +35,14 @@ from ..numbers import to_float
 from .facets import facet, facet_domains
 from .registry import convert_parameters
 from .space import CaseSpace
+
+# the C functions behind `signal.signal` and `signal.getsignal`, without their conversion to enums: about 20 us of
+# every estimator call's timer (CPython; elsewhere the `signal` module's own)
+_raw_signal: Any
+try:
+    import _signal as _raw_signal  # type: ignore[import-not-found, no-redef]
+except ImportError:  # pragma: no cover - another Python
+    _raw_signal = signal
 
 
 @dataclass(frozen=True)
