@@ -223,8 +223,13 @@ def draw_circuit_arguments(draw: Any, c: Circuit, max_atoms: int = 3,
     options = _atom_kinds(wires, laws, kinds)
     if not options:
         return draw(circuit_arguments(c, max_atoms, kinds, min_atoms))
-    return consistent([_atom(wires, laws, options, code)
-                       for code in draw(atom_lists(min_atoms, max(max_atoms, min_atoms)))])
+    return _drawn_arguments(draw, wires, laws, options, atom_lists(min_atoms, max(max_atoms, min_atoms)))
+
+
+def _drawn_arguments(draw: Any, wires: tuple[str, ...], laws: tuple[tuple[str, Any], ...] | None,
+                     options: tuple[str, ...], drawn_codes: Any) -> Arguments:
+    """A list of atoms' codes drawn with `draw`, decoded into a consistent argument set."""
+    return consistent([_atom(wires, laws, options, code) for code in draw(drawn_codes)])
 
 
 @functools.lru_cache(maxsize=64)
@@ -256,12 +261,7 @@ def _arguments_strategy() -> Any:
     `bytes`) too, and the guided engine's mutator copied whole argument sets over single atoms' codes."""
     from hypothesis import strategies as st  # lazy: hypothesis takes a noticeable time to import
 
-    @st.composite
-    def arguments(draw: Any, wires: tuple[str, ...], laws: tuple[tuple[str, Any], ...] | None,
-                  options: tuple[str, ...], drawn_codes: Any) -> Arguments:
-        return consistent([_atom(wires, laws, options, code) for code in draw(drawn_codes)])
-
-    return arguments
+    return st.composite(_drawn_arguments)
 
 
 def _laws(c: Circuit) -> tuple[tuple[str, Any], ...] | None:

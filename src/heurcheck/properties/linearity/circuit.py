@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from ...domains.circuit import Circuit, Gate, circuits, cone, draw_circuit_arguments, polynomial, with_output
 from ...domains.circuit.enumerate import ARGUMENT_FAMILY, argument_family, circuit_structures
 from ...domains.circuit.strategies import HALVES
-from ...domains.codes import draw_code
+from ...domains.codes import draw_code, pick
 from ...symbols import symbol
 from ..base import Case
 from ..space import Enumeration
@@ -31,7 +31,8 @@ def rewrite(c: Circuit, where: int, how: int) -> Circuit:
         if kind == 0 and g.op in ("add", "mul") and g.args[0] != g.args[1]:
             new = [Gate(g.id, g.op, (g.args[1], g.args[0]))]
         elif kind == 1 and g.op == "mul" and (inner := c.gate(g.args[1])) is not None and inner.op == "mul":
-            new = [Gate(f"{g.id}.t", "mul", (g.args[0], inner.args[0])), Gate(g.id, "mul", (f"{g.id}.t", inner.args[1]))]
+            new = [Gate(f"{g.id}.t", "mul", (g.args[0], inner.args[0])),
+                   Gate(g.id, "mul", (f"{g.id}.t", inner.args[1]))]
         elif kind == 2 and g.op == "mul" and (inner := c.gate(g.args[1])) is not None and inner.op == "add":
             new = [Gate(f"{g.id}.l", "mul", (g.args[0], inner.args[0])),
                    Gate(f"{g.id}.r", "mul", (g.args[0], inner.args[1])),
@@ -60,7 +61,7 @@ class CircuitLinearity:
                 # the case's own numbers, a byte each (`heurcheck.domains.codes`): the two wires, the two coefficients
                 wires, code = c.wires, draw_code(draw, 4)
                 u, v = (wires[w % 64 % len(wires)] for w in code[:2])
-                a, b = (HALVES[w % len(HALVES)] for w in code[2:])  # as COEFFICIENTS: n/d, |n| <= 3, d <= 2
+                a, b = (pick(HALVES, w) for w in code[2:])  # as COEFFICIENTS: n/d, |n| <= 3, d <= 2
                 x, y, z = _combination(c, u, v, a, b)
                 return _combination_case(x, y, z, draw_circuit_arguments(draw, z), a, b)
             other, code = c, draw_code(draw, 7)  # the (gate, kind) of each rewrite, then their count (1 to 3)

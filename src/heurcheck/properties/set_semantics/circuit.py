@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from ...domains.circuit import CumulantOrder, KeepCumulant, RevealInput, circuits
 from ...domains.circuit.strategies import atom_lists, consistent, reveal_table
 from ...domains.circuit.model import Circuit
+from ...domains.codes import pick
 
 
 class CircuitSetSemantics:
@@ -34,8 +35,8 @@ def _distinct_atoms(draw: Any, y: Circuit) -> Any:
     """Two to four distinct atoms about `y`, of one kind or of every kind. The order of a set can only
     matter between two atoms or more, and most between atoms of one kind (two keeps, two orders).
     Each atom is a code of four parameter bytes (the first-read one last) and a kind byte, each field
-    towards its first value as its byte shrinks to 0; the first atom's kind byte also says whether all are of its kind (3 in 4) or
-    each of its own: orders from 1 to 3 (the circuits drawn rarely have a degree above 3, so larger
+    towards its first value as its byte shrinks to 0; the first atom's kind byte also says whether all are
+    of its kind (3 in 4) or each of its own: orders from 1 to 3 (the circuits drawn rarely have a degree above 3, so larger
     orders all give the exact value and cannot disagree), keeps of 2 or 3 wires, reveals at a value of
     the input's law."""
     wires, inputs = y.wires, y.inputs
@@ -50,8 +51,7 @@ def _distinct_atoms(draw: Any, y: Circuit) -> Any:
             atoms.append(KeepCumulant(tuple(wires[w % 64 % len(wires)] for w in code[2::-1][: 2 + code[3] % 2])))
         elif y.joint is None:
             x = inputs[code[3] % 64 % len(inputs)]
-            table = reveal_table(x.dist)
-            atoms.append(RevealInput(x.id, table[code[2] % len(table)]))
+            atoms.append(RevealInput(x.id, pick(reveal_table(x.dist), code[2])))
     return consistent(list(dict.fromkeys(atoms)))
 
 
